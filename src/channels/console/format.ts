@@ -1,0 +1,27 @@
+/** Console rendering: replies as text, choices as numbered lines the user answers with a digit. */
+import type { Reply, TurnResult } from '../../engine/types';
+
+export function formatReplies(replies: Reply[]): string {
+  return replies
+    .map((r) => {
+      const choices = (r.choices ?? []).map((c, i) => `  ${i + 1}. ${c}`);
+      return [r.text, ...choices].join('\n');
+    })
+    .join('\n\n');
+}
+
+/** The staff view adds what the NLU decided and where the answer comes from. */
+export function formatStaffLine(result: TurnResult): string {
+  return `[意图 ${result.intent} · 置信度 ${result.confidence.toFixed(2)}${result.sources.length ? ` · 来源 ${result.sources.join('；')}` : ''}]`;
+}
+
+/** The JSON object of one turn for `jianli chat --jsonl` and the HTTP API. */
+export function turnJson(result: TurnResult): Record<string, unknown> {
+  return {
+    intent: result.intent,
+    confidence: result.confidence,
+    replies: result.replies.map((r) => (r.choices?.length ? { text: r.text, choices: r.choices } : { text: r.text })),
+    sources: result.sources,
+    ...(result.end ? { end: true } : {}),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The `jianli` command line: chat (console or JSON lines), classify, eval, bench, start.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { Assistant } from './engine/assistant';
+import { KnowledgeFileError } from './knowledge/errors';
+import { DEFAULT_ROOT, loadKnowledge } from './knowledge/load';
+import { runClassify, runConsoleChat, runJsonlChat } from './channels/console/chat';
+import { evaluate, formatReport, parseEvalTsv } from './nlu/evaluate';
+import { benchEngine } from './bench/engine';
+
+/** Loads the knowledge and trains the NLU; a bad data file ends the process with one clear line. */
+function boot(): Assistant {
+  return new Assistant(loadKnowledge());
+}
+
+const io = { input: process.stdin, output: process.stdout };
+
+const program = new Command()
+  .name('jianli')
+  .description('监理注销助手 — deregistration assistant for registered supervising engineers')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+program
+  .command('chat')
+  .description('interactive console chat (Ctrl-D or 退出 to end)')
+  .option('--jsonl', 'one message per stdin line, one JSON object per turn on stdout')
+  .option('--staff', 'also show intent, confidence and sources of each answer')
+  .action(async (opts: { jsonl?: boolean; staff?: boolean }) => {
+    const assistant = boot();
+    if (opts.jsonl) await runJsonlChat(assistant, io);
+    else await runConsoleChat(assistant, { ...io, staff: opts.staff });
+  });
+
+program
+  .command('start')
+  .description('start the assistant (the console chat until the server exists)')
+  .option('--staff', 'show intent, confidence and sources')
+  .action(async (opts: { staff?: boolean }) => runConsoleChat(boot(), { ...io, staff: opts.staff }));
+
+program
+  .command('classify')
+  .description('classify stdin lines; prints {"text","intent","confidence"} per line')
+  .action(async () => {
+    const assistant = boot();
+    await runClassify((t) => assistant.classify(t), io);
+  });
+
+program
+  .command('eval')
+  .description('score the NLU on a utterance<TAB>id|id file')
+  .argument('<file>', 'TSV file')
+  .option('--json', 'print the report as JSON')
+  .action((file: string, opts: { json?: boolean }) => {
+    const examples = parseEvalTsv(readFileSync(file, 'utf8'));
+    const assistant = boot();
+    const report = evaluate(examples, (t) => assistant.classify(t).intent);
+    process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
+  });
+
+program
+  .command('bench')
+  .description('classify latency and turns per second of the console engine')
+  .option('--quick', 'few iterations (CI)')
+  .option('--json', 'print JSON')
+  .action((opts: { quick?: boolean; json?: boolean }) => {
+    const t0 = performance.now();
+    const assistant = boot();
+    const startupMs = performance.now() - t0;
+    const messages = parseEvalTsv(readFileSync(join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout.tsv'), 'utf8')).map((e) => e.text);
+    const result = { ...benchEngine(assistant, messages, opts.quick ? 2 : 50), startupMs };
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    const f = (x: number) => x.toFixed(3);
+    process.stdout.write(
+      [
+        `engine start-up (load knowledge + train): ${startupMs.toFixed(0)} ms`,
+        `classify: ${result.classify.samples} samples, p50 ${f(result.classify.p50Ms)} ms, p99 ${f(result.classify.p99Ms)} ms, mean ${f(result.classify.meanMs)} ms`,
+        `turns (console engine, scripted conversations): ${result.turns.count} turns, ${result.turns.perSecond.toFixed(0)} turns/s, p50 ${f(result.turns.p50Ms)} ms, p99 ${f(result.turns.p99Ms)} ms`,
+      ].join('\n') + '\n',
+    );
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof KnowledgeFileError) {
+    process.stderr.write(`知识库文件有误，无法启动：\n${err.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`错误：${(err as Error).message}\n`);
+  process.exit(1);
+}

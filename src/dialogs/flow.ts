@@ -1,0 +1,55 @@
+/**
+ * Interpreter for the FAQ follow-up dialogs in dialogs/: shows a step, waits for yes/no,
+ * follows the transition. Dialog content is data; this file only walks it.
+ */
+import type { DialogFile, IntentId, Transition } from '../schema/knowledge';
+import type { Knowledge } from '../knowledge/load';
+import { relatedChoices, renderAnswer } from '../engine/render';
+import type { FlowPosition, PendingChoice, Reply } from '../engine/types';
+
+/** What showing one step produces. */
+export interface StepOutput {
+  replies: Reply[];
+  choices: PendingChoice[];
+  sources: string[];
+  /** Set while the dialog waits for an answer; undefined once it has ended. */
+  flow?: FlowPosition;
+}
+
+/** Renders a step of a dialog; the caller stores `flow` and `choices` in the conversation. */
+export function showStep(dialog: DialogFile, stepName: string, intent: IntentId, k: Knowledge): StepOutput {
+  const step = dialog.steps[stepName];
+  const answer = step.answer ? k.answers.get(step.answer)?.answer : undefined;
+  const body = renderAnswer({ lead: step.text, answer, extraSources: step.sources }, k);
+  if (step.ask) {
+    const choices: PendingChoice[] = [
+      { label: step.ask.choices.yes, target: { answer: 'yes' } },
+      { label: step.ask.choices.no, target: { answer: 'no' } },
+    ];
+    return {
+      replies: [{ text: body.text }, { text: step.ask.text, choices: choices.map((c) => c.label) }],
+      choices,
+      sources: body.sources,
+      flow: { id: dialog.id, step: stepName, intent, tries: 0 },
+    };
+  }
+  const choices = relatedChoices(step.related, k);
+  return { replies: [withChoices(body.text, choices)], choices, sources: body.sources };
+}
+
+/** Where a yes/no answer at the current step leads. */
+export function transitionFor(dialog: DialogFile, stepName: string, answer: 'yes' | 'no'): Transition | undefined {
+  return dialog.steps[stepName]?.ask?.on[answer];
+}
+
+/** The re-ask for an answer that was not understood; after two misses the choices are numbered. */
+export function reprompt(dialog: DialogFile, position: FlowPosition, pickNumber: string): Reply {
+  const ask = dialog.steps[position.step].ask;
+  const labels = ask ? [ask.choices.yes, ask.choices.no] : [];
+  const text = position.tries >= 2 ? `${ask?.reprompt ?? ''}\n${pickNumber}` : (ask?.reprompt ?? pickNumber);
+  return { text, choices: labels };
+}
+
+export function withChoices(text: string, choices: PendingChoice[]): Reply {
+  return choices.length ? { text, choices: choices.map((c) => c.label) } : { text };
+}

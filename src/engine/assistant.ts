@@ -1,0 +1,198 @@
+/**
+ * The turn function: (state, event) → replies and the next state. The only place that composes
+ * the NLU, the knowledge and the dialogs. It knows no channel and does no I/O.
+ */
+import type { IntentId } from '../schema/knowledge';
+import type { Knowledge } from '../knowledge/load';
+import { Nlu, type Understanding } from '../nlu/nlu';
+import { isExactly, parseYesNo } from '../nlu/answers';
+import { normalizeText } from '../nlu/normalize';
+import { reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
+import { relatedChoices, renderAnswer, titleOf } from './render';
+import {
+  newConversationState,
+  type ConversationState,
+  type PendingChoice,
+  type Reply,
+  type TurnEvent,
+  type TurnResult,
+} from './types';
+
+/** What a turn decides before the bookkeeping common to every turn. */
+interface Outcome {
+  intent: IntentId;
+  confidence: number;
+  replies: Reply[];
+  sources: string[];
+  choices: PendingChoice[];
+  flow?: ConversationState['flow'];
+  end?: boolean;
+}
+
+const MAX_SUGGESTIONS = 3;
+
+export class Assistant {
+  readonly nlu: Nlu;
+
+  constructor(readonly knowledge: Knowledge) {
+    this.nlu = new Nlu(knowledge.nlu, knowledge.phrases);
+  }
+
+  /** The greeting a new conversation opens with. */
+  greet(state: ConversationState = newConversationState()): TurnResult {
+    const choices = relatedChoices(this.knowledge.answers.get('chitchat.greeting')?.related ?? [], this.knowledge);
+    return this.finish(state, {
+      intent: 'chitchat.greeting',
+      confidence: 1,
+      replies: [withChoices(this.knowledge.messages.greeting, choices)],
+      sources: [],
+      choices,
+    });
+  }
+
+  /** Classifies without touching any conversation. */
+  classify(text: string): Understanding {
+    return this.nlu.understand(text);
+  }
+
+  /** Runs one turn. Never throws on user input: anything unusable gets the fallback. */
+  turn(state: ConversationState, event: TurnEvent): TurnResult {
+    const k = this.knowledge;
+    const normalized = normalizeText(event.text ?? '');
+    if (!normalized) {
+      return this.finish(state, { intent: 'fallback', confidence: 1, replies: [{ text: k.messages.emptyInput }], sources: [], choices: state.choices, flow: state.flow });
+    }
+
+    const control = this.control(state, normalized);
+    if (control) return this.finish(state, control);
+
+    const picked = this.pickChoice(state, normalized);
+    if (picked) return this.finish(state, picked);
+
+    if (state.flow) {
+      const answer = parseYesNo(normalized, k.nlu);
+      if (answer) return this.finish(state, this.follow(state, answer));
+    }
+
+    const u = this.nlu.understand(event.text);
+    if (state.flow && u.decision !== 'answer') return this.finish(state, this.reask(state));
+    const outcome = this.respond(u, state);
+    if (u.truncated) outcome.replies.unshift({ text: k.messages.tooLong });
+    return this.finish(state, outcome);
+  }
+
+  /** Quit, cancel and restart words. */
+  private control(state: ConversationState, normalized: string): Outcome | undefined {
+    const { nlu, messages } = this.knowledge;
+    const inFlow = state.flow;
+    if (inFlow && (isExactly(normalized, nlu.quit) || isExactly(normalized, nlu.cancel))) {
+      return { intent: inFlow.intent, confidence: 1, replies: [{ text: messages.flowLeft }], sources: [], choices: [] };
+    }
+    if (isExactly(normalized, nlu.quit)) {
+      return { intent: 'chitchat.thanks', confidence: 1, replies: [{ text: messages.goodbye }], sources: [], choices: [], end: true };
+    }
+    if (isExactly(normalized, nlu.restart)) {
+      if (inFlow) return this.startFlow(inFlow.id, inFlow.intent);
+      const greeting = this.greet(state);
+      return { intent: 'chitchat.greeting', confidence: 1, replies: greeting.replies, sources: [], choices: greeting.state.choices };
+    }
+    return undefined;
+  }
+
+  /** A number or the exact label of one of the last reply's choices. */
+  private pickChoice(state: ConversationState, normalized: string): Outcome | undefined {
+    if (!state.choices.length) return undefined;
+    let choice: PendingChoice | undefined;
+    if (/^\d{1,3}$/.test(normalized)) {
+      choice = state.choices[Number(normalized) - 1];
+      if (!choice) {
+        const labels = state.choices.map((c) => c.label);
+        return { intent: state.flow?.intent ?? 'fallback', confidence: 1, replies: [{ text: this.knowledge.messages.choiceOutOfRange, choices: labels }], sources: [], choices: state.choices, flow: state.flow };
+      }
+    } else {
+      choice = state.choices.find((c) => normalizeText(c.label) === normalized);
+    }
+    if (!choice) return undefined;
+    if ('answer' in choice.target) return state.flow ? this.follow(state, choice.target.answer) : undefined;
+    return this.answerIntent(choice.target.intent, 1);
+  }
+
+  /** Follows a yes/no answer inside the active dialog. */
+  private follow(state: ConversationState, answer: 'yes' | 'no'): Outcome {
+    const flow = state.flow!;
+    const dialog = this.knowledge.dialogs.get(flow.id)!;
+    const next = transitionFor(dialog, flow.step, answer);
+    if (!next || 'end' in next) {
+      return { intent: flow.intent, confidence: 1, replies: [{ text: this.knowledge.messages.flowLeft }], sources: [], choices: [] };
+    }
+    if ('intent' in next) return this.answerIntent(next.intent, 1);
+    const out = showStep(dialog, next.step, flow.intent, this.knowledge);
+    return { intent: flow.intent, confidence: 1, ...out };
+  }
+
+  /** The dialog's question again, when the reply was neither an answer nor a new question. */
+  private reask(state: ConversationState): Outcome {
+    const flow = { ...state.flow!, tries: state.flow!.tries + 1 };
+    const dialog = this.knowledge.dialogs.get(flow.id)!;
+    return { intent: flow.intent, confidence: 1, replies: [reprompt(dialog, flow, this.knowledge.messages.pickNumber)], sources: [], choices: state.choices, flow };
+  }
+
+  /** What to say for an understood (or not understood) free-text message. */
+  private respond(u: Understanding, state: ConversationState): Outcome {
+    if (u.decision === 'answer') return this.answerIntent(u.intent, u.confidence);
+    const k = this.knowledge;
+    if (u.decision === 'suggest') {
+      const handoff: PendingChoice = { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } };
+      const choices = [
+        ...u.candidates.slice(0, MAX_SUGGESTIONS).map((c): PendingChoice => ({ label: titleOf(c.label, k), target: { intent: c.label } })),
+        handoff,
+      ];
+      return { intent: 'fallback', confidence: u.confidence, replies: [withChoices(k.messages.suggest, choices)], sources: [], choices };
+    }
+    return this.fallbackOutcome(state.fallbackStreak, u.confidence);
+  }
+
+  /** "Not understood": what the assistant can do, starter questions and the way to a person. */
+  private fallbackOutcome(streak: number, confidence: number): Outcome {
+    const k = this.knowledge;
+    // A second miss in a row: give the hotline straight away instead of only offering it.
+    const text = streak >= 1 ? `${k.messages.fallback}\n\n${k.messages.hotline}` : k.messages.fallback;
+    const starters = relatedChoices(k.answers.get('chitchat.greeting')?.related ?? [], k);
+    const choices: PendingChoice[] = [...starters, { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } }];
+    return { intent: 'fallback', confidence, replies: [withChoices(text, choices)], sources: [], choices };
+  }
+
+  /** Answers an intent: through its dialog when it has one, else with its answer and related questions. */
+  private answerIntent(intent: IntentId, confidence: number): Outcome {
+    const entry = this.knowledge.answers.get(intent);
+    // Only `fallback` has no answer entry (the loader checks every other intent has one).
+    if (!entry) return this.fallbackOutcome(0, confidence);
+    if (entry.flow) return { ...this.startFlow(entry.flow, intent), confidence };
+    const body = renderAnswer({ answer: entry.answer }, this.knowledge);
+    const choices = relatedChoices(entry.related, this.knowledge);
+    return { intent, confidence, replies: [withChoices(body.text, choices)], sources: body.sources, choices };
+  }
+
+  private startFlow(dialogId: string, intent: IntentId): Outcome {
+    const dialog = this.knowledge.dialogs.get(dialogId)!;
+    return { intent, confidence: 1, ...showStep(dialog, dialog.start, intent, this.knowledge) };
+  }
+
+  /** Bookkeeping common to every turn. */
+  private finish(state: ConversationState, o: Outcome): TurnResult {
+    const next: ConversationState = {
+      ...state,
+      flow: o.flow,
+      choices: o.choices,
+      turns: state.turns + 1,
+      fallbackStreak: o.intent === 'fallback' ? state.fallbackStreak + 1 : 0,
+      lastIntent: o.intent,
+      lastSources: o.sources.length ? o.sources : state.lastSources,
+    };
+    return { state: next, intent: o.intent, confidence: round(o.confidence), replies: o.replies, sources: o.sources, ...(o.end ? { end: true } : {}) };
+  }
+}
+
+function round(x: number): number {
+  return Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
+}

@@ -1,0 +1,46 @@
+/**
+ * Turns knowledge entries into reply text: answer body, regional note, citations and choices.
+ */
+import type { Answer, IntentId, RelatedRef } from '../schema/knowledge';
+import type { Knowledge } from '../knowledge/load';
+import type { PendingChoice } from './types';
+
+/** Fills `{{name}}` placeholders from knowledge/messages.yaml, so shared text lives in one place. */
+export function fillTemplate(text: string, k: Knowledge): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
+    const value = (k.messages as unknown as Record<string, unknown>)[name];
+    return typeof value === 'string' ? value : whole;
+  });
+}
+
+/** The titles of the cited sources, in citation order. */
+export function sourceTitles(ids: string[], k: Knowledge): string[] {
+  return [...new Set(ids)].map((id) => k.sources[id].title);
+}
+
+/** One answer as text: body, then what varies by region, then where it comes from. */
+export function renderAnswer(parts: { lead?: string; answer?: Answer; extraSources?: string[] }, k: Knowledge): { text: string; sources: string[] } {
+  const ids = [...(parts.extraSources ?? []), ...(parts.answer?.sources ?? [])];
+  const sources = sourceTitles(ids, k);
+  const blocks: string[] = [];
+  if (parts.lead) blocks.push(fillTemplate(parts.lead.trim(), k));
+  if (parts.answer) blocks.push(fillTemplate(parts.answer.text, k));
+  if (parts.answer?.regional) blocks.push(`【${k.messages.regionalLabel}】${parts.answer.regional}`);
+  if (sources.length) blocks.push(`【${k.messages.sourcesLabel}】${sources.join('；')}`);
+  return { text: blocks.join('\n\n'), sources };
+}
+
+/** Related questions as pending choices, labelled with each intent's title. */
+export function relatedChoices(refs: RelatedRef[], k: Knowledge): PendingChoice[] {
+  return refs.map((ref) => {
+    const intent: IntentId = typeof ref === 'string' ? ref : ref.intent;
+    const label = typeof ref === 'string' ? titleOf(intent, k) : ref.label;
+    return { label, target: { intent } };
+  });
+}
+
+/** The label a user sees for an intent when it is offered as a choice. */
+export function titleOf(intent: IntentId, k: Knowledge): string {
+  if (intent === 'handoff.human') return k.messages.handoffChoice;
+  return k.answers.get(intent)?.title ?? intent;
+}

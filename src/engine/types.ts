@@ -1,0 +1,61 @@
+/** Channel-neutral turn types: what comes in, what the engine keeps, what goes out. */
+import type { IntentId } from '../schema/knowledge';
+
+/** A reply as every channel can render it: text plus optional choices (buttons or numbered lines). */
+export interface Reply {
+  text: string;
+  choices?: string[];
+}
+
+/** Where picking a numbered choice leads. */
+export type ChoiceTarget = { intent: IntentId } | { answer: 'yes' | 'no' };
+
+export interface PendingChoice {
+  label: string;
+  target: ChoiceTarget;
+}
+
+/** An active FAQ follow-up dialog. */
+export interface FlowPosition {
+  id: string;
+  step: string;
+  /** The intent that opened the dialog; reported for turns inside it. */
+  intent: IntentId;
+  /** Replies that could not be understood at this step. */
+  tries: number;
+}
+
+/** Everything the engine remembers about one conversation (JSON-serialisable). */
+export interface ConversationState {
+  version: 1;
+  flow?: FlowPosition;
+  /** The choices of the last reply, picked by number or label. */
+  choices: PendingChoice[];
+  /** Consecutive turns that ended in fallback. */
+  fallbackStreak: number;
+  turns: number;
+  lastIntent?: IntentId;
+  /** Source titles of the last answer, for staff who need to quote them. */
+  lastSources: string[];
+}
+
+/** One incoming user message, already stripped of channel details. */
+export interface TurnEvent {
+  text: string;
+  channel?: string;
+}
+
+/** The outcome of one turn. */
+export interface TurnResult {
+  state: ConversationState;
+  intent: IntentId;
+  confidence: number;
+  replies: Reply[];
+  sources: string[];
+  /** The user asked to end the conversation. */
+  end?: boolean;
+}
+
+export function newConversationState(): ConversationState {
+  return { version: 1, choices: [], fallbackStreak: 0, turns: 0, lastSources: [] };
+}

@@ -1,0 +1,152 @@
+/**
+ * Loads knowledge/ and dialogs/, validates every file with zod and cross-checks references.
+ * Anything wrong throws a KnowledgeFileError naming the file and the field.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, relative, basename } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { ZodType, ZodTypeDef } from 'zod';
+import {
+  AnswerFile,
+  DialogFile,
+  INTENT_IDS,
+  MessagesFile,
+  NluFile,
+  PhrasesFile,
+  SourcesFile,
+  type IntentId,
+  type RelatedRef,
+  type Transition,
+} from '../schema/knowledge';
+import { KnowledgeFileError, type FieldProblem } from './errors';
+
+/** Everything the engine needs, validated and indexed. */
+export interface Knowledge {
+  root: string;
+  sources: SourcesFile['sources'];
+  messages: MessagesFile;
+  nlu: NluFile;
+  phrases: Map<IntentId, string[]>;
+  answers: Map<IntentId, AnswerFile>;
+  dialogs: Map<string, DialogFile>;
+}
+
+/** Parses one YAML file against its schema; `display` is the path shown in errors. */
+export function readDataFile<T>(path: string, schema: ZodType<T, ZodTypeDef, unknown>, display: string): T {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new KnowledgeFileError(display, [{ field: '', message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` }]);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw KnowledgeFileError.fromZod(display, parsed.error.issues);
+  return parsed.data;
+}
+
+/** Lists the YAML files of a folder, sorted so loading is deterministic. */
+export function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** The project root: the folder that holds knowledge/ and dialogs/. */
+export const DEFAULT_ROOT = join(import.meta.dirname, '..', '..');
+
+/** Loads and checks all data files below `root` (default: the project). */
+export function loadKnowledge(root: string = process.env.JIANLI_KNOWLEDGE_ROOT ?? DEFAULT_ROOT): Knowledge {
+  const kdir = join(root, 'knowledge');
+  const show = (p: string) => relative(root, p) || p;
+  const read = <T>(p: string, schema: ZodType<T, ZodTypeDef, unknown>) => {
+    if (!existsSync(p)) throw new KnowledgeFileError(show(p), [{ field: '', message: 'file is missing' }]);
+    return readDataFile(p, schema, show(p));
+  };
+
+  const sources = read(join(kdir, 'sources.yaml'), SourcesFile).sources;
+  const messages = read(join(kdir, 'messages.yaml'), MessagesFile);
+  const nlu = read(join(kdir, 'nlu.yaml'), NluFile);
+
+  const phrases = new Map<IntentId, string[]>();
+  for (const file of yamlFiles(join(kdir, 'phrases'))) {
+    const data = read(file, PhrasesFile);
+    expectNamed(file, data.intent, show);
+    phrases.set(data.intent, data.phrases);
+  }
+
+  const answers = new Map<IntentId, AnswerFile>();
+  for (const file of yamlFiles(join(kdir, 'answers'))) {
+    const data = read(file, AnswerFile);
+    expectNamed(file, data.intent, show);
+    answers.set(data.intent, data);
+  }
+
+  const dialogs = new Map<string, DialogFile>();
+  for (const file of yamlFiles(join(root, 'dialogs'))) {
+    const data = read(file, DialogFile);
+    if (basename(file).replace(/\.ya?ml$/, '') !== data.id) {
+      throw new KnowledgeFileError(show(file), [{ field: 'id', message: `must match the file name (${basename(file)})` }]);
+    }
+    dialogs.set(data.id, data);
+  }
+
+  const knowledge: Knowledge = { root, sources, messages, nlu, phrases, answers, dialogs };
+  crossCheck(knowledge, kdir, show);
+  return knowledge;
+}
+
+function expectNamed(file: string, intent: string, show: (p: string) => string): void {
+  if (basename(file).replace(/\.ya?ml$/, '') !== intent) {
+    throw new KnowledgeFileError(show(file), [{ field: 'intent', message: `must match the file name (${basename(file)})` }]);
+  }
+}
+
+/** References between files: intents complete, sources, related questions, flows and transitions exist. */
+function crossCheck(k: Knowledge, kdir: string, show: (p: string) => string): void {
+  for (const intent of INTENT_IDS) {
+    if (!k.phrases.has(intent)) {
+      throw new KnowledgeFileError(show(join(kdir, 'phrases', `${intent}.yaml`)), [{ field: '', message: `intent ${intent} has no training phrases` }]);
+    }
+    if (intent !== 'fallback' && !k.answers.has(intent)) {
+      throw new KnowledgeFileError(show(join(kdir, 'answers', `${intent}.yaml`)), [{ field: '', message: `intent ${intent} has no answer` }]);
+    }
+  }
+  const checkSources = (ids: string[], field: string, problems: FieldProblem[]) =>
+    ids.forEach((id, i) => {
+      if (!k.sources[id]) problems.push({ field: `${field}.${i}`, message: `unknown source "${id}" (see knowledge/sources.yaml)` });
+    });
+  const checkRelated = (refs: RelatedRef[], field: string, problems: FieldProblem[]) =>
+    refs.forEach((r, i) => {
+      const id = typeof r === 'string' ? r : r.intent;
+      if (id !== 'fallback' && !k.answers.has(id)) problems.push({ field: `${field}.${i}`, message: `no answer for intent "${id}"` });
+    });
+
+  for (const [intent, file] of k.answers) {
+    const problems: FieldProblem[] = [];
+    checkSources(file.answer.sources, 'answer.sources', problems);
+    checkRelated(file.related, 'related', problems);
+    if (file.flow && !k.dialogs.has(file.flow)) problems.push({ field: 'flow', message: `no dialog "${file.flow}" in dialogs/` });
+    if (problems.length) throw new KnowledgeFileError(show(join(kdir, 'answers', `${intent}.yaml`)), problems);
+  }
+
+  for (const [id, dialog] of k.dialogs) {
+    const problems: FieldProblem[] = [];
+    const checkTransition = (t: Transition, field: string) => {
+      if ('step' in t && !dialog.steps[t.step]) problems.push({ field, message: `no step "${t.step}"` });
+      if ('intent' in t && t.intent !== 'fallback' && !k.answers.has(t.intent)) problems.push({ field, message: `no answer for intent "${t.intent}"` });
+    };
+    if (!dialog.steps[dialog.start]) problems.push({ field: 'start', message: `no step "${dialog.start}"` });
+    for (const [name, step] of Object.entries(dialog.steps)) {
+      checkSources(step.sources, `steps.${name}.sources`, problems);
+      checkRelated(step.related, `steps.${name}.related`, problems);
+      if (step.answer && !k.answers.has(step.answer)) problems.push({ field: `steps.${name}.answer`, message: `no answer for intent "${step.answer}"` });
+      if (step.ask) {
+        checkTransition(step.ask.on.yes, `steps.${name}.ask.on.yes`);
+        checkTransition(step.ask.on.no, `steps.${name}.ask.on.no`);
+      }
+    }
+    if (problems.length) throw new KnowledgeFileError(show(join(k.root, 'dialogs', `${id}.yaml`)), problems);
+  }
+}

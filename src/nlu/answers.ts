@@ -1,0 +1,40 @@
+/**
+ * Short answers inside a dialog (是/不是/有/没有/对/嗯) and control words (退出, 重新开始, 算了).
+ * Lists come from knowledge/nlu.yaml; this file only decides how a reply is compared with them.
+ */
+import type { NluFile } from '../schema/knowledge';
+
+const PARTICLES = /[啊呀吧呢嘛哦哈呗啦的了喔噢]+$/u;
+const NON_WORD = /[\p{P}\p{S}\s]/gu;
+/** A reply longer than this is a sentence, not a short answer. */
+const MAX_SHORT_ANSWER = 10;
+const QUESTION = /[?？吗]|怎么|什么|哪|多少|能不能|可不可以|是不是/u;
+
+/** Strips punctuation, spaces and trailing particles: "有的呀！" → "有". */
+export function bareAnswer(normalized: string): string {
+  let s = normalized.replace(NON_WORD, '');
+  for (let i = 0; i < 3 && PARTICLES.test(s); i++) s = s.replace(PARTICLES, '');
+  return s;
+}
+
+/** True when the whole message is one of the words (after stripping punctuation and particles). */
+export function isExactly(normalized: string, words: string[]): boolean {
+  const bare = bareAnswer(normalized);
+  return bare.length > 0 && words.includes(bare);
+}
+
+/**
+ * Reads a yes/no answer. "No" words are tried first because many contain a "yes" word (没有 ⊃ 有).
+ * A question or a long sentence is not an answer: it goes to the classifier instead.
+ */
+export function parseYesNo(normalized: string, config: Pick<NluFile, 'yes' | 'no'>): 'yes' | 'no' | undefined {
+  const bare = bareAnswer(normalized);
+  if (!bare) return undefined;
+  if (config.no.includes(bare)) return 'no';
+  if (config.yes.includes(bare)) return 'yes';
+  if (bare.length > MAX_SHORT_ANSWER || QUESTION.test(normalized)) return undefined;
+  const byLength = (a: string, b: string) => b.length - a.length;
+  if ([...config.no].sort(byLength).some((w) => bare.startsWith(w))) return 'no';
+  if ([...config.yes].sort(byLength).some((w) => bare.startsWith(w))) return 'yes';
+  return undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * Chinese segmentation with jieba plus a domain dictionary, and the feature set the classifier reads.
+ * natural's own tokenizers drop CJK characters, so segmentation happens here and the classifier
+ * receives ready-made tokens.
+ */
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+
+/** Options that shape features; all come from knowledge/nlu.yaml. */
+export interface SegmenterOptions {
+  dictionary: string[];
+  synonyms: Record<string, string[]>;
+  stopwords: string[];
+}
+
+const WORDLIKE = /[\p{L}\p{N}]/u;
+const CJK = /\p{Script=Han}/u;
+
+/** Segments normalised text and turns it into classifier features. */
+export class Segmenter {
+  private readonly jieba: Jieba;
+  private readonly rewrites: [string, string][];
+  private readonly stop: Set<string>;
+
+  constructor(opts: SegmenterOptions) {
+    this.jieba = Jieba.withDict(dict);
+    // A high frequency keeps domain words whole (同意注销函, 继续教育) instead of split by the general dictionary.
+    const words = [...opts.dictionary, ...Object.keys(opts.synonyms)];
+    if (words.length) this.jieba.loadDict(Buffer.from(words.map((w) => `${w} 200000 n`).join('\n')));
+    // Longest variant first so that a longer spelling is rewritten before its substrings.
+    this.rewrites = Object.entries(opts.synonyms)
+      .flatMap(([canonical, variants]) => variants.map((v) => [v, canonical] as [string, string]))
+      .sort((a, b) => b[0].length - a[0].length);
+    this.stop = new Set(opts.stopwords);
+  }
+
+  /** Rewrites typos and variants to their canonical word (注消 → 注销, 公司 → 单位). */
+  canonicalize(text: string): string {
+    let s = text;
+    for (const [from, to] of this.rewrites) if (s.includes(from)) s = s.split(from).join(to);
+    return s;
+  }
+
+  /** Word tokens: segmented, canonical, without punctuation and stopwords. */
+  words(normalized: string): string[] {
+    return this.jieba
+      .cut(this.canonicalize(normalized), true)
+      .map((t) => t.trim())
+      .filter((t) => t && WORDLIKE.test(t) && !this.stop.has(t));
+  }
+
+  /**
+   * Classifier features: word tokens plus character bigrams of the Han text.
+   * Bigrams carry meaning across segmentation mistakes and typos the dictionary does not know.
+   */
+  features(normalized: string): string[] {
+    const words = this.words(normalized);
+    const feats = new Set<string>(words);
+    const han = [...this.canonicalize(normalized)].filter((c) => CJK.test(c));
+    for (let i = 0; i + 1 < han.length; i++) feats.add(`#${han[i]}${han[i + 1]}`);
+    return [...feats];
+  }
+}

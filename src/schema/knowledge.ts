@@ -1,0 +1,185 @@
+/**
+ * Zod schemas for every data file in knowledge/ and dialogs/.
+ * Types used by the rest of the code are inferred from here, so the data model has one definition.
+ */
+import { z } from 'zod';
+
+/** The fixed intent contract: analytics, tests and channels rely on these exact ids. */
+export const INTENT_IDS = [
+  'faq.employer_refusal',
+  'faq.reregistration',
+  'faq.professional_title',
+  'faq.blacklist',
+  'info.system',
+  'info.reasons',
+  'info.qualification_kept',
+  'info.credit_impact',
+  'info.continuing_education',
+  'process.steps',
+  'process.materials',
+  'process.photo',
+  'process.approval_time',
+  'process.receipt',
+  'process.blockers',
+  'case.employer_bankrupt',
+  'interview.start',
+  'chitchat.greeting',
+  'chitchat.thanks',
+  'handoff.human',
+  'fallback',
+] as const;
+
+export const IntentId = z.enum(INTENT_IDS);
+export type IntentId = z.infer<typeof IntentId>;
+
+const text = z.string().trim().min(1, 'must not be empty');
+const version = z.number().int().positive();
+
+/** knowledge/sources.yaml: every citation an answer can carry. */
+export const SourcesFile = z
+  .object({
+    version,
+    sources: z.record(
+      z.string().regex(/^[a-z0-9_.-]+$/, 'source ids are lower-case ascii'),
+      z.object({ title: text, kind: z.enum(['article', 'regulation', 'notice']), note: z.string().optional() }).strict(),
+    ),
+  })
+  .strict();
+export type SourcesFile = z.infer<typeof SourcesFile>;
+
+/** knowledge/phrases/<intent>.yaml: training phrases for one intent. */
+export const PhrasesFile = z
+  .object({ version, intent: IntentId, phrases: z.array(text).min(5, 'needs at least 5 phrases') })
+  .strict();
+export type PhrasesFile = z.infer<typeof PhrasesFile>;
+
+/** A related question offered as a choice: an intent id, or an intent with its own label. */
+export const RelatedRef = z.union([IntentId, z.object({ intent: IntentId, label: text }).strict()]);
+export type RelatedRef = z.infer<typeof RelatedRef>;
+
+/** An answer body with its citations and (optionally) what varies by province. */
+export const Answer = z
+  .object({
+    text,
+    sources: z.array(z.string()).min(1, 'every answer names at least one source'),
+    /** Shown under the answer: what varies by province or must be confirmed locally. */
+    regional: z.string().optional(),
+  })
+  .strict();
+export type Answer = z.infer<typeof Answer>;
+
+/** knowledge/answers/<intent>.yaml: the answer and how it is offered to users. */
+export const AnswerFile = z
+  .object({
+    version,
+    intent: IntentId,
+    /** The question as a user would pick it from a list of suggestions. */
+    title: text,
+    answer: Answer,
+    related: z.array(RelatedRef).default([]),
+    /** A dialog in dialogs/ that handles this intent instead of the single answer. */
+    flow: z.string().optional(),
+  })
+  .strict();
+export type AnswerFile = z.infer<typeof AnswerFile>;
+
+/** knowledge/messages.yaml: every fixed sentence the assistant says. */
+export const MessagesFile = z
+  .object({
+    version,
+    greeting: text,
+    fallback: text,
+    suggest: text,
+    emptyInput: text,
+    tooLong: text,
+    handoffChoice: text,
+    hotline: text,
+    goodbye: text,
+    pickNumber: text,
+    choiceOutOfRange: text,
+    flowLeft: text,
+    sourcesLabel: text,
+    regionalLabel: text,
+  })
+  .strict();
+export type MessagesFile = z.infer<typeof MessagesFile>;
+
+/** knowledge/nlu.yaml: dictionary, synonyms, answer words and thresholds for the NLU. */
+export const NluFile = z
+  .object({
+    version,
+    /** Domain words added to the segmenter's dictionary so they stay whole. */
+    dictionary: z.array(text),
+    /** canonical → variants; variants are rewritten to the canonical token before classifying. */
+    synonyms: z.record(z.string(), z.array(text)),
+    /** Tokens that carry no intent (particles, punctuation words). */
+    stopwords: z.array(z.string()),
+    /** Mentions of other certificates or accounts: a message naming one and no domain anchor is out of scope. */
+    otherDomains: z.array(text),
+    /** Words that anchor a message in this domain (监理 …); they cancel an otherDomains match. */
+    domainAnchors: z.array(text),
+    yes: z.array(text),
+    no: z.array(text),
+    /** Ends the chat (or, inside a dialog, the dialog). */
+    quit: z.array(text),
+    /** Leaves a dialog without ending the chat. */
+    cancel: z.array(text),
+    restart: z.array(text),
+    thresholds: z
+      .object({
+        /** At or above: answer the intent. */
+        answer: z.number().min(0).max(1),
+        /** At or above (but under `answer`): offer the closest questions. */
+        suggest: z.number().min(0).max(1),
+        /** Share of a message's features the model has seen; under it the message is out of scope. */
+        minCoverage: z.number().min(0).max(1),
+        /** Softmax temperature applied to the classifier's log scores. */
+        temperature: z.number().positive(),
+      })
+      .strict(),
+    /** Characters of a message the NLU reads; longer input is cut (the reply says so). */
+    maxChars: z.number().int().positive(),
+  })
+  .strict();
+export type NluFile = z.infer<typeof NluFile>;
+
+/** Where a choice or a yes/no answer leads inside a dialog. */
+export const Transition = z.union([
+  z.object({ step: z.string() }).strict(),
+  z.object({ intent: IntentId }).strict(),
+  z.object({ end: z.literal(true) }).strict(),
+]);
+export type Transition = z.infer<typeof Transition>;
+
+/** One step of a FAQ follow-up dialog. */
+export const DialogStep = z
+  .object({
+    /** Text said at this step (before the referenced answer, if any). */
+    text: z.string().optional(),
+    sources: z.array(z.string()).default([]),
+    /** Include the answer of this intent from knowledge/answers. */
+    answer: IntentId.optional(),
+    /** Question asked at the end of the step; the dialog waits for the reply. */
+    ask: z
+      .object({
+        text,
+        kind: z.literal('yesno'),
+        choices: z.object({ yes: text, no: text }).strict(),
+        on: z.object({ yes: Transition, no: Transition }).strict(),
+        /** Said when the reply cannot be understood. */
+        reprompt: text,
+      })
+      .strict()
+      .optional(),
+    /** Related questions offered as choices when the step ends the dialog. */
+    related: z.array(RelatedRef).default([]),
+  })
+  .strict()
+  .refine((s) => s.text !== undefined || s.answer !== undefined, { message: 'a step needs text or answer' });
+export type DialogStep = z.infer<typeof DialogStep>;
+
+/** dialogs/<id>.yaml: a FAQ follow-up flow. */
+export const DialogFile = z
+  .object({ version, id: z.string().regex(/^[a-z_]+$/), start: z.string(), steps: z.record(z.string(), DialogStep) })
+  .strict();
+export type DialogFile = z.infer<typeof DialogFile>;
