@@ -19,8 +19,10 @@ export function bareAnswer(normalized: string): string {
 
 /** True when the whole message is one of the words (after stripping punctuation and particles). */
 export function isExactly(normalized: string, words: string[]): boolean {
+  // Compare before and after stripping particles: 算了 must stay 算了, 退出吧 becomes 退出.
+  const unpunctuated = normalized.replace(NON_WORD, '');
   const bare = bareAnswer(normalized);
-  return bare.length > 0 && words.includes(bare);
+  return (unpunctuated.length > 0 && words.includes(unpunctuated)) || (bare.length > 0 && words.includes(bare));
 }
 
 /**

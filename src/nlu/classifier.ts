@@ -12,6 +12,8 @@ export interface Scored<L extends string = string> {
 }
 
 interface SparseBayes {
+  classTotals: Record<string, number>;
+  totalExamples: number;
   addExample(observation: Record<number, string>, label: string): void;
   getClassifications(observation: Record<number, string>): { label: string; value: number }[];
   train(): void;
@@ -23,10 +25,12 @@ const MAX_FEATURES = 60;
 export class IntentClassifier<L extends string = string> {
   private readonly bayes: SparseBayes;
   private readonly vocabulary = new Set<string>();
-  private readonly labels = new Set<L>();
 
-  constructor(private readonly temperature = 1) {
-    const classifier = new natural.BayesClassifier();
+  constructor(
+    private readonly temperature = 1,
+    smoothing = 1,
+  ) {
+    const classifier = new natural.BayesClassifier(undefined, smoothing);
     this.bayes = (classifier as unknown as { classifier: SparseBayes }).classifier;
   }
 
@@ -34,18 +38,14 @@ export class IntentClassifier<L extends string = string> {
   add(features: string[], label: L): void {
     if (!features.length) return;
     features.forEach((f) => this.vocabulary.add(f));
-    this.labels.add(label);
     this.bayes.addExample({ ...features }, label);
+    // natural's Bayes model counts examples only on its dense path; count sparse ones the same way.
+    this.bayes.classTotals[label]++;
+    this.bayes.totalExamples++;
   }
 
   train(): void {
     this.bayes.train();
-  }
-
-  /** Share of the features that the model has seen in training (0 for none). */
-  coverage(features: string[]): number {
-    if (!features.length) return 0;
-    return features.filter((f) => this.vocabulary.has(f)).length / features.length;
   }
 
   /**

@@ -28,15 +28,30 @@ export type TrainingSet = Iterable<[IntentId, string[]]>;
 export class Nlu {
   readonly segmenter: Segmenter;
   private readonly classifier: IntentClassifier<IntentId>;
+  /** In-domain phrases each word occurs in: a message with no well-supported word is about something else. */
+  private readonly domainWords = new Map<string, number>();
+  private readonly genericWords: Set<string>;
+  private readonly smallTalk: Set<IntentId>;
 
   constructor(
     private readonly config: NluFile,
     training: TrainingSet,
   ) {
     this.segmenter = new Segmenter(config);
-    this.classifier = new IntentClassifier<IntentId>(config.thresholds.temperature);
+    this.classifier = new IntentClassifier<IntentId>(config.thresholds.temperature, config.thresholds.smoothing);
+    this.genericWords = new Set(config.genericWords);
+    this.smallTalk = new Set(config.smallTalkIntents);
     for (const [intent, phrases] of training) {
-      for (const p of phrases) this.classifier.add(this.segmenter.features(normalizeText(p)), intent);
+      for (const p of phrases) {
+        const normalized = normalizeText(p);
+        // Other-certificate phrases are settled by the rule in understand(); as training data they
+        // would only teach the model that 注销 + 材料 is out of scope.
+        if (intent === 'fallback' && this.isOtherDomain(normalized)) continue;
+        this.classifier.add(this.segmenter.features(normalized), intent);
+        if (intent !== 'fallback') {
+          for (const w of new Set(this.segmenter.words(normalized))) this.domainWords.set(w, (this.domainWords.get(w) ?? 0) + 1);
+        }
+      }
     }
     this.classifier.train();
   }
@@ -62,13 +77,16 @@ export class Nlu {
 
     const features = this.segmenter.features(normalized);
     const { thresholds } = this.config;
-    if (this.classifier.coverage(features) < thresholds.minCoverage) return fallback('unknown-words', 1);
-
     const ranking = this.classifier.rank(features);
     if (!ranking.length) return fallback('unknown-words', 1);
     const candidates = ranking.filter((r) => r.label !== 'fallback');
     const top = ranking[0];
     if (top.label === 'fallback') return fallback('out-of-scope', top.score, candidates);
+    // Small talk is short and varied; the domain needs words the domain's phrases really use.
+    if (!this.smallTalk.has(top.label)) {
+      const evidence = this.domainEvidence(normalized);
+      if (evidence.coverage < thresholds.minCoverage || evidence.support < thresholds.minSupport) return fallback('unknown-words', 1, candidates);
+    }
     if (top.score >= thresholds.answer) {
       return { ...base, intent: top.label, confidence: top.score, decision: 'answer', candidates };
     }
@@ -76,6 +94,18 @@ export class Nlu {
       return { ...base, intent: 'fallback', confidence: 1 - top.score, decision: 'suggest', reason: 'low-confidence', candidates };
     }
     return fallback('low-confidence', 1 - top.score, candidates);
+  }
+
+  /**
+   * How much the message's content words (generic question words aside) look like the domain:
+   * `coverage`, the share seen in in-domain phrases; `support`, the most in-domain phrases any one
+   * of them occurs in (a word seen once, like 清楚, is no evidence on its own).
+   */
+  domainEvidence(normalized: string): { coverage: number; support: number } {
+    const content = this.segmenter.words(normalized).filter((w) => !this.genericWords.has(w));
+    if (!content.length) return { coverage: 0, support: 0 };
+    const counts = content.map((w) => this.domainWords.get(w) ?? 0);
+    return { coverage: counts.filter((c) => c > 0).length / content.length, support: Math.max(...counts) };
   }
 
   /** Names another certificate or account (驾照, 建造师 …) without anchoring itself in this domain. */

@@ -9,7 +9,7 @@ const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
 const twToSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]/g;
-const REPEATED_PUNCT = /([!?.,;:~。，、！？；：…·\-_=+*#]){2,}/g;
+const REPEATED_PUNCT = /([!?.,;:~。，、！？；：…·\-_=+*#])\1+/g;
 
 /** Normalises user text for matching; the original text is kept for display elsewhere. */
 export function normalizeText(input: string): string {

@@ -44,7 +44,7 @@ export class Segmenter {
   /** Word tokens: segmented, canonical, without punctuation and stopwords. */
   words(normalized: string): string[] {
     return this.jieba
-      .cut(this.canonicalize(normalized), true)
+      .cutForSearch(this.canonicalize(normalized), true)
       .map((t) => t.trim())
       .filter((t) => t && WORDLIKE.test(t) && !this.stop.has(t));
   }

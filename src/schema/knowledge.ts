@@ -114,6 +114,10 @@ export const NluFile = z
     synonyms: z.record(z.string(), z.array(text)),
     /** Tokens that carry no intent (particles, punctuation words). */
     stopwords: z.array(z.string()),
+    /** Intents of conversation itself (greeting, thanks, handoff), exempt from the domain-evidence check. */
+    smallTalkIntents: z.array(IntentId),
+    /** Words common to any question (怎么, 什么, 需要 …): features for the classifier, but they do not show a message is in the domain. */
+    genericWords: z.array(z.string()),
     /** Mentions of other certificates or accounts: a message naming one and no domain anchor is out of scope. */
     otherDomains: z.array(text),
     /** Words that anchor a message in this domain (监理 …); they cancel an otherDomains match. */
@@ -131,10 +135,14 @@ export const NluFile = z
         answer: z.number().min(0).max(1),
         /** At or above (but under `answer`): offer the closest questions. */
         suggest: z.number().min(0).max(1),
-        /** Share of a message's features the model has seen; under it the message is out of scope. */
+        /** Share of a message's content words seen in in-domain phrases; under it the message is out of scope. */
         minCoverage: z.number().min(0).max(1),
+        /** A message needs one content word found in at least this many in-domain phrases. */
+        minSupport: z.number().int().min(0),
         /** Softmax temperature applied to the classifier's log scores. */
         temperature: z.number().positive(),
+        /** Count given to a feature a class has never seen (natural's Bayes smoothing); smaller is sharper. */
+        smoothing: z.number().positive().max(1),
       })
       .strict(),
     /** Characters of a message the NLU reads; longer input is cut (the reply says so). */

@@ -1,0 +1,83 @@
+/** The `jianli` command line as a user runs it: real processes, stdin and stdout. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const bin = join(root, 'bin', 'jianli.js');
+function jianli(args: string[], input = '', env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const broken = mkdtempSync(join(tmpdir(), 'jianli-cli-'));
+afterAll(() => rmSync(broken, { recursive: true, force: true }));
+
+describe('jianli', () => {
+  it('chat --jsonl prints one JSON object per line and nothing else', () => {
+    const r = jianli(['chat', '--jsonl'], '你好\n单位不配合注销怎么办\n没有\n\n怎么做红烧肉\n');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(5);
+    const turns = lines.map((l) => JSON.parse(l));
+    expect(turns.map((t) => t.intent)).toEqual(['chitchat.greeting', 'faq.employer_refusal', 'faq.employer_refusal', 'fallback', 'fallback']);
+    for (const t of turns) {
+      expect(typeof t.confidence).toBe('number');
+      expect(Array.isArray(t.replies)).toBe(true);
+      expect(Array.isArray(t.sources)).toBe(true);
+    }
+    expect(turns[1].replies.at(-1).choices).toEqual(['有证明材料', '没有']);
+    expect(turns[2].sources.join()).toContain('Q1');
+  });
+
+  it('classify prints {text,intent,confidence} per line', () => {
+    const r = jianli(['classify'], '注销要交哪些东西\n明天会下雪吗\n');
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toEqual([
+      { text: '注销要交哪些东西', intent: 'process.materials', confidence: expect.any(Number) },
+      { text: '明天会下雪吗', intent: 'fallback', confidence: expect.any(Number) },
+    ]);
+  });
+
+  it('eval prints accuracy, per-intent recall and precision, and confusions', () => {
+    const file = join(broken, 'mini.tsv');
+    writeFileSync(file, '# comment\n注销要交哪些东西\tprocess.materials\n今天星期几\tfallback\n照片多大\tprocess.photo|process.materials\n');
+    const r = jianli(['eval', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('top-1 accuracy: 100.0% (3/3)');
+    expect(r.stdout).toMatch(/process\.materials\s+1\s+100\.0%\s+100\.0%/);
+    expect(r.stdout).toContain('confusions: none');
+  });
+
+  it('the console chat greets, numbers choices, answers a number and ends on 退出', () => {
+    const r = jianli(['chat'], '注销要什么材料\n1\n退出\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('监理注销助手');
+    expect(r.stdout).toMatch(/ {2}1\. 证件照有什么要求？/);
+    expect(r.stdout).toContain('白色背景');
+    expect(r.stdout).toContain('再见');
+  });
+
+  it('the console chat ends cleanly at end of input (Ctrl-D)', () => {
+    const r = jianli(['chat', '--staff'], '照片有什么要求\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[意图 process.photo');
+    expect(r.stdout).toContain('再见');
+    expect(r.stderr).toBe('');
+  });
+
+  it('a broken knowledge file stops start-up with the file and field in one line', () => {
+    cpSync(join(root, 'knowledge'), join(broken, 'knowledge'), { recursive: true });
+    cpSync(join(root, 'dialogs'), join(broken, 'dialogs'), { recursive: true });
+    const file = join(broken, 'knowledge', 'answers', 'process.receipt.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/title: .*/, 'title: ""'));
+    const r = jianli(['chat', '--jsonl'], '你好\n', { JIANLI_KNOWLEDGE_ROOT: broken });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('knowledge/answers/process.receipt.yaml: title: must not be empty');
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});

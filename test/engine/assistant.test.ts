@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { newConversationState } from '../../src/engine/types';
+import { chatJsonl, sharedAssistant, textOf } from '../helpers/assistant';
+
+describe('Assistant.turn', () => {
+  const assistant = sharedAssistant();
+
+  it('greets with starter choices', () => {
+    const g = assistant.greet();
+    expect(g.replies[0].text).toContain('监理注销助手');
+    expect(g.replies[0].choices?.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('offers the hotline directly after two misses in a row', async () => {
+    const turns = await chatJsonl(['怎么做红烧肉', '明天去哪里玩']);
+    expect(textOf(turns[0])).not.toContain('12345');
+    expect(textOf(turns[1])).toContain('12345');
+  });
+
+  it('answers a 10,000-character message without failing and says it read only the start', async () => {
+    const [turn] = await chatJsonl([`请问注销需要准备什么材料${'嗯'.repeat(10_000)}`]);
+    expect(turn.intent).toBe('process.materials');
+    expect(textOf(turn)).toContain('只读取了前面的部分');
+  });
+
+  it('never throws on odd input', () => {
+    let state = newConversationState();
+    for (const text of ['\u0000\u0001', '   ', '🙂'.repeat(500), '<script>alert(1)</script>', '1'.repeat(50), '\t\n']) {
+      const r = assistant.turn(state, { text });
+      expect(r.replies.length).toBeGreaterThan(0);
+      state = r.state;
+    }
+  });
+
+  it('keeps the state JSON-serialisable and counts turns', () => {
+    let state = newConversationState();
+    for (const text of ['你好', '单位不配合注销', '有']) state = assistant.turn(state, { text }).state;
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+    expect(state.turns).toBe(3);
+    expect(state.flow).toBeUndefined();
+    expect(state.lastSources.join()).toContain('Q1');
+  });
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { parseYesNo, isExactly } from '../../src/nlu/answers';
+import { normalizeText } from '../../src/nlu/normalize';
+import { sharedAssistant } from '../helpers/assistant';
+
+const config = sharedAssistant().knowledge.nlu;
+const yn = (s: string) => parseYesNo(normalizeText(s), config);
+
+describe('short answers', () => {
+  it.each(['是', '是的', '对', '对的！', '嗯', '嗯嗯', '有', '有的呀', '好的', '可以', '有离职证明'])('%s is yes', (s) => expect(yn(s)).toBe('yes'));
+  it.each(['不是', '没有', '没', '还没', '还没有呢', '不用', '没有离职证明', '不对', '不需要'])('%s is no', (s) => expect(yn(s)).toBe('no'));
+  it.each(['有在建项目能注销吗', '照片有什么要求', '这个嘛我也说不好呢', 'asdf', '', '要等多久才能批下来呀我很着急'])('%s is not an answer', (s) => expect(yn(s)).toBeUndefined());
+  it('control words match the whole message only', () => {
+    expect(isExactly(normalizeText('退出！'), config.quit)).toBe(true);
+    expect(isExactly(normalizeText('怎么退出行业'), config.quit)).toBe(false);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * The NLU on phrasings it was not trained on (test/fixtures/heldout.tsv, written apart from
+ * knowledge/phrases), and on input that is not a question.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluate, parseEvalTsv } from '../../src/nlu/evaluate';
+import { sharedAssistant } from '../helpers/assistant';
+
+const assistant = sharedAssistant();
+const heldout = parseEvalTsv(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'heldout.tsv'), 'utf8'));
+
+describe('NLU', () => {
+  it('generalises to held-out phrasings', () => {
+    const report = evaluate(heldout, (t) => assistant.classify(t).intent);
+    expect(report.total).toBeGreaterThan(300);
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('rarely answers an out-of-domain question', () => {
+    const ood = heldout.filter((e) => e.accepted.includes('fallback'));
+    const answered = ood.filter((e) => assistant.classify(e.text).intent !== 'fallback');
+    expect(ood.length).toBeGreaterThanOrEqual(40);
+    expect(answered.length / ood.length).toBeLessThanOrEqual(0.08);
+  });
+
+  it('answers short in-domain questions', () => {
+    expect(assistant.classify('照片有什么要求').intent).toBe('process.photo');
+    expect(assistant.classify('要多久').intent).toBe('process.approval_time');
+    expect(assistant.classify('回执').intent).toBe('process.receipt');
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['？？？', 'no-words'],
+    ['😀😀😀', 'no-words'],
+    ['二级建造师注销要什么材料', 'other-domain'],
+  ])('gives %j the fallback (%s)', (text, reason) => {
+    const u = assistant.classify(text);
+    expect(u.intent).toBe('fallback');
+    expect(u.reason).toBe(reason);
+  });
+
+  it('keeps 监理 questions that mention another certificate in the domain', () => {
+    expect(assistant.classify('我有建造师也有监理工程师，监理这个注销要什么材料').intent).toBe('process.materials');
+  });
+
+  it('reads only the head of a very long message and says so', () => {
+    const u = assistant.classify(`注销需要什么材料${'啊'.repeat(10_000)}`);
+    expect(u.truncated).toBe(true);
+    expect(u.normalized.length).toBe(assistant.knowledge.nlu.maxChars);
+  });
+
+  it('gives a confidence between 0 and 1', () => {
+    for (const e of heldout.slice(0, 50)) {
+      const c = assistant.classify(e.text).confidence;
+      expect(c).toBeGreaterThanOrEqual(0);
+      expect(c).toBeLessThanOrEqual(1);
+    }
+  });
+});
