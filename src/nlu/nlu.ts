@@ -49,7 +49,7 @@ export class Nlu {
         if (intent === 'fallback' && this.isOtherDomain(normalized)) continue;
         this.classifier.add(this.segmenter.features(normalized), intent);
         if (intent !== 'fallback') {
-          for (const w of new Set(this.segmenter.words(normalized))) this.domainWords.set(w, (this.domainWords.get(w) ?? 0) + 1);
+          for (const w of new Set(this.segmenter.words(normalized, true))) this.domainWords.set(w, (this.domainWords.get(w) ?? 0) + 1);
         }
       }
     }
@@ -102,7 +102,7 @@ export class Nlu {
    * of them occurs in (a word seen once, like 清楚, is no evidence on its own).
    */
   domainEvidence(normalized: string): { coverage: number; support: number } {
-    const content = this.segmenter.words(normalized).filter((w) => !this.genericWords.has(w));
+    const content = this.segmenter.words(normalized, true).filter((w) => !this.genericWords.has(w));
     if (!content.length) return { coverage: 0, support: 0 };
     const counts = content.map((w) => this.domainWords.get(w) ?? 0);
     return { coverage: counts.filter((c) => c > 0).length / content.length, support: Math.max(...counts) };

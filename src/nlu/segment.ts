@@ -41,12 +41,14 @@ export class Segmenter {
     return s;
   }
 
-  /** Word tokens: segmented, canonical, without punctuation and stopwords. */
-  words(normalized: string): string[] {
-    return this.jieba
-      .cutForSearch(this.canonicalize(normalized), true)
-      .map((t) => t.trim())
-      .filter((t) => t && WORDLIKE.test(t) && !this.stop.has(t));
+  /**
+   * Word tokens: segmented, canonical, without punctuation and stopwords. `fine` adds the shorter
+   * words inside long ones (证明文件 → 证明, 文件), for judging whether words are known.
+   */
+  words(normalized: string, fine = false): string[] {
+    const text = this.canonicalize(normalized);
+    const tokens = fine ? this.jieba.cutForSearch(text, true) : this.jieba.cut(text, true);
+    return tokens.map((t) => t.trim()).filter((t) => t && WORDLIKE.test(t) && !this.stop.has(t));
   }
 
   /**
