@@ -10,6 +10,8 @@ import { DEFAULT_ROOT, loadKnowledge } from './knowledge/load';
 import { runClassify, runConsoleChat, runJsonlChat } from './channels/console/chat';
 import { evaluate, formatReport, parseEvalTsv } from './nlu/evaluate';
 import { benchEngine } from './bench/engine';
+import { checkEligibility } from './rules/check';
+import { parseSituation, SituationError } from './rules/situation';
 
 /** Loads the knowledge and trains the NLU; a bad data file ends the process with one clear line. */
 function boot(): Assistant {
@@ -62,6 +64,22 @@ program
   });
 
 program
+  .command('check')
+  .description('read a situation as JSON on stdin, print the verdict JSON (exit 2 on invalid input)')
+  .action(async () => {
+    const k = loadKnowledge();
+    const input = await readStdin();
+    let raw: unknown;
+    try {
+      raw = JSON.parse(input);
+    } catch {
+      throw new SituationError('', 'stdin is not valid JSON; expected an object such as {"region":"江苏","unsettledProjects":false}');
+    }
+    const verdict = checkEligibility(parseSituation(raw, k.regions), k.rules);
+    process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
+  });
+
+program
   .command('bench')
   .description('classify latency and turns per second of the console engine')
   .option('--quick', 'few iterations (CI)')
@@ -86,10 +104,20 @@ program
     );
   });
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof SituationError) {
+    process.stderr.write(`invalid situation: ${err.message}\n`);
+    process.exit(2);
+  }
   if (err instanceof KnowledgeFileError) {
     process.stderr.write(`知识库文件有误，无法启动：\n${err.message}\n`);
     process.exit(1);

@@ -19,6 +19,10 @@ import {
   type Transition,
 } from '../schema/knowledge';
 import { KnowledgeFileError, type FieldProblem } from './errors';
+import { MaterialsFile, RegionFile, RulesFile } from '../schema/rules';
+import { InterviewFile } from '../schema/interview';
+import type { RuleBook } from '../rules/check';
+import { RegionIndex } from '../rules/region';
 
 /** Everything the engine needs, validated and indexed. */
 export interface Knowledge {
@@ -29,7 +33,14 @@ export interface Knowledge {
   phrases: Map<IntentId, string[]>;
   answers: Map<IntentId, AnswerFile>;
   dialogs: Map<string, DialogFile>;
+  /** The rule checker's data, ready for checkEligibility. */
+  rules: RuleBook;
+  regions: RegionIndex;
+  interview: InterviewFile;
 }
+
+/** The eligibility interview lives beside the FAQ flows but has its own schema. */
+const INTERVIEW_FILE = 'interview.yaml';
 
 /** Parses one YAML file against its schema; `display` is the path shown in errors. */
 export function readDataFile<T>(path: string, schema: ZodType<T, ZodTypeDef, unknown>, display: string): T {
@@ -85,6 +96,7 @@ export function loadKnowledge(root: string = process.env.JIANLI_KNOWLEDGE_ROOT ?
 
   const dialogs = new Map<string, DialogFile>();
   for (const file of yamlFiles(join(root, 'dialogs'))) {
+    if (basename(file) === INTERVIEW_FILE) continue;
     const data = read(file, DialogFile);
     if (basename(file).replace(/\.ya?ml$/, '') !== data.id) {
       throw new KnowledgeFileError(show(file), [{ field: 'id', message: `must match the file name (${basename(file)})` }]);
@@ -92,8 +104,25 @@ export function loadKnowledge(root: string = process.env.JIANLI_KNOWLEDGE_ROOT ?
     dialogs.set(data.id, data);
   }
 
-  const knowledge: Knowledge = { root, sources, messages, nlu, phrases, answers, dialogs };
+  const rulesFile = read(join(kdir, 'rules.yaml'), RulesFile);
+  const materials = read(join(kdir, 'materials.yaml'), MaterialsFile);
+  const regionFiles = new Map<string, RegionFile>();
+  for (const file of yamlFiles(join(kdir, 'regions'))) {
+    const data = read(file, RegionFile);
+    if (regionFiles.has(data.province)) throw new KnowledgeFileError(show(file), [{ field: 'province', message: `${data.province} is already defined by another file` }]);
+    regionFiles.set(data.province, data);
+    const problems: FieldProblem[] = [];
+    [...data.materials, ...data.nextSteps, ...data.notes].forEach((e, i) => {
+      if (!sources[e.source]) problems.push({ field: `entry ${i + 1}.source`, message: `unknown source "${e.source}"` });
+    });
+    if (problems.length) throw new KnowledgeFileError(show(file), problems);
+  }
+  const interview = read(join(root, 'dialogs', INTERVIEW_FILE), InterviewFile);
+  const rules: RuleBook = { rules: rulesFile, materials, regions: regionFiles, sourceTitle: (id) => sources[id]?.title ?? id };
+
+  const knowledge: Knowledge = { root, sources, messages, nlu, phrases, answers, dialogs, rules, regions: new RegionIndex(regionFiles.values()), interview };
   crossCheck(knowledge, kdir, show);
+  checkRuleSources(knowledge, kdir, show);
   return knowledge;
 }
 
@@ -149,4 +178,33 @@ function crossCheck(k: Knowledge, kdir: string, show: (p: string) => string): vo
     }
     if (problems.length) throw new KnowledgeFileError(show(join(k.root, 'dialogs', `${id}.yaml`)), problems);
   }
+}
+
+/** Every source cited by the rules, materials and interview exists; every rule's field is asked. */
+function checkRuleSources(k: Knowledge, kdir: string, show: (p: string) => string): void {
+  const missing = (ids: string[]) => ids.filter((id) => !k.sources[id]);
+  const rulesProblems: FieldProblem[] = [];
+  missing(k.rules.rules.approvalDays.sources).forEach((id) => rulesProblems.push({ field: 'approvalDays.sources', message: `unknown source "${id}"` }));
+  for (const [goal, spec] of Object.entries(k.rules.rules.goals)) {
+    spec.rules.forEach((r, i) => {
+      missing(r.sources).forEach((id) => rulesProblems.push({ field: `goals.${goal}.rules.${i}.sources`, message: `unknown source "${id}"` }));
+      if (!spec.fields.includes(r.when.field)) rulesProblems.push({ field: `goals.${goal}.rules.${i}.when.field`, message: `${r.when.field} is not in goals.${goal}.fields` });
+    });
+    for (const [status, steps] of Object.entries(spec.nextSteps)) {
+      steps.forEach((s, i) => missing(s.sources).forEach((id) => rulesProblems.push({ field: `goals.${goal}.nextSteps.${status}.${i}.sources`, message: `unknown source "${id}"` })));
+    }
+  }
+  if (rulesProblems.length) throw new KnowledgeFileError(show(join(kdir, 'rules.yaml')), rulesProblems);
+
+  const materialProblems: FieldProblem[] = [];
+  for (const [goal, list] of Object.entries(k.rules.materials.goals)) {
+    list.forEach((m, i) => missing([m.source]).forEach((id) => materialProblems.push({ field: `goals.${goal}.${i}.source`, message: `unknown source "${id}"` })));
+  }
+  if (materialProblems.length) throw new KnowledgeFileError(show(join(kdir, 'materials.yaml')), materialProblems);
+
+  const interviewProblems: FieldProblem[] = [];
+  for (const [field, q] of Object.entries(k.interview.fields)) {
+    missing(q.sources).forEach((id) => interviewProblems.push({ field: `fields.${field}.sources`, message: `unknown source "${id}"` }));
+  }
+  if (interviewProblems.length) throw new KnowledgeFileError(show(join(k.root, 'dialogs', INTERVIEW_FILE)), interviewProblems);
 }

@@ -1,0 +1,59 @@
+/**
+ * The shared rule checker: (situation, rule book) → verdict. Pure: no I/O, no clock.
+ * The interview, `jianli check`, the HTTP API and the staff console all call checkEligibility.
+ */
+import type { Condition, Finding, Goal, Material, MaterialsFile, RegionFile, RulesFile, Situation, SituationField, Verdict } from '../schema/rules';
+
+/** Everything the checker reads, loaded and validated by the knowledge loader. */
+export interface RuleBook {
+  rules: RulesFile;
+  materials: MaterialsFile;
+  /** province → its regional differences */
+  regions: Map<string, RegionFile>;
+  /** source id → title, for citations */
+  sourceTitle: (id: string) => string;
+}
+
+function holds(c: Condition, s: Situation): boolean {
+  return s[c.field] !== undefined && s[c.field] === c.equals;
+}
+
+/** Checks a situation for a goal (default: deregister). */
+export function checkEligibility(situation: Situation, book: RuleBook): Verdict {
+  const goal: Goal = situation.goal ?? 'deregister';
+  const spec = book.rules.goals[goal];
+  const cite = (ids: string[]) => ids.map(book.sourceTitle).join('；');
+
+  const findings = spec.rules.filter((r) => holds(r.when, situation));
+  const toFinding = (r: (typeof findings)[number]): Finding => ({ code: r.code, message: r.message, remedy: r.remedy, source: cite(r.sources) });
+  const blockers = findings.filter((r) => r.severity === 'blocker').map(toFinding);
+  const warnings = findings.filter((r) => r.severity === 'warning').map(toFinding);
+
+  const missing = spec.fields.filter((f) => situation[f] === undefined) as SituationField[];
+  const blockerFields = new Set(spec.rules.filter((r) => r.severity === 'blocker').map((r) => r.when.field));
+  const status: Verdict['status'] = blockers.length ? 'blocked' : missing.some((f) => blockerFields.has(f)) ? 'needs_info' : 'eligible';
+
+  const region = situation.region ? book.regions.get(situation.region) : undefined;
+  const applies = (m: Material) => (!m.when || holds(m.when, situation)) && !(m.unless && holds(m.unless, situation));
+  const materials = [
+    ...book.materials.goals[goal].filter(applies),
+    ...(goal === 'deregister' ? (region?.materials ?? []) : []),
+  ].map((m) => ({ id: m.id, name: m.name, requirement: m.requirement, source: book.sourceTitle(m.source) }));
+
+  const nextSteps = spec.nextSteps[status].map((n) => n.text);
+  // Regional steps (e.g. a paper receipt) belong to the application itself, not to clearing a blocker.
+  if (status !== 'blocked' && goal === 'deregister') nextSteps.push(...(region?.nextSteps ?? []).map((n) => n.text));
+
+  return {
+    goal,
+    status,
+    ...(situation.region ? { region: situation.region } : {}),
+    blockers,
+    warnings,
+    missing,
+    materials,
+    nextSteps,
+    notes: (region?.notes ?? []).map((n) => n.text),
+    approvalDays: { min: book.rules.approvalDays.min, max: book.rules.approvalDays.max },
+  };
+}
