@@ -9,6 +9,8 @@ import { isExactly, parseYesNo } from '../nlu/answers';
 import { normalizeText } from '../nlu/normalize';
 import { reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
 import { relatedChoices, renderAnswer, titleOf } from './render';
+import { Interview, type InterviewStep } from '../dialogs/interview';
+import type { Goal, Situation, Verdict } from '../schema/rules';
 import {
   newConversationState,
   type ConversationState,
@@ -26,16 +28,23 @@ interface Outcome {
   sources: string[];
   choices: PendingChoice[];
   flow?: ConversationState['flow'];
+  interview?: ConversationState['interview'];
   end?: boolean;
+  verdict?: Verdict;
 }
+
+/** Intents that do not interrupt an interview question (it carries on asking instead). */
+const NOT_SIDE_QUESTIONS = new Set<IntentId>(['interview.start', 'chitchat.greeting', 'chitchat.thanks', 'fallback']);
 
 const MAX_SUGGESTIONS = 3;
 
 export class Assistant {
   readonly nlu: Nlu;
+  private readonly interview: Interview;
 
   constructor(readonly knowledge: Knowledge) {
     this.nlu = new Nlu(knowledge.nlu, knowledge.phrases);
+    this.interview = new Interview(knowledge);
   }
 
   /** The greeting a new conversation opens with. */
@@ -63,20 +72,23 @@ export class Assistant {
       return this.finish(state, { intent: 'fallback', confidence: 1, replies: [{ text: k.messages.emptyInput }], sources: [], choices: state.choices, flow: state.flow });
     }
 
+    const now = event.now ?? new Date();
+    if (state.interview) return this.finish(state, this.continueInterview(state, event.text, now));
+
     const control = this.control(state, normalized);
     if (control) return this.finish(state, control);
 
-    const picked = this.pickChoice(state, normalized);
+    const picked = this.pickChoice(state, normalized, now);
     if (picked) return this.finish(state, picked);
 
     if (state.flow) {
       const answer = parseYesNo(normalized, k.nlu);
-      if (answer) return this.finish(state, this.follow(state, answer));
+      if (answer) return this.finish(state, this.follow(state, answer, now));
     }
 
     const u = this.nlu.understand(event.text);
     if (state.flow && u.decision !== 'answer') return this.finish(state, this.reask(state));
-    const outcome = this.respond(u, state);
+    const outcome = this.respond(u, state, now);
     if (u.truncated) outcome.replies.unshift({ text: k.messages.tooLong });
     return this.finish(state, outcome);
   }
@@ -100,7 +112,7 @@ export class Assistant {
   }
 
   /** A number or the exact label of one of the last reply's choices. */
-  private pickChoice(state: ConversationState, normalized: string): Outcome | undefined {
+  private pickChoice(state: ConversationState, normalized: string, now: Date): Outcome | undefined {
     if (!state.choices.length) return undefined;
     let choice: PendingChoice | undefined;
     if (/^\d{1,3}$/.test(normalized)) {
@@ -113,19 +125,20 @@ export class Assistant {
       choice = state.choices.find((c) => normalizeText(c.label) === normalized);
     }
     if (!choice) return undefined;
-    if ('answer' in choice.target) return state.flow ? this.follow(state, choice.target.answer) : undefined;
-    return this.answerIntent(choice.target.intent, 1);
+    if ('answer' in choice.target) return state.flow ? this.follow(state, choice.target.answer, now) : undefined;
+    return this.answerIntent(choice.target.intent, 1, now);
   }
 
   /** Follows a yes/no answer inside the active dialog. */
-  private follow(state: ConversationState, answer: 'yes' | 'no'): Outcome {
+  private follow(state: ConversationState, answer: 'yes' | 'no', now: Date): Outcome {
     const flow = state.flow!;
     const dialog = this.knowledge.dialogs.get(flow.id)!;
     const next = transitionFor(dialog, flow.step, answer);
     if (!next || 'end' in next) {
       return { intent: flow.intent, confidence: 1, replies: [{ text: this.knowledge.messages.flowLeft }], sources: [], choices: [] };
     }
-    if ('intent' in next) return this.answerIntent(next.intent, 1);
+    if ('intent' in next) return this.answerIntent(next.intent, 1, now);
+    if ('interview' in next) return this.startInterview(next.interview.goal, next.interview.prefill, now);
     const out = showStep(dialog, next.step, flow.intent, this.knowledge);
     return { intent: flow.intent, confidence: 1, ...out };
   }
@@ -138,8 +151,8 @@ export class Assistant {
   }
 
   /** What to say for an understood (or not understood) free-text message. */
-  private respond(u: Understanding, state: ConversationState): Outcome {
-    if (u.decision === 'answer') return this.answerIntent(u.intent, u.confidence);
+  private respond(u: Understanding, state: ConversationState, now: Date): Outcome {
+    if (u.decision === 'answer') return this.answerIntent(u.intent, u.confidence, now);
     const k = this.knowledge;
     if (u.decision === 'suggest') {
       const handoff: PendingChoice = { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } };
@@ -163,14 +176,46 @@ export class Assistant {
   }
 
   /** Answers an intent: through its dialog when it has one, else with its answer and related questions. */
-  private answerIntent(intent: IntentId, confidence: number): Outcome {
+  private answerIntent(intent: IntentId, confidence: number, now: Date): Outcome {
     const entry = this.knowledge.answers.get(intent);
     // Only `fallback` has no answer entry (the loader checks every other intent has one).
     if (!entry) return this.fallbackOutcome(0, confidence);
+    if (entry.interview) return { ...this.startInterview(entry.interview, {}, now), intent, confidence };
     if (entry.flow) return { ...this.startFlow(entry.flow, intent), confidence };
+    return this.plainAnswer(intent, confidence);
+  }
+
+  /** An intent's answer and related questions, without starting its dialog. */
+  private plainAnswer(intent: IntentId, confidence: number): Outcome {
+    const entry = this.knowledge.answers.get(intent)!;
     const body = renderAnswer({ answer: entry.answer }, this.knowledge);
     const choices = relatedChoices(entry.related, this.knowledge);
     return { intent, confidence, replies: [withChoices(body.text, choices)], sources: body.sources, choices };
+  }
+
+  private startInterview(goal: Goal, prefill: Situation, now: Date): Outcome {
+    return this.interviewOutcome(this.interview.start(goal, prefill, now));
+  }
+
+  /** A message inside the interview; a question about something else is answered first. */
+  private continueInterview(state: ConversationState, text: string, now: Date): Outcome {
+    let side: Understanding | undefined;
+    const step = this.interview.turn(state.interview!, text, now, (t) => {
+      const u = this.nlu.understand(t);
+      if (u.decision !== 'answer' || NOT_SIDE_QUESTIONS.has(u.intent)) return false;
+      side = u;
+      return true;
+    });
+    const outcome = this.interviewOutcome(step);
+    if (step.sideQuestion && side) {
+      const answer = this.plainAnswer(side.intent, side.confidence);
+      return { ...outcome, intent: side.intent, confidence: side.confidence, replies: [...answer.replies.map((r) => ({ text: r.text })), ...outcome.replies], sources: answer.sources };
+    }
+    return outcome;
+  }
+
+  private interviewOutcome(step: InterviewStep): Outcome {
+    return { intent: 'interview.start', confidence: 1, replies: step.replies, sources: [], choices: [], interview: step.state, verdict: step.verdict };
   }
 
   private startFlow(dialogId: string, intent: IntentId): Outcome {
@@ -183,13 +228,14 @@ export class Assistant {
     const next: ConversationState = {
       ...state,
       flow: o.flow,
+      interview: o.interview,
       choices: o.choices,
       turns: state.turns + 1,
       fallbackStreak: o.intent === 'fallback' ? state.fallbackStreak + 1 : 0,
       lastIntent: o.intent,
       lastSources: o.sources.length ? o.sources : state.lastSources,
     };
-    return { state: next, intent: o.intent, confidence: round(o.confidence), replies: o.replies, sources: o.sources, ...(o.end ? { end: true } : {}) };
+    return { state: next, intent: o.intent, confidence: round(o.confidence), replies: o.replies, sources: o.sources, ...(o.end ? { end: true } : {}), ...(o.verdict ? { verdict: o.verdict } : {}) };
   }
 }
 

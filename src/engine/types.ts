@@ -1,5 +1,7 @@
 /** Channel-neutral turn types: what comes in, what the engine keeps, what goes out. */
 import type { IntentId } from '../schema/knowledge';
+import type { Verdict } from '../schema/rules';
+import type { InterviewState } from '../dialogs/interview';
 
 /** A reply as every channel can render it: text plus optional choices (buttons or numbered lines). */
 export interface Reply {
@@ -29,6 +31,8 @@ export interface FlowPosition {
 export interface ConversationState {
   version: 1;
   flow?: FlowPosition;
+  /** An eligibility interview in progress. */
+  interview?: InterviewState;
   /** The choices of the last reply, picked by number or label. */
   choices: PendingChoice[];
   /** Consecutive turns that ended in fallback. */
@@ -43,6 +47,8 @@ export interface ConversationState {
 export interface TurnEvent {
   text: string;
   channel?: string;
+  /** The time of the message; decision dates are counted from it (default: now). */
+  now?: Date;
 }
 
 /** The outcome of one turn. */
@@ -54,6 +60,8 @@ export interface TurnResult {
   sources: string[];
   /** The user asked to end the conversation. */
   end?: boolean;
+  /** Set on the turn that ends an eligibility interview. */
+  verdict?: Verdict;
 }
 
 export function newConversationState(): ConversationState {

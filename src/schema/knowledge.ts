@@ -3,6 +3,7 @@
  * Types used by the rest of the code are inferred from here, so the data model has one definition.
  */
 import { z } from 'zod';
+import { Goal, SituationInput } from './rules';
 
 /** The fixed intent contract: analytics, tests and channels rely on these exact ids. */
 export const INTENT_IDS = [
@@ -79,6 +80,8 @@ export const AnswerFile = z
     related: z.array(RelatedRef).default([]),
     /** A dialog in dialogs/ that handles this intent instead of the single answer. */
     flow: z.string().optional(),
+    /** This intent starts the eligibility interview for the goal instead of answering. */
+    interview: Goal.optional(),
   })
   .strict();
 export type AnswerFile = z.infer<typeof AnswerFile>;
@@ -156,6 +159,8 @@ export const Transition = z.union([
   z.object({ step: z.string() }).strict(),
   z.object({ intent: IntentId }).strict(),
   z.object({ end: z.literal(true) }).strict(),
+  /** Hand over to the eligibility interview with what the dialog already learned. */
+  z.object({ interview: z.object({ goal: Goal, prefill: SituationInput.omit({ goal: true, region: true }).default({}) }).strict() }).strict(),
 ]);
 export type Transition = z.infer<typeof Transition>;
 

@@ -23,5 +23,6 @@ export function turnJson(result: TurnResult): Record<string, unknown> {
     replies: result.replies.map((r) => (r.choices?.length ? { text: r.text, choices: r.choices } : { text: r.text })),
     sources: result.sources,
     ...(result.end ? { end: true } : {}),
+    ...(result.verdict ? { verdict: result.verdict } : {}),
   };
 }

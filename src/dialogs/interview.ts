@@ -1,0 +1,209 @@
+/**
+ * The guided eligibility interview. It asks the next field that checkEligibility reports missing
+ * (there is no question list in code), reads natural answers with the patterns of
+ * dialogs/interview.yaml, and ends with the verdict.
+ */
+import type { Knowledge } from '../knowledge/load';
+import type { InterviewQuestion } from '../schema/interview';
+import type { Goal, Situation, SituationField, Verdict } from '../schema/rules';
+import { checkEligibility } from '../rules/check';
+import { bareAnswer, isExactly, parseYesNo } from '../nlu/answers';
+import { normalizeText } from '../nlu/normalize';
+import { describeFact, renderVerdict } from './summary';
+import type { Reply } from '../engine/types';
+
+/** What the interview remembers between turns (part of the conversation state). */
+export interface InterviewState {
+  goal: Goal;
+  situation: Situation;
+  /** Fields in the order they were answered, for "改一下第2个". */
+  asked: SituationField[];
+  /** Fields the user chose not to answer (only skippable ones). */
+  skipped: SituationField[];
+  current?: SituationField;
+  /** Replies not understood for the current question. */
+  tries: number;
+}
+
+/** The result of one interview turn. */
+export interface InterviewStep {
+  /** Undefined once the interview has ended. */
+  state?: InterviewState;
+  replies: Reply[];
+  verdict?: Verdict;
+  /** The message was a question of another intent; the engine answers it before `replies`. */
+  sideQuestion?: boolean;
+}
+
+type FactValue = boolean | string | null;
+
+const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+
+export class Interview {
+  constructor(private readonly k: Knowledge) {}
+
+  private get data() {
+    return this.k.interview;
+  }
+
+  private question(field: SituationField): InterviewQuestion {
+    return this.data.fields[field];
+  }
+
+  /** Starts an interview; facts already known (from a FAQ flow) are acknowledged, not asked. */
+  start(goal: Goal, prefill: Situation = {}, now: Date): InterviewStep {
+    const situation: Situation = { ...prefill, goal };
+    const asked = this.k.rules.rules.goals[goal].fields.filter((f) => situation[f] !== undefined);
+    const state: InterviewState = { goal, situation, asked, skipped: [], tries: 0 };
+    const replies: Reply[] = [{ text: this.data.intro[goal] }];
+    if (asked.length) replies.push({ text: `${this.data.known}${asked.map((f) => this.factText(f, situation)).join('；')}` });
+    return this.advance(state, replies, now);
+  }
+
+  /** One user message inside the interview. */
+  turn(state: InterviewState, text: string, now: Date, isOtherQuestion: (text: string) => boolean): InterviewStep {
+    const d = this.data;
+    const nlu = this.k.nlu;
+    const normalized = normalizeText(text);
+
+    if (isExactly(normalized, nlu.quit) || isExactly(normalized, nlu.cancel)) return { replies: [{ text: d.quit }] };
+    if (isExactly(normalized, nlu.restart)) {
+      const fresh = this.start(state.goal, {}, now);
+      return { ...fresh, replies: [{ text: d.restarted }, ...fresh.replies.slice(1)] };
+    }
+    if (state.current && d.whyWords.some((w) => bareAnswer(normalized).startsWith(w))) {
+      const q = this.question(state.current);
+      const why = `${d.whyPrefix}${q.why}\n【${d.summary.source}】${q.sources.map((s) => this.k.sources[s].title).join('；')}`;
+      return { state, replies: [{ text: why }, this.ask(state.current)] };
+    }
+    const amend = this.amendTarget(normalized);
+    if (amend !== undefined) {
+      const field = state.asked[amend - 1];
+      if (!field) return { state, replies: [{ text: d.amendUnknown }, ...(state.current ? [this.ask(state.current)] : [])] };
+      const situation = { ...state.situation };
+      delete situation[field];
+      const next: InterviewState = { ...state, situation, asked: state.asked.filter((f) => f !== field), skipped: state.skipped.filter((f) => f !== field), current: field, tries: 0 };
+      return { state: next, replies: [this.ask(field)] };
+    }
+
+    const facts = this.readFacts(state, normalized);
+    if (facts.size) return this.record(state, facts, normalized, now);
+
+    if (isOtherQuestion(text)) return { state, replies: [{ text: d.sideAnswerThen }, this.ask(state.current!)], sideQuestion: true };
+
+    const next = { ...state, tries: state.tries + 1 };
+    const reply = this.ask(state.current!);
+    const help = next.tries >= 2 ? `${d.notUnderstood}${d.pickNumber}` : d.notUnderstood;
+    return { state: next, replies: [{ text: `${help}\n${reply.text}`, choices: reply.choices }] };
+  }
+
+  /** The labels offered for a field's question, in the order their numbers refer to. */
+  choiceLabels(field: SituationField): string[] {
+    const q = this.question(field);
+    if (q.kind === 'yesno') return [q.choices.yes, q.choices.no];
+    if (q.kind === 'choice') return q.options.map((o) => o.label);
+    return q.choices;
+  }
+
+  private ask(field: SituationField): Reply {
+    return { text: this.question(field).ask, choices: this.choiceLabels(field) };
+  }
+
+  /** Facts found in a message: any field named anywhere, plus a bare answer to the current question. */
+  private readFacts(state: InterviewState, normalized: string): Map<SituationField, FactValue> {
+    const facts = new Map<SituationField, FactValue>();
+    const fields = this.k.rules.rules.goals[state.goal].fields;
+    const current = state.current;
+    if (current) {
+      const picked = this.pick(current, normalized);
+      if (picked !== undefined) return facts.set(current, picked);
+    }
+    for (const field of fields) {
+      const value = this.find(field, normalized);
+      if (value !== undefined) facts.set(field, value);
+    }
+    if (current && !facts.has(current)) {
+      const q = this.question(current);
+      if (q.kind === 'yesno') {
+        const yn = parseYesNo(normalized, this.k.nlu);
+        if (yn) facts.set(current, yn === 'yes');
+      }
+      if (q.kind === 'region' && q.skippable && isExactly(normalized, this.data.skipWords)) facts.set(current, null);
+    }
+    return facts;
+  }
+
+  /** A number or an exact choice label for the current question. */
+  private pick(field: SituationField, normalized: string): FactValue | undefined {
+    const labels = this.choiceLabels(field);
+    let index = -1;
+    if (/^\d{1,2}$/.test(normalized)) index = Number(normalized) - 1;
+    else index = labels.findIndex((l) => normalizeText(l) === normalized);
+    if (index < 0 || index >= labels.length) return undefined;
+    const q = this.question(field);
+    if (q.kind === 'yesno') return index === 0;
+    if (q.kind === 'choice') return q.options[index].value;
+    return this.k.regions.resolve(labels[index]) ?? null;
+  }
+
+  /** A field's value named anywhere in the message, by its patterns. */
+  private find(field: SituationField, normalized: string): FactValue | undefined {
+    const q = this.question(field);
+    if (q.kind === 'region') return this.k.regions.find(normalized);
+    if (q.kind === 'choice') return q.options.find((o) => o.patterns.some((p) => new RegExp(p, 'u').test(normalized)))?.value;
+    // Negative patterns first: most of them contain a positive one (没有项目 ⊃ 有项目).
+    if (q.patterns.false.some((p) => new RegExp(p, 'u').test(normalized))) return false;
+    if (q.patterns.true.some((p) => new RegExp(p, 'u').test(normalized))) return true;
+    return undefined;
+  }
+
+  private amendTarget(normalized: string): number | undefined {
+    for (const p of this.data.amendPatterns) {
+      const m = new RegExp(p, 'u').exec(normalized);
+      if (m) return /^\d+$/.test(m[1]) ? Number(m[1]) : CN_DIGITS[m[1]];
+    }
+    return undefined;
+  }
+
+  /** Stores facts, acknowledges them (as corrections where a value changed) and moves on. */
+  private record(state: InterviewState, facts: Map<SituationField, FactValue>, normalized: string, now: Date): InterviewStep {
+    const situation: Situation = { ...state.situation };
+    const asked = [...state.asked];
+    const skipped = [...state.skipped];
+    const noted: string[] = [];
+    const corrected: string[] = [];
+    const correcting = this.data.correctionWords.some((w) => normalized.includes(w));
+    for (const [field, value] of facts) {
+      if (value === null) {
+        if (!skipped.includes(field)) skipped.push(field);
+        continue;
+      }
+      const before = situation[field];
+      (situation as Record<string, unknown>)[field] = value;
+      if (!asked.includes(field)) asked.push(field);
+      const line = this.factText(field, situation);
+      if (before !== undefined && before !== value) corrected.push(line);
+      else if (before === undefined) (correcting ? corrected : noted).push(line);
+    }
+    const replies: Reply[] = [];
+    const ack = [
+      ...(corrected.length ? [`${this.data.corrected}${corrected.join('；')}`] : []),
+      ...(noted.length ? [`${this.data.noted}${noted.join('；')}`] : []),
+      ...([...facts.values()].includes(null) ? [this.data.skipped] : []),
+    ];
+    if (ack.length) replies.push({ text: ack.join('\n') });
+    return this.advance({ ...state, situation, asked, skipped, tries: 0 }, replies, now);
+  }
+
+  /** Asks the next missing field, or ends with the verdict when nothing is left to ask. */
+  private advance(state: InterviewState, replies: Reply[], now: Date): InterviewStep {
+    const verdict = checkEligibility(state.situation, this.k.rules);
+    const next = verdict.missing.find((f) => !state.skipped.includes(f));
+    if (next) return { state: { ...state, current: next, tries: state.current === next ? state.tries : 0 }, replies: [...replies, this.ask(next)] };
+    return { replies: [...replies, { text: renderVerdict(verdict, state.situation, this.k, now) }], verdict };
+  }
+
+  factText(field: SituationField, s: Situation): string {
+    return describeFact(field, s, this.k);
+  }
+}

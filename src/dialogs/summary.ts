@@ -1,0 +1,40 @@
+/**
+ * The interview's closing summary: verdict, blockers with remedies, the personal checklist,
+ * next steps and the decision window as calendar dates. All wording comes from dialogs/interview.yaml.
+ */
+import type { Knowledge } from '../knowledge/load';
+import type { Situation, SituationField, Verdict } from '../schema/rules';
+import { decisionWindow } from '../rules/calendar';
+
+/** One known fact in words, e.g. 注册地：江苏 or 没有未结算的项目. */
+export function describeFact(field: SituationField, s: Situation, k: Knowledge): string {
+  const q = k.interview.fields[field];
+  const value = s[field];
+  if (q.kind === 'yesno') return value ? q.fact.true : q.fact.false;
+  if (q.kind === 'choice') return q.fact.replace('{label}', q.options.find((o) => o.value === value)?.label ?? String(value));
+  return q.fact.replace('{value}', String(value));
+}
+
+export function renderVerdict(v: Verdict, situation: Situation, k: Knowledge, now: Date): string {
+  const s = k.interview.summary;
+  const titles = v.goal === 'reregister' ? s.titleReregister : s.title;
+  const blocks: string[] = [titles[v.status]];
+
+  const fields = k.rules.rules.goals[v.goal].fields.filter((f) => situation[f] !== undefined) as SituationField[];
+  if (fields.length) blocks.push(`【${s.facts}】\n${fields.map((f) => `· ${describeFact(f, situation, k)}`).join('\n')}`);
+  if (v.blockers.length) {
+    blocks.push(`【${s.blockers}】\n${v.blockers.map((b, i) => `${i + 1}. ${b.message}\n   ${s.remedy}：${b.remedy}\n   ${s.source}：${b.source}`).join('\n')}`);
+  }
+  if (v.warnings.length) {
+    blocks.push(`【${s.warnings}】\n${v.warnings.map((w, i) => `${i + 1}. ${w.message}\n   ${s.remedy}：${w.remedy}\n   ${s.source}：${w.source}`).join('\n')}`);
+  }
+  const regionLine = v.region ? '' : `\n${s.regionUnknown}`;
+  blocks.push(`【${s.materials}】${regionLine}\n${v.materials.map((m) => `☐ ${m.name}：${m.requirement}`).join('\n')}`);
+  if (v.nextSteps.length) blocks.push(`【${s.nextSteps}】\n${v.nextSteps.map((n, i) => `${i + 1}. ${n}`).join('\n')}`);
+  if (v.status !== 'blocked') {
+    const w = decisionWindow(now, v.approvalDays.min, v.approvalDays.max);
+    blocks.push(s.window.replace('{min}', String(v.approvalDays.min)).replace('{max}', String(v.approvalDays.max)).replace('{today}', w.today).replace('{from}', w.from).replace('{to}', w.to));
+  }
+  if (v.notes.length) blocks.push(`【${s.notes}】\n${v.notes.join('\n')}`);
+  return blocks.join('\n\n');
+}
