@@ -17,12 +17,12 @@ afterAll(() => rmSync(broken, { recursive: true, force: true }));
 
 describe('jianli', () => {
   it('chat --jsonl prints one JSON object per line and nothing else', () => {
-    const r = jianli(['chat', '--jsonl'], '你好\n单位不配合注销怎么办\n没有\n\n怎么做红烧肉\n');
+    const r = jianli(['chat', '--jsonl'], '你好\n单位不配合注销怎么办\n没有\n不用了\n\n怎么做红烧肉\n');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     const turns = lines.map((l) => JSON.parse(l));
-    expect(turns.map((t) => t.intent)).toEqual(['chitchat.greeting', 'faq.employer_refusal', 'faq.employer_refusal', 'fallback', 'fallback']);
+    expect(turns.map((t) => t.intent)).toEqual(['chitchat.greeting', 'faq.employer_refusal', 'faq.employer_refusal', 'faq.employer_refusal', 'fallback', 'fallback']);
     for (const t of turns) {
       expect(typeof t.confidence).toBe('number');
       expect(Array.isArray(t.replies)).toBe(true);
@@ -67,6 +67,40 @@ describe('jianli', () => {
     expect(r.stdout).toContain('[意图 process.photo');
     expect(r.stdout).toContain('再见');
     expect(r.stderr).toBe('');
+  });
+
+  it('check prints the verdict for a situation on stdin', () => {
+    const r = jianli(['check'], JSON.stringify({ region: '南京', unsettledProjects: true }));
+    expect(r.code).toBe(0);
+    const v = JSON.parse(r.stdout);
+    expect(v.status).toBe('blocked');
+    expect(v.region).toBe('江苏');
+    expect(v.blockers.map((b: { code: string }) => b.code)).toEqual(['UNSETTLED_PROJECTS']);
+    expect(v.missing[0]).toBe('reason');
+    expect(v.approvalDays).toEqual({ min: 5, max: 15 });
+  });
+
+  it.each([
+    ['not JSON', 'hello', /stdin is not valid JSON/],
+    ['a wrong type', '{"unsettledProjects":"maybe"}', /^invalid situation: unsettledProjects: must be true or false$/m],
+    ['an unknown field', '{"salary":1}', /^invalid situation: salary: unknown field; allowed: goal, region/m],
+  ])('check exits 2 on %s with one line naming the field', (_what, input, message) => {
+    const r = jianli(['check'], input);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('chat --jsonl adds the verdict to the turn that ends the interview', () => {
+    const r = jianli(['chat', '--jsonl'], ['帮我看看能不能注销', '我在上海，退休了，没有项目', '没有', '没有', '修满了', '愿意', '有'].join('\n'));
+    const turns = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(turns.slice(0, -1).every((t) => t.verdict === undefined)).toBe(true);
+    const last = turns.at(-1);
+    expect(last.intent).toBe('interview.start');
+    expect(last.verdict.status).toBe('eligible');
+    const check = jianli(['check'], JSON.stringify({ region: '上海', reason: 'retired', unsettledProjects: false, pendingAccidentLiability: false, underPenaltyOrReview: false, continuingEducationComplete: true, employerCooperates: true, laborContractTerminated: true }));
+    expect(last.verdict).toEqual(JSON.parse(check.stdout));
   });
 
   it('a broken knowledge file stops start-up with the file and field in one line', () => {

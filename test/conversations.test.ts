@@ -18,6 +18,12 @@ const Expectation = z
     choices: z.array(z.string()).optional(),
     sources: z.array(z.string()).default([]),
     end: z.boolean().optional(),
+    /** The interview's verdict on this turn: status and the codes of blockers and warnings. */
+    verdict: z
+      .object({ status: z.string(), blockers: z.array(z.string()).default([]), warnings: z.array(z.string()).default([]), materials: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
+    noVerdict: z.boolean().optional(),
   })
   .strict();
 const Conversation = z.object({ name: z.string(), turns: z.array(Expectation).min(1) }).strict();
@@ -44,6 +50,15 @@ describe.each(files)('%s', (file) => {
       }
       for (const s of exp.sources) expect(got.sources.join('\n'), where).toContain(s);
       if (exp.end !== undefined) expect(Boolean(got.end), where).toBe(exp.end);
+      if (exp.noVerdict) expect(got.verdict, where).toBeUndefined();
+      if (exp.verdict) {
+        const v = got.verdict as { status: string; blockers: { code: string }[]; warnings: { code: string }[]; materials: { id: string }[] } | undefined;
+        expect(v, where).toBeDefined();
+        expect(v!.status, where).toBe(exp.verdict.status);
+        expect(v!.blockers.map((b) => b.code), where).toEqual(exp.verdict.blockers);
+        expect(v!.warnings.map((w) => w.code), where).toEqual(exp.verdict.warnings);
+        if (exp.verdict.materials) expect(v!.materials.map((m) => m.id), where).toEqual(exp.verdict.materials);
+      }
     });
   });
 });

@@ -75,11 +75,12 @@ export class Assistant {
     const now = event.now ?? new Date();
     if (state.interview) return this.finish(state, this.continueInterview(state, event.text, now));
 
-    const control = this.control(state, normalized);
-    if (control) return this.finish(state, control);
-
+    // An offered choice wins over a control word with the same text (不用了 as an answer).
     const picked = this.pickChoice(state, normalized, now);
     if (picked) return this.finish(state, picked);
+
+    const control = this.control(state, normalized);
+    if (control) return this.finish(state, control);
 
     if (state.flow) {
       const answer = parseYesNo(normalized, k.nlu);

@@ -34,9 +34,9 @@ describe('Assistant.turn', () => {
 
   it('keeps the state JSON-serialisable and counts turns', () => {
     let state = newConversationState();
-    for (const text of ['你好', '单位不配合注销', '有']) state = assistant.turn(state, { text }).state;
+    for (const text of ['你好', '单位不配合注销', '有', '不用了']) state = assistant.turn(state, { text }).state;
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
-    expect(state.turns).toBe(3);
+    expect(state.turns).toBe(4);
     expect(state.flow).toBeUndefined();
     expect(state.lastSources.join()).toContain('Q1');
   });

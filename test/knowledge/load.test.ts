@@ -33,7 +33,7 @@ describe('loadKnowledge', () => {
     for (const id of INTENT_IDS) expect(k.phrases.get(id)?.length, id).toBeGreaterThanOrEqual(30);
     for (const [id, a] of k.answers) expect(a.answer.sources.length, id).toBeGreaterThan(0);
     expect(k.answers.size).toBe(INTENT_IDS.length - 1);
-    expect([...k.dialogs.keys()].sort()).toEqual(['blacklist', 'employer_refusal', 'professional_title', 'reregistration']);
+    expect([...k.dialogs.keys()].sort()).toEqual(['blacklist', 'employer_bankrupt', 'employer_refusal', 'professional_title', 'reregistration']);
   });
 
   it('names the file and the field of a wrong type', () => {

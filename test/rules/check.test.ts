@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { checkEligibility } from '../../src/rules/check';
+import { parseSituation, SituationError } from '../../src/rules/situation';
+import { decisionWindow } from '../../src/rules/calendar';
+import { loadKnowledge } from '../../src/knowledge/load';
+
+const k = loadKnowledge();
+const check = (raw: Record<string, unknown>) => checkEligibility(parseSituation(raw, k.regions), k.rules);
+const clear = { reason: 'left_employer', unsettledProjects: false, pendingAccidentLiability: false, underPenaltyOrReview: false, continuingEducationComplete: true, employerCooperates: true, laborContractTerminated: true };
+const codes = (xs: { code: string }[]) => xs.map((x) => x.code);
+
+describe('checkEligibility: deregister', () => {
+  it('is eligible when every fact is clear, with the seed materials and 5–15 working days', () => {
+    const v = check({ region: '浙江', ...clear });
+    expect(v.status).toBe('eligible');
+    expect(v.blockers).toEqual([]);
+    expect(v.warnings).toEqual([]);
+    expect(v.missing).toEqual([]);
+    expect(v.materials.map((m) => m.id)).toEqual(['id_card_copy', 'qualification_certificate', 'contract_termination', 'employer_consent_letter', 'photo']);
+    expect(v.materials.find((m) => m.id === 'photo')?.requirement).toMatch(/白底.*JPG.*500KB/);
+    expect(v.approvalDays).toEqual({ min: 5, max: 15 });
+    expect(v.nextSteps.join()).toContain('国家政务服务平台');
+  });
+
+  it.each([
+    ['unsettledProjects', true, 'UNSETTLED_PROJECTS'],
+    ['pendingAccidentLiability', true, 'ACCIDENT_LIABILITY'],
+    ['underPenaltyOrReview', true, 'PENALTY_OR_REVIEW'],
+    ['continuingEducationComplete', false, 'CONTINUING_EDUCATION'],
+  ])('%s=%s blocks with %s, its remedy and source', (field, value, code) => {
+    const v = check({ ...clear, [field]: value });
+    expect(v.status).toBe('blocked');
+    expect(codes(v.blockers)).toEqual([code]);
+    expect(v.blockers[0].remedy.length).toBeGreaterThan(10);
+    expect(v.blockers[0].source).toContain('步骤一');
+  });
+
+  it('blocks on a known blocker even while other fields are unknown', () => {
+    const v = check({ unsettledProjects: true });
+    expect(v.status).toBe('blocked');
+    expect(v.missing).toEqual(['region', 'reason', 'pendingAccidentLiability', 'underPenaltyOrReview', 'continuingEducationComplete', 'employerCooperates', 'laborContractTerminated']);
+  });
+
+  it('needs info while a blocker field is unknown, and lists missing fields in interview order', () => {
+    const v = check({ region: '江苏', unsettledProjects: false });
+    expect(v.status).toBe('needs_info');
+    expect(v.missing).toEqual(['reason', 'pendingAccidentLiability', 'underPenaltyOrReview', 'continuingEducationComplete', 'employerCooperates', 'laborContractTerminated']);
+    expect(check({}).missing[0]).toBe('region');
+  });
+
+  it('is eligible once blockers are clear even if warning fields are unknown (they stay missing)', () => {
+    const v = check({ unsettledProjects: false, pendingAccidentLiability: false, underPenaltyOrReview: false, continuingEducationComplete: true });
+    expect(v.status).toBe('eligible');
+    expect(v.missing).toEqual(['region', 'reason', 'employerCooperates', 'laborContractTerminated']);
+  });
+
+  it('warns about a refusing employer with the three routes and adds the evidence to the materials', () => {
+    const v = check({ ...clear, employerCooperates: false });
+    expect(v.status).toBe('eligible');
+    expect(codes(v.warnings)).toEqual(['EMPLOYER_REFUSAL']);
+    expect(v.warnings[0].remedy).toMatch(/投诉.*仲裁.*强制注销/s);
+    expect(v.materials.map((m) => m.id)).toContain('refusal_evidence');
+  });
+
+  it('warns about a dissolved employer and swaps the consent letter for the proof of dissolution', () => {
+    const v = check({ ...clear, reason: 'employer_dissolved' });
+    expect(codes(v.warnings)).toEqual(['EMPLOYER_DISSOLVED']);
+    expect(v.warnings[0].remedy).toContain('存在多个注册状态');
+    const ids = v.materials.map((m) => m.id);
+    expect(ids).toContain('dissolved_employer_proof');
+    expect(ids).not.toContain('employer_consent_letter');
+  });
+
+  it('warns when there is no proof of the ended contract', () => {
+    expect(codes(check({ ...clear, laborContractTerminated: false }).warnings)).toEqual(['NO_CONTRACT_PROOF']);
+  });
+
+  it('reports every blocker and warning together', () => {
+    const v = check({ ...clear, unsettledProjects: true, continuingEducationComplete: false, employerCooperates: false });
+    expect(codes(v.blockers)).toEqual(['UNSETTLED_PROJECTS', 'CONTINUING_EDUCATION']);
+    expect(codes(v.warnings)).toEqual(['EMPLOYER_REFUSAL']);
+  });
+});
+
+describe('regional data', () => {
+  it('asks Jiangsu for a year of continuing-education proof, marked as from the article', () => {
+    const v = check({ region: 'jiangsu', ...clear });
+    expect(v.region).toBe('江苏');
+    const m = v.materials.find((x) => x.id === 'ce_certificate_recent_year');
+    expect(m?.requirement).toContain('请以江苏省住建部门公告为准');
+    expect(v.notes.join()).toContain('黑名单');
+  });
+
+  it.each(['北京', '上海市'])('adds the paper receipt to the next steps in %s', (region) => {
+    expect(check({ region, ...clear }).nextSteps.join()).toContain('纸质注销回执');
+  });
+
+  it('adds no receipt elsewhere', () => {
+    expect(check({ region: '四川', ...clear }).nextSteps.join()).not.toContain('回执');
+  });
+
+  it.each([
+    ['江苏', '江苏'],
+    ['江苏省', '江苏'],
+    ['jiangsu', '江苏'],
+    ['JiangSu', '江苏'],
+    ['南京', '江苏'],
+    ['南京市', '江苏'],
+    ['深圳', '广东'],
+    ['陕西', '陕西'],
+    ['shaanxi', '陕西'],
+    ['延边', '吉林'],
+    ['内蒙古自治区', '内蒙古'],
+  ])('resolves %s to %s', (input, province) => {
+    expect(k.regions.resolve(input)).toBe(province);
+  });
+
+  it('has one data file for each of the 31 provinces', () => {
+    expect(k.rules.regions.size).toBe(31);
+  });
+});
+
+describe('checkEligibility: reregister', () => {
+  const ready = { goal: 'reregister', previousRegistrationCleared: true, newContractSigned: true, continuingEducationComplete: true, badCreditRecord: false };
+  it('is eligible with the new unit’s provincial review in the next steps', () => {
+    const v = check({ region: '广东', ...ready });
+    expect(v.goal).toBe('reregister');
+    expect(v.status).toBe('eligible');
+    expect(v.nextSteps.join()).toContain('初审');
+    expect(v.materials.map((m) => m.id)).toContain('new_labor_contract');
+  });
+  it.each([
+    ['previousRegistrationCleared', false, 'PREVIOUS_REGISTRATION_ACTIVE'],
+    ['newContractSigned', false, 'NO_NEW_CONTRACT'],
+    ['continuingEducationComplete', false, 'CONTINUING_EDUCATION'],
+    ['badCreditRecord', true, 'BAD_CREDIT_RECORD'],
+  ])('%s=%s blocks with %s', (field, value, code) => {
+    const v = check({ ...ready, [field]: value });
+    expect(v.status).toBe('blocked');
+    expect(codes(v.blockers)).toEqual([code]);
+  });
+  it('needs info with its own fields', () => {
+    expect(check({ goal: 'reregister' }).missing).toEqual(['region', 'previousRegistrationCleared', 'newContractSigned', 'continuingEducationComplete', 'badCreditRecord']);
+  });
+});
+
+describe('parseSituation', () => {
+  const error = (raw: unknown) => {
+    try {
+      parseSituation(raw, k.regions);
+    } catch (e) {
+      if (e instanceof SituationError) return e.message;
+      throw e;
+    }
+    throw new Error('expected a SituationError');
+  };
+  it('names the field and what is allowed', () => {
+    expect(error({ unsettledProjects: 'maybe' })).toBe('unsettledProjects: must be true or false');
+    expect(error({ reason: 'bored' })).toMatch(/^reason: must be one of left_employer, leaving_industry/);
+    expect(error({ colour: 'red' })).toMatch(/^colour: unknown field; allowed: goal, region, reason, unsettledProjects/);
+    expect(error({ region: '火星' })).toMatch(/^region: unknown province or city "火星"/);
+    expect(error([1, 2])).toMatch(/JSON object/);
+  });
+});
+
+describe('decisionWindow', () => {
+  it('counts Chinese working days across the National Day holiday and its make-up Saturday', () => {
+    // 2026-09-28 is a Monday; 1–7 October are holidays and Saturday 10 October is a make-up working day.
+    expect(decisionWindow(new Date('2026-09-28T02:00:00Z'), 5, 15)).toEqual({ today: '2026-09-28', from: '2026-10-10', to: '2026-10-23' });
+  });
+  it('uses the date in China (UTC+8)', () => {
+    expect(decisionWindow(new Date('2026-11-27T20:00:00Z'), 1, 1).today).toBe('2026-11-28');
+  });
+});
