@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Assistant } from '../../src/engine/assistant';
+import { loadKnowledge } from '../../src/knowledge/load';
 import { newConversationState } from '../../src/engine/types';
 import { chatJsonl, sharedAssistant, textOf } from '../helpers/assistant';
 
@@ -21,6 +23,24 @@ describe('Assistant.turn', () => {
     const [turn] = await chatJsonl([`请问注销需要准备什么材料${'嗯'.repeat(10_000)}`]);
     expect(turn.intent).toBe('process.materials');
     expect(textOf(turn)).toContain('只读取了前面的部分');
+  });
+
+  it('offers the closest questions as numbered choices when unsure, and a number picks one', () => {
+    const k = loadKnowledge();
+    // An answer bar no message reaches: every in-domain question goes through the suggestion path.
+    k.nlu.thresholds.answer = 1.01;
+    const unsure = new Assistant(k);
+    const first = unsure.turn(newConversationState(), { text: '照片的尺寸和格式' });
+    expect(first.intent).toBe('fallback');
+    expect(first.replies[0].text).toContain('您是想问');
+    const choices = first.replies[0].choices ?? [];
+    expect(choices.length).toBeGreaterThanOrEqual(3);
+    expect(choices.length).toBeLessThanOrEqual(4);
+    expect(choices).toContain('证件照有什么要求？');
+    expect(choices.at(-1)).toBe('转人工');
+    const picked = unsure.turn(first.state, { text: String(choices.indexOf('证件照有什么要求？') + 1) });
+    expect(picked.intent).toBe('process.photo');
+    expect(picked.replies[0].text).toContain('500KB');
   });
 
   it('never throws on odd input', () => {
