@@ -1,0 +1,72 @@
+/**
+ * The chat service: loads a conversation, runs the engine's turn, stores the masked turn.
+ * Turns of one conversation are serialised so concurrent messages never lose an update.
+ */
+import type { Assistant } from '../engine/assistant';
+import { newConversationState, type TurnResult } from '../engine/types';
+import { maskPersonalData } from '../privacy/mask';
+import { checkEligibility } from '../rules/check';
+import { parseSituation } from '../rules/situation';
+import type { ConversationStore, TurnRecord } from '../store/types';
+import type { ChatRequest, ChatService } from './types';
+
+export class AssistantChatService implements ChatService {
+  /** conversation id → the tail of its queue of turns */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly assistant: Assistant,
+    readonly store: ConversationStore,
+  ) {}
+
+  handle(req: ChatRequest): Promise<TurnResult> {
+    return this.serialised(req.conversationId, async () => {
+      const stored = await this.store.get(req.conversationId);
+      const result = this.assistant.turn(stored?.state ?? newConversationState(), { text: req.text, channel: req.channel, now: req.now });
+      await this.store.append(req.conversationId, result.state, record(req, result));
+      return result;
+    });
+  }
+
+  greet(conversationId: string, channel: string): Promise<TurnResult> {
+    return this.serialised(conversationId, async () => {
+      const stored = await this.store.get(conversationId);
+      const result = this.assistant.greet(stored?.state ?? newConversationState());
+      await this.store.append(conversationId, result.state, record({ conversationId, channel, text: '' }, result));
+      return result;
+    });
+  }
+
+  check(situation: unknown) {
+    const k = this.assistant.knowledge;
+    return checkEligibility(parseSituation(situation, k.regions), k.rules);
+  }
+
+  async history(conversationId: string) {
+    const stored = await this.store.get(conversationId);
+    return (stored?.turns ?? []).map((t) => ({ at: t.at, text: t.text, replies: t.replies }));
+  }
+
+  private serialised<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(conversationId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.queues.set(conversationId, next);
+    // Forget the queue once it drains, so idle conversations hold no memory.
+    next.finally(() => {
+      if (this.queues.get(conversationId) === next) this.queues.delete(conversationId);
+    }).catch(() => undefined);
+    return next;
+  }
+}
+
+/** The masked transcript entry of a turn: personal data never reaches the store. */
+function record(req: ChatRequest, result: TurnResult): TurnRecord {
+  return {
+    at: (req.now ?? new Date()).toISOString(),
+    channel: req.channel,
+    text: maskPersonalData(req.text),
+    intent: result.intent,
+    confidence: result.confidence,
+    replies: result.replies.map((r) => (r.choices?.length ? { text: r.text, choices: r.choices } : { text: r.text })),
+  };
+}
