@@ -12,6 +12,7 @@ import { evaluate, formatReport, parseEvalTsv } from './nlu/evaluate';
 import { benchEngine } from './bench/engine';
 import { checkEligibility } from './rules/check';
 import { parseSituation, SituationError } from './rules/situation';
+import { defaultDataDir, startServer } from './server/serve';
 
 /** Loads the knowledge and trains the NLU; a bad data file ends the process with one clear line. */
 function boot(): Assistant {
@@ -37,11 +38,26 @@ program
     else await runConsoleChat(assistant, { ...io, staff: opts.staff });
   });
 
+const serve = async (opts: { port?: string }) => {
+  const port = Number(opts.port ?? process.env.PORT ?? 3978);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${opts.port ?? process.env.PORT}`);
+  const running = await startServer({ port, dataDir: defaultDataDir() });
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+};
+
+program
+  .command('serve')
+  .description('start the server for every channel on PORT (default 3978)')
+  .option('-p, --port <port>', 'port (default: $PORT or 3978)')
+  .action(serve);
+
 program
   .command('start')
-  .description('start the assistant (the console chat until the server exists)')
-  .option('--staff', 'show intent, confidence and sources')
-  .action(async (opts: { staff?: boolean }) => runConsoleChat(boot(), { ...io, staff: opts.staff }));
+  .description('start the assistant (same as serve)')
+  .option('-p, --port <port>', 'port (default: $PORT or 3978)')
+  .action(serve);
 
 program
   .command('classify')

@@ -1,0 +1,117 @@
+/**
+ * One HTTP server for every channel: the web page and its Botkit channel, the JSON API, Teams
+ * and WeChat. Each channel only translates; the chat service holds the engine.
+ */
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { ChatService } from '../service/types';
+import { SituationError } from '../rules/situation';
+import { turnJson } from '../channels/console/format';
+import { mountWebChannel } from '../channels/web/botkit';
+
+export interface AppOptions {
+  service: ChatService;
+  /** Longest user message accepted over HTTP (characters). */
+  maxTextLength?: number;
+  /** Extra channel mounts (Teams, WeChat) that need the app before the fallback handlers. */
+  mount?: ((app: express.Express) => void)[];
+  /** What /healthz reports. */
+  health?: () => Record<string, unknown>;
+}
+
+const ChatBody = z
+  .object({
+    conversationId: z.string({ required_error: 'conversationId is required' }).regex(/^[\w:.-]{1,100}$/, 'conversationId: 1–100 letters, digits, _ : . or -'),
+    text: z.string({ required_error: 'text is required', invalid_type_error: 'text must be a string' }),
+  })
+  .strict();
+
+/** An HTTP error with a status and a reason the client can read. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const json = express.json({ limit: '64kb', strict: true });
+
+export function createApp(opts: AppOptions): { app: express.Express; server: Server } {
+  const { service } = opts;
+  const maxTextLength = opts.maxTextLength ?? 2000;
+  const app = express();
+  app.disable('x-powered-by');
+  const server = createServer(app);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', ...(opts.health?.() ?? {}) });
+  });
+
+  app.use('/api', (req, _res, next) => {
+    if (req.method === 'POST' && !req.is('application/json')) return next(new HttpError(415, 'Content-Type must be application/json'));
+    next();
+  });
+  app.use(['/api/chat', '/api/check', '/api/web'], json);
+
+  app.post('/api/chat', async (req, res, next) => {
+    try {
+      const parsed = ChatBody.safeParse(req.body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new HttpError(400, issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys[0]}; send {"conversationId","text"}` : issue.message, String(issue.path[0] ?? ''));
+      }
+      if (parsed.data.text.length > maxTextLength) throw new HttpError(413, `text is longer than ${maxTextLength} characters`, 'text');
+      const result = await service.handle({ conversationId: parsed.data.conversationId, text: parsed.data.text, channel: 'api' });
+      res.json(turnJson(result));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.post('/api/check', (req, res, next) => {
+    try {
+      res.json(service.check(req.body));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.get('/api/conversations/:id/history', async (req, res, next) => {
+    try {
+      const id = req.params.id;
+      if (!/^[\w:.-]{1,100}$/.test(id)) throw new HttpError(400, 'invalid conversation id');
+      res.json({ conversationId: id, turns: await service.history(id) });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  for (const mount of opts.mount ?? []) mount(app);
+  mountWebChannel(app, server, service, maxTextLength);
+  app.use(express.static(join(import.meta.dirname, '..', 'channels', 'web', 'public'), { index: 'index.html' }));
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  app.use(errorHandler);
+  return { app, server };
+}
+
+/** Every error becomes a status and a one-line reason; only unexpected ones are 500 (and logged). */
+function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  if (res.headersSent) return;
+  if (err instanceof HttpError) return void res.status(err.status).json({ error: err.message, ...(err.field ? { field: err.field } : {}) });
+  if (err instanceof SituationError) return void res.status(400).json({ error: err.message, field: err.field });
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e.type === 'entity.parse.failed') return void res.status(400).json({ error: 'body is not valid JSON' });
+  if (e.type === 'entity.too.large') return void res.status(413).json({ error: 'body is too large' });
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return void res.status(415).json({ error: 'unsupported body encoding' });
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return void res.status(e.status).json({ error: e.message ?? 'bad request' });
+  process.stderr.write(`internal error: ${(err as Error)?.message ?? String(err)}\n`);
+  res.status(500).json({ error: 'internal error' });
+}
