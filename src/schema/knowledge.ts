@@ -103,6 +103,10 @@ export const MessagesFile = z
     flowLeft: text,
     sourcesLabel: text,
     regionalLabel: text,
+    /** WeChat: the passive reply to a message that is not text (picture, location …). */
+    wechatUnsupported: text,
+    /** WeChat: appended to the first message when the rest of a long answer follows as further messages. */
+    wechatLater: text,
   })
   .strict();
 export type MessagesFile = z.infer<typeof MessagesFile>;

@@ -41,7 +41,14 @@ export class HttpError extends Error {
 
 const json = express.json({ limit: '64kb', strict: true });
 
-export function createApp(opts: AppOptions): { app: express.Express; server: Server } {
+export interface App {
+  app: express.Express;
+  server: Server;
+  /** Stops listening and drops every open connection, websockets included. */
+  close(): Promise<void>;
+}
+
+export function createApp(opts: AppOptions): App {
   const { service } = opts;
   const maxTextLength = opts.maxTextLength ?? 2000;
   const app = express();
@@ -92,14 +99,20 @@ export function createApp(opts: AppOptions): { app: express.Express; server: Ser
   });
 
   for (const mount of opts.mount ?? []) mount(app);
-  mountWebChannel(app, server, service, maxTextLength);
+  const web = mountWebChannel(app, server, service, maxTextLength);
   app.use(express.static(join(import.meta.dirname, '..', 'channels', 'web', 'public'), { index: 'index.html' }));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
   app.use(errorHandler);
-  return { app, server };
+  const close = () =>
+    new Promise<void>((resolve) => {
+      web.closeSockets();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { app, server, close };
 }
 
 /** Every error becomes a status and a one-line reason; only unexpected ones are 500 (and logged). */

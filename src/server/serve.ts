@@ -8,6 +8,8 @@ import { loadKnowledge } from '../knowledge/load';
 import { AssistantChatService } from '../service/chat';
 import { LowdbStore } from '../store/lowdb';
 import { createApp } from './app';
+import { createTeamsHandler, teamsConfigFromEnv } from '../channels/teams';
+import { createWeChatRouter, weChatConfigFromEnv } from '../channels/wechat';
 
 export interface ServeOptions {
   port: number;
@@ -27,8 +29,18 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const knowledge = loadKnowledge();
   const store = new LowdbStore(opts.dataDir);
   const service = new AssistantChatService(new Assistant(knowledge), store);
-  const { server } = createApp({
+  const env = opts.env ?? process.env;
+  const teams = createTeamsHandler(service, teamsConfigFromEnv(env));
+  const wechat = weChatConfigFromEnv(env);
+  const messages = { wechatUnsupported: knowledge.messages.wechatUnsupported, wechatLater: knowledge.messages.wechatLater };
+  const { server, close } = createApp({
     service,
+    mount: [
+      (app) => app.post('/api/messages', teams.handler),
+      (app) => {
+        if (wechat) app.use('/wechat', createWeChatRouter(service, wechat, { messages, log }));
+      },
+    ],
     health: () => ({ store: 'lowdb', intents: knowledge.answers.size + 1 }),
   });
   await new Promise<void>((resolve, reject) => {
@@ -40,11 +52,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   log(`监理注销助手 is running (store: lowdb in ${opts.dataDir})`);
   log(`  web chat:  ${url}/`);
   log(`  API:       POST ${url}/api/chat, POST ${url}/api/check, GET ${url}/healthz`);
+  log(`  WeChat:    ${wechat ? `${url}/wechat (${wechat.encodingAesKey ? 'safe mode' : 'plain mode'})` : 'off (set WECHAT_TOKEN and WECHAT_APP_ID to enable)'}`);
+  log(`  Teams:     POST ${url}/api/messages (${teams.mode === 'local' ? 'local mode: no MicrosoftAppId/MicrosoftAppPassword set, no authentication, as the Bot Framework Emulator expects' : 'authenticated: Bot Framework tokens are checked'})`);
   return {
     url,
     close: async () => {
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
       await store.close();
     },
   };

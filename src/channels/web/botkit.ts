@@ -39,8 +39,8 @@ function validateWebhook(req: Request, res: Response, next: NextFunction): void 
   next();
 }
 
-/** Mounts the web channel on the shared Express app and HTTP server. */
-export function mountWebChannel(app: Express, server: Server, service: ChatService, maxTextLength: number): Botkit {
+/** Mounts the web channel on the shared Express app and HTTP server; returns a function that drops every websocket. */
+export function mountWebChannel(app: Express, server: Server, service: ChatService, maxTextLength: number): { controller: Botkit; closeSockets: () => void } {
   app.post(WEB_WEBHOOK_PATH, validateWebhook);
   const adapter = new WebAdapter({ server, path: WEB_SOCKET_PATH });
   // Botkit serves on our Express app: one server for every channel.
@@ -68,5 +68,10 @@ export function mountWebChannel(app: Express, server: Server, service: ChatServi
     if ((await service.history(conversationId)).length) return;
     await send(bot, message, await service.greet(conversationId, 'web'));
   });
-  return controller;
+  const closeSockets = () => {
+    const wss = (adapter as unknown as { wss?: { clients: Set<{ terminate(): void }>; close(): void } }).wss;
+    wss?.clients.forEach((c) => c.terminate());
+    wss?.close();
+  };
+  return { controller, closeSockets };
 }

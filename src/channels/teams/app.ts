@@ -1,0 +1,70 @@
+/**
+ * The teams-ai Application: routes only, no AI planner. A message, a choice button or a new
+ * member becomes one call to the chat service; the replies are rendered by ./render.
+ */
+import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import { Application, type TeamsAdapter } from '@microsoft/teams-ai';
+import type { TurnResult } from '../../engine/types';
+import type { ChatService } from '../../service/types';
+import { CHOICE_VERB, choiceFromSubmit, type ChoiceSubmitData } from './cards';
+import { turnActivities } from './render';
+
+/** The channel name the service records in transcripts. */
+export const TEAMS_CHANNEL = 'teams';
+
+/** One conversation per Teams conversation (a personal chat, a group chat or a channel thread). */
+export function teamsConversationId(activity: Activity): string {
+  return `teams:${activity.conversation.id}`;
+}
+
+async function send(context: TurnContext, result: TurnResult): Promise<void> {
+  const activities = turnActivities(result, context.activity.channelId);
+  if (activities.length) await context.sendActivities(activities);
+}
+
+async function answer(context: TurnContext, service: ChatService, text: string): Promise<void> {
+  const result = await service.handle({ conversationId: teamsConversationId(context.activity), text, channel: TEAMS_CHANNEL });
+  await send(context, result);
+}
+
+/**
+ * Whether a membersAdded update should be greeted: a person joined, or (Teams only sends the
+ * bot's own id when a user installs the app for a personal chat) the bot joined a 1:1 chat.
+ */
+export function greetsNewMember(activity: Activity): boolean {
+  const botId = activity.recipient?.id;
+  const added = activity.membersAdded ?? [];
+  if (added.some((m) => m.id !== botId)) return true;
+  return activity.conversation?.conversationType === 'personal' && added.some((m) => m.id === botId);
+}
+
+export function createTeamsApplication(service: ChatService, adapter: TeamsAdapter): Application {
+  const app = new Application({
+    adapter,
+    // Turns take milliseconds; a typing indicator would only add traffic.
+    startTypingTimer: false,
+    // In channels the text starts with "<at>bot</at>"; the service should see the question only.
+    removeRecipientMention: true,
+  });
+
+  // A choice button. Registered before the message route: teams-ai runs the first route that matches.
+  app.adaptiveCards.actionSubmit<ChoiceSubmitData>(CHOICE_VERB, async (context, _state, data) => {
+    const choice = choiceFromSubmit(data);
+    if (choice) await answer(context, service, choice);
+  });
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    const { text, value } = context.activity;
+    // A submit from a card that is not ours carries no question; answering it would confuse.
+    if (!text?.trim() && value !== undefined && value !== null) return;
+    // An attachment-only message still gets the service's answer to an empty question.
+    await answer(context, service, text ?? '');
+  });
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    if (!greetsNewMember(context.activity)) return;
+    await send(context, await service.greet(teamsConversationId(context.activity), TEAMS_CHANNEL));
+  });
+
+  return app;
+}

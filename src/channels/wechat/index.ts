@@ -1,0 +1,8 @@
+/** The WeChat Official Account / WeCom channel: the router the server mounts, and its parts. */
+export { createWeChatRouter, MAX_BODY_BYTES, type WeChatRouterDeps } from './router';
+export { weChatConfigFromEnv, resolveWeChatConfig, type WeChatConfig, type WeChatConfigInput } from './config';
+export { WeChatCustomerService, AccessTokenFetcher, type CustomerServiceSender, type FetchLike } from './customer-service';
+export { WeChatCrypto } from './crypto';
+export { sha1Signature } from './signature';
+export type { WeChatMessages } from './responder';
+export * from './errors';

@@ -1,0 +1,68 @@
+/**
+ * Neutral replies → WeChat text. WeChat shows no buttons, so choices become numbered lines the
+ * user answers with the number (the engine reads numbers), and a turn's replies become one text,
+ * cut into messages that fit WeChat's size limit.
+ */
+import type { Reply } from '../../engine/types';
+
+/** The largest passive text reply we send, in UTF-8 bytes (WeChat's limit is about 2048). */
+export const PASSIVE_TEXT_MAX_BYTES = 2000;
+
+/** One reply as text: the text, then its choices as `1. …` lines. */
+export function renderReply(reply: Reply): string {
+  const choices = (reply.choices ?? []).map((c, i) => `${i + 1}. ${c}`);
+  return [reply.text, ...choices].join('\n');
+}
+
+/** All replies of a turn as one text, separated by a blank line. */
+export function renderReplies(replies: readonly Reply[]): string {
+  return replies.map(renderReply).filter((t) => t.trim() !== '').join('\n\n');
+}
+
+export function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * Splits `text` into the longest head of at most `maxBytes` UTF-8 bytes and the rest. It cuts
+ * after a line break when one falls in the second half of the head (so lists and paragraphs stay
+ * whole) and never inside a character.
+ */
+export function takeHead(text: string, maxBytes: number): [head: string, rest: string] {
+  if (utf8Bytes(text) <= maxBytes) return [text, ''];
+  let bytes = 0;
+  let end = 0;
+  for (const ch of text) {
+    const size = utf8Bytes(ch);
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += ch.length;
+  }
+  if (end === 0) end = String.fromCodePoint(text.codePointAt(0) ?? 0).length; // maxBytes below one character: still make progress
+  const lineBreak = text.lastIndexOf('\n', end - 1);
+  if (lineBreak > end / 2) end = lineBreak + 1;
+  return [text.slice(0, end).replace(/\s+$/, ''), text.slice(end).replace(/^\s+/, '')];
+}
+
+/** Cuts `text` into messages of at most `maxBytes` UTF-8 bytes each. */
+export function splitUtf8(text: string, maxBytes: number): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest) {
+    const [head, tail] = takeHead(rest, maxBytes);
+    if (head) parts.push(head);
+    rest = tail;
+  }
+  return parts;
+}
+
+/**
+ * The messages of one turn: one when the text fits; otherwise the first carries `laterNote`
+ * (telling the user more follows) within the same limit, and the rest follow as further messages.
+ */
+export function replyMessages(replies: readonly Reply[], laterNote: string, maxBytes = PASSIVE_TEXT_MAX_BYTES): string[] {
+  const text = renderReplies(replies);
+  if (utf8Bytes(text) <= maxBytes) return text ? [text] : [];
+  const [first, rest] = takeHead(text, maxBytes - utf8Bytes(`\n${laterNote}`));
+  return [`${first}\n${laterNote}`, ...splitUtf8(rest, maxBytes)];
+}

@@ -1,0 +1,52 @@
+/** `startServer` as `npm start` runs it: every channel on one port, on the embedded store. */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server/serve';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'jianli-serve-'));
+const lines: string[] = [];
+let running: RunningServer;
+
+beforeAll(async () => {
+  running = await startServer({ port: 0, host: '127.0.0.1', dataDir, env: { WECHAT_TOKEN: 'servetoken', WECHAT_APP_ID: 'wxserve' }, log: (l) => lines.push(l) });
+});
+afterAll(async () => {
+  await running.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('startServer', () => {
+  it('prints its addresses and says Teams runs in local mode without credentials', () => {
+    const text = lines.join('\n');
+    expect(text).toContain(`web chat:  ${running.url}/`);
+    expect(text).toMatch(/Teams:.*local mode/);
+    expect(text).toMatch(/WeChat:.*\/wechat \(plain mode\)/);
+  });
+
+  it('serves the page, the API and stores each conversation in its own file', async () => {
+    expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${running.url}/`)).headers.get('content-type')).toContain('text/html');
+    const r = await fetch(`${running.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'serve-1', text: '回执要打印吗' }) });
+    expect((await r.json()).intent).toBe('process.receipt');
+    expect(readdirSync(join(dataDir, 'conversations'))).toContain('serve-1.json');
+  });
+
+  it('answers the WeChat server check only with a valid signature', async () => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = 'n1';
+    const signature = createHash('sha1').update(['servetoken', timestamp, nonce].sort().join('')).digest('hex');
+    const ok = await fetch(`${running.url}/wechat?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}&echostr=hello123`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('hello123');
+    const bad = await fetch(`${running.url}/wechat?signature=${'0'.repeat(40)}&timestamp=${timestamp}&nonce=${nonce}&echostr=hello123`);
+    expect(bad.status).toBe(401);
+  });
+
+  it('answers a malformed Teams activity with 400', async () => {
+    const r = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
+    expect(r.status).toBe(400);
+  });
+});
