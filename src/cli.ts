@@ -12,7 +12,8 @@ import { evaluate, formatReport, parseEvalTsv } from './nlu/evaluate';
 import { benchEngine } from './bench/engine';
 import { checkEligibility } from './rules/check';
 import { parseSituation, SituationError } from './rules/situation';
-import { defaultDataDir, startServer } from './server/serve';
+import { startServer } from './server/serve';
+import { openStore, storeSettingsFromEnv } from './store/open';
 
 /** Loads the knowledge and trains the NLU; a bad data file ends the process with one clear line. */
 function boot(): Assistant {
@@ -41,7 +42,7 @@ program
 const serve = async (opts: { port?: string }) => {
   const port = Number(opts.port ?? process.env.PORT ?? 3978);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${opts.port ?? process.env.PORT}`);
-  const running = await startServer({ port, dataDir: defaultDataDir() });
+  const running = await startServer({ port });
   const stop = () => void running.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -93,6 +94,40 @@ program
     }
     const verdict = checkEligibility(parseSituation(raw, k.regions), k.rules);
     process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
+  });
+
+/** Opens the store named by JIANLI_DATA / JIANLI_STORE, waiting briefly for Redis. */
+async function withStore<T>(work: (store: ReturnType<typeof openStore>) => Promise<T>): Promise<T> {
+  const store = openStore(storeSettingsFromEnv());
+  try {
+    if ('ready' in store && typeof store.ready === 'function') await (store.ready as () => Promise<void>)();
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+program
+  .command('export')
+  .description('print everything stored about a conversation as JSON')
+  .argument('<conversationId>')
+  .action(async (id: string) => {
+    const found = await withStore((s) => s.export(id));
+    if (!found) {
+      process.stderr.write(`no conversation ${id}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+  });
+
+program
+  .command('forget')
+  .description('delete everything stored about a conversation')
+  .argument('<conversationId>')
+  .action(async (id: string) => {
+    const deleted = await withStore((s) => s.delete(id));
+    process.stdout.write(deleted ? `deleted ${id}\n` : `nothing stored for ${id}\n`);
   });
 
 program

@@ -95,6 +95,8 @@ export const MessagesFile = z
     suggest: text,
     emptyInput: text,
     tooLong: text,
+    /** Said when the conversation store cannot be reached. */
+    unavailable: text,
     handoffChoice: text,
     hotline: text,
     goodbye: text,

@@ -10,6 +10,8 @@ import type { ChatService } from '../service/types';
 import { SituationError } from '../rules/situation';
 import { turnJson } from '../channels/console/format';
 import { mountWebChannel } from '../channels/web/botkit';
+import { StoreUnavailableError } from '../store/types';
+import { rateLimit } from 'express-rate-limit';
 
 export interface AppOptions {
   service: ChatService;
@@ -17,8 +19,12 @@ export interface AppOptions {
   maxTextLength?: number;
   /** Extra channel mounts (Teams, WeChat) that need the app before the fallback handlers. */
   mount?: ((app: express.Express) => void)[];
-  /** What /healthz reports. */
-  health?: () => Record<string, unknown>;
+  /** What /healthz reports; `ok: false` makes it answer 503. */
+  health?: () => Promise<Record<string, unknown> & { ok?: boolean }> | (Record<string, unknown> & { ok?: boolean });
+  /** What the web page shows when the store is down (from knowledge/messages.yaml). */
+  unavailableText?: string;
+  /** Requests per minute allowed from one address, and for one conversation (0 = no limit). */
+  rateLimits?: { perAddressPerMinute: number; perConversationPerMinute: number };
 }
 
 const ChatBody = z
@@ -55,15 +61,37 @@ export function createApp(opts: AppOptions): App {
   app.disable('x-powered-by');
   const server = createServer(app);
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', ...(opts.health?.() ?? {}) });
+  app.get('/healthz', async (_req, res) => {
+    const { ok = true, ...rest } = (await opts.health?.()) ?? {};
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', ...rest });
   });
+
+  const limits = opts.rateLimits ?? { perAddressPerMinute: 600, perConversationPerMinute: 60 };
+  const tooMany = (what: string) => (_req: Request, res: Response) => {
+    res.status(429).json({ error: `too many requests ${what}; please wait a minute and try again` });
+  };
+  if (limits.perAddressPerMinute > 0) {
+    app.use(['/api', '/wechat'], rateLimit({ windowMs: 60_000, limit: limits.perAddressPerMinute, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany('from this address') }));
+  }
+  const perConversation =
+    limits.perConversationPerMinute > 0
+      ? rateLimit({
+          windowMs: 60_000,
+          limit: limits.perConversationPerMinute,
+          standardHeaders: 'draft-8',
+          legacyHeaders: false,
+          keyGenerator: (req) => `c:${String((req.body as { conversationId?: unknown; user?: unknown } | undefined)?.conversationId ?? (req.body as { user?: unknown } | undefined)?.user ?? '')}`,
+          handler: tooMany('for this conversation'),
+        })
+      : (_req: Request, _res: Response, next: NextFunction) => next();
 
   app.use('/api', (req, _res, next) => {
     if (req.method === 'POST' && !req.is('application/json')) return next(new HttpError(415, 'Content-Type must be application/json'));
     next();
   });
   app.use(['/api/chat', '/api/check', '/api/web'], json);
+
+  app.post(['/api/chat', '/api/web/messages'], perConversation);
 
   app.post('/api/chat', async (req, res, next) => {
     try {
@@ -99,7 +127,7 @@ export function createApp(opts: AppOptions): App {
   });
 
   for (const mount of opts.mount ?? []) mount(app);
-  const web = mountWebChannel(app, server, service, maxTextLength);
+  const web = mountWebChannel(app, server, service, maxTextLength, opts.unavailableText ?? '服务暂时不可用，请稍后再试。');
   app.use(express.static(join(import.meta.dirname, '..', 'channels', 'web', 'public'), { index: 'index.html' }));
 
   app.use((_req, res) => {
@@ -120,6 +148,7 @@ function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFun
   if (res.headersSent) return;
   if (err instanceof HttpError) return void res.status(err.status).json({ error: err.message, ...(err.field ? { field: err.field } : {}) });
   if (err instanceof SituationError) return void res.status(400).json({ error: err.message, field: err.field });
+  if (err instanceof StoreUnavailableError) return void res.status(503).json({ error: err.message });
   const e = err as { type?: string; status?: number; message?: string };
   if (e.type === 'entity.parse.failed') return void res.status(400).json({ error: 'body is not valid JSON' });
   if (e.type === 'entity.too.large') return void res.status(413).json({ error: 'body is too large' });

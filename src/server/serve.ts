@@ -1,12 +1,11 @@
 /**
  * Starts the assistant's HTTP server on the embedded store (or the store JIANLI_STORE names).
  */
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Assistant } from '../engine/assistant';
 import { loadKnowledge } from '../knowledge/load';
 import { AssistantChatService } from '../service/chat';
-import { LowdbStore } from '../store/lowdb';
+import { openStore, storeSettingsFromEnv } from '../store/open';
 import { createApp } from './app';
 import { createTeamsHandler, teamsConfigFromEnv } from '../channels/teams';
 import { createWeChatRouter, weChatConfigFromEnv } from '../channels/wechat';
@@ -14,7 +13,8 @@ import { createWeChatRouter, weChatConfigFromEnv } from '../channels/wechat';
 export interface ServeOptions {
   port: number;
   host?: string;
-  dataDir: string;
+  /** Overrides JIANLI_DATA. */
+  dataDir?: string;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -26,10 +26,17 @@ export interface RunningServer {
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const log = opts.log ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const knowledge = loadKnowledge();
-  const store = new LowdbStore(opts.dataDir);
-  const service = new AssistantChatService(new Assistant(knowledge), store);
   const env = opts.env ?? process.env;
+  const knowledge = loadKnowledge();
+  const settings = { ...storeSettingsFromEnv(env), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) };
+  const store = openStore(settings);
+  const service = new AssistantChatService(new Assistant(knowledge), store);
+  const perMinute = (name: string, fallback: number) => {
+    const v = env[name] === undefined ? fallback : Number(env[name]);
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a whole number of requests per minute (0 = no limit)`);
+    return v;
+  };
+  const rateLimits = { perAddressPerMinute: perMinute('JIANLI_RATE_PER_ADDRESS', 600), perConversationPerMinute: perMinute('JIANLI_RATE_PER_CONVERSATION', 60) };
   const teams = createTeamsHandler(service, teamsConfigFromEnv(env));
   const wechat = weChatConfigFromEnv(env);
   const messages = { wechatUnsupported: knowledge.messages.wechatUnsupported, wechatLater: knowledge.messages.wechatLater };
@@ -41,7 +48,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         if (wechat) app.use('/wechat', createWeChatRouter(service, wechat, { messages, log }));
       },
     ],
-    health: () => ({ store: 'lowdb', intents: knowledge.answers.size + 1 }),
+    health: async () => {
+      const h = await store.health();
+      return { ok: h.ok, store: store.kind, ...(h.reason ? { reason: h.reason } : {}), intents: knowledge.answers.size + 1 };
+    },
+    rateLimits,
+    unavailableText: knowledge.messages.unavailable,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -49,7 +61,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
-  log(`监理注销助手 is running (store: lowdb in ${opts.dataDir})`);
+  // Retention: forget conversations idle for longer than the setting, now and every hour.
+  const purge = () => {
+    if (!settings.retentionDays) return;
+    const cutoff = new Date(Date.now() - settings.retentionDays * 86400_000);
+    store.purgeIdleSince(cutoff).catch((err: Error) => log(`retention purge failed: ${err.message}`));
+  };
+  purge();
+  const purgeTimer = setInterval(purge, 3600_000);
+  purgeTimer.unref();
+  log(`监理注销助手 is running (store: ${store.kind === 'redis' ? `redis ${settings.store}` : `lowdb in ${settings.dataDir}`}${settings.retentionDays ? `, retention ${settings.retentionDays} days` : ''})`);
   log(`  web chat:  ${url}/`);
   log(`  API:       POST ${url}/api/chat, POST ${url}/api/check, GET ${url}/healthz`);
   log(`  WeChat:    ${wechat ? `${url}/wechat (${wechat.encodingAesKey ? 'safe mode' : 'plain mode'})` : 'off (set WECHAT_TOKEN and WECHAT_APP_ID to enable)'}`);
@@ -57,12 +78,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   return {
     url,
     close: async () => {
+      clearInterval(purgeTimer);
       await close();
       await store.close();
     },
   };
-}
-
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.JIANLI_DATA ?? join(process.cwd(), 'data');
 }

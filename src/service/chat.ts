@@ -11,27 +11,24 @@ import type { ConversationStore, TurnRecord } from '../store/types';
 import type { ChatRequest, ChatService } from './types';
 
 export class AssistantChatService implements ChatService {
-  /** conversation id → the tail of its queue of turns */
-  private readonly queues = new Map<string, Promise<unknown>>();
-
   constructor(
     readonly assistant: Assistant,
     readonly store: ConversationStore,
   ) {}
 
   handle(req: ChatRequest): Promise<TurnResult> {
-    return this.serialised(req.conversationId, async () => {
-      const stored = await this.store.get(req.conversationId);
-      const result = this.assistant.turn(stored?.state ?? newConversationState(), { text: req.text, channel: req.channel, now: req.now });
+    return this.store.exclusive(req.conversationId, async () => {
+      const state = await this.store.getState(req.conversationId);
+      const result = this.assistant.turn(state ?? newConversationState(), { text: req.text, channel: req.channel, now: req.now });
       await this.store.append(req.conversationId, result.state, record(req, result));
       return result;
     });
   }
 
   greet(conversationId: string, channel: string): Promise<TurnResult> {
-    return this.serialised(conversationId, async () => {
-      const stored = await this.store.get(conversationId);
-      const result = this.assistant.greet(stored?.state ?? newConversationState());
+    return this.store.exclusive(conversationId, async () => {
+      const state = await this.store.getState(conversationId);
+      const result = this.assistant.greet(state ?? newConversationState());
       await this.store.append(conversationId, result.state, record({ conversationId, channel, text: '' }, result));
       return result;
     });
@@ -43,19 +40,8 @@ export class AssistantChatService implements ChatService {
   }
 
   async history(conversationId: string) {
-    const stored = await this.store.get(conversationId);
+    const stored = await this.store.export(conversationId);
     return (stored?.turns ?? []).map((t) => ({ at: t.at, text: t.text, replies: t.replies }));
-  }
-
-  private serialised<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(conversationId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
-    this.queues.set(conversationId, next);
-    // Forget the queue once it drains, so idle conversations hold no memory.
-    next.finally(() => {
-      if (this.queues.get(conversationId) === next) this.queues.delete(conversationId);
-    }).catch(() => undefined);
-    return next;
   }
 }
 

@@ -1,54 +1,125 @@
 /**
- * The embedded default store: lowdb, one JSON file per conversation, so a turn rewrites only its
- * own conversation's file however many are stored. lowdb's JSONFile writes through steno, which
- * writes a temporary file and renames it: a crash mid-write leaves the last good file.
+ * The embedded default store. Per conversation: a lowdb state file (rewritten atomically by
+ * lowdb's steno writer: temp file + rename, so a crash leaves the last good file) and an
+ * append-only JSON-lines transcript. A turn touches only its own conversation's two files, so its
+ * cost does not grow with the number of stored conversations, nor with the length of the transcript.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { appendFile, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { ConversationState } from '../engine/types';
-import type { ConversationStore, StoredConversation, TurnRecord } from './types';
+import { KeyedQueue, type ConversationStore, type StoredConversation, type TurnRecord } from './types';
+
+interface StateFile {
+  conversationId: string;
+  state: ConversationState;
+  turns: number;
+  updatedAt: string;
+}
 
 /** File name for a conversation id: readable when safe, hashed otherwise (ids come from users). */
-function fileName(conversationId: string): string {
-  if (/^[\w.:-]{1,100}$/.test(conversationId)) return `${conversationId.replace(/:/g, '_')}.json`;
-  return `h_${createHash('sha256').update(conversationId).digest('hex').slice(0, 40)}.json`;
+function baseName(conversationId: string): string {
+  if (/^[\w.:-]{1,100}$/.test(conversationId) && !conversationId.startsWith('.')) return conversationId.replace(/:/g, '_');
+  return `h_${createHash('sha256').update(conversationId).digest('hex').slice(0, 40)}`;
 }
 
 export class LowdbStore implements ConversationStore {
-  private readonly dir: string;
+  readonly kind = 'lowdb' as const;
+  private readonly stateDir: string;
+  private readonly transcriptDir: string;
+  private readonly queue = new KeyedQueue();
 
   constructor(dataDir: string) {
-    this.dir = join(dataDir, 'conversations');
-    mkdirSync(this.dir, { recursive: true });
+    this.stateDir = join(dataDir, 'conversations');
+    this.transcriptDir = join(dataDir, 'transcripts');
+    mkdirSync(this.stateDir, { recursive: true });
+    mkdirSync(this.transcriptDir, { recursive: true });
   }
 
-  private db(conversationId: string): Low<StoredConversation | null> {
-    return new Low<StoredConversation | null>(new JSONFile(join(this.dir, fileName(conversationId))), null);
+  private statePath(id: string) {
+    return join(this.stateDir, `${baseName(id)}.json`);
   }
 
-  async get(conversationId: string): Promise<StoredConversation | undefined> {
+  private transcriptPath(id: string) {
+    return join(this.transcriptDir, `${baseName(id)}.jsonl`);
+  }
+
+  private db(id: string): Low<StateFile | null> {
+    return new Low<StateFile | null>(new JSONFile(this.statePath(id)), null);
+  }
+
+  exclusive<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    return this.queue.run(conversationId, work);
+  }
+
+  async getState(conversationId: string): Promise<ConversationState | undefined> {
     const db = this.db(conversationId);
     await db.read();
-    return db.data ?? undefined;
+    return db.data?.state;
   }
 
   async append(conversationId: string, state: ConversationState, turn: TurnRecord): Promise<void> {
+    // Transcript first: a crash between the two writes leaves an extra logged turn, never a lost one.
+    await appendFile(this.transcriptPath(conversationId), `${JSON.stringify(turn)}\n`, 'utf8');
     const db = this.db(conversationId);
     await db.read();
-    const current = db.data ?? { conversationId, state, turns: [] };
-    db.data = { conversationId, state, turns: [...current.turns, turn] };
+    db.data = { conversationId, state, turns: (db.data?.turns ?? 0) + 1, updatedAt: turn.at };
     await db.write();
   }
 
+  async export(conversationId: string): Promise<StoredConversation | undefined> {
+    const db = this.db(conversationId);
+    await db.read();
+    if (!db.data) return undefined;
+    return { conversationId, state: db.data.state, turns: await this.readTranscript(conversationId) };
+  }
+
+  /** The transcript's complete lines; a line cut short by a crash is skipped. */
+  private async readTranscript(conversationId: string): Promise<TurnRecord[]> {
+    const text = await readFile(this.transcriptPath(conversationId), 'utf8').catch(() => '');
+    const turns: TurnRecord[] = [];
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      try {
+        turns.push(JSON.parse(line) as TurnRecord);
+      } catch {
+        // Partial last line after a crash: not an answered turn.
+      }
+    }
+    return turns;
+  }
+
   async delete(conversationId: string): Promise<boolean> {
-    const path = join(this.dir, fileName(conversationId));
-    const existed = readdirSync(this.dir).includes(fileName(conversationId));
-    await rm(path, { force: true });
-    return existed;
+    return this.exclusive(conversationId, async () => {
+      const existed = await stat(this.statePath(conversationId)).then(() => true, () => false);
+      const hadTranscript = await stat(this.transcriptPath(conversationId)).then(() => true, () => false);
+      await rm(this.statePath(conversationId), { force: true });
+      await rm(this.transcriptPath(conversationId), { force: true });
+      return existed || hadTranscript;
+    });
+  }
+
+  async purgeIdleSince(cutoff: Date): Promise<number> {
+    let purged = 0;
+    for (const name of await readdir(this.stateDir)) {
+      if (!name.endsWith('.json')) continue;
+      const path = join(this.stateDir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (!info || info.mtime >= cutoff) continue;
+      const data = JSON.parse(await readFile(path, 'utf8').catch(() => 'null')) as StateFile | null;
+      if (data && new Date(data.updatedAt) >= cutoff) continue;
+      await rm(path, { force: true });
+      await rm(join(this.transcriptDir, name.replace(/\.json$/, '.jsonl')), { force: true });
+      purged++;
+    }
+    return purged;
+  }
+
+  async health() {
+    return { ok: true };
   }
 
   async close(): Promise<void> {}

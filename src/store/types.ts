@@ -11,17 +11,58 @@ export interface TurnRecord {
   replies: { text: string; choices?: string[] }[];
 }
 
+/** A conversation as `jianli export` prints it. */
 export interface StoredConversation {
   conversationId: string;
   state: ConversationState;
   turns: TurnRecord[];
 }
 
+/** The store cannot be reached (Redis down): the HTTP layer answers 503 with the reason. */
+export class StoreUnavailableError extends Error {
+  constructor(reason: string) {
+    super(`conversation store unavailable: ${reason}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /** The Store interface both implementations (lowdb, Redis) provide. */
 export interface ConversationStore {
-  get(conversationId: string): Promise<StoredConversation | undefined>;
-  /** Saves the new state and appends the turn; atomic per conversation. */
+  readonly kind: 'lowdb' | 'redis';
+  /**
+   * Runs `work` with exclusive access to one conversation, across every server instance that
+   * shares the store, so two turns of a conversation never interleave and no update is lost.
+   */
+  exclusive<T>(conversationId: string, work: () => Promise<T>): Promise<T>;
+  /** The current engine state (cheap: the transcript is not read). */
+  getState(conversationId: string): Promise<ConversationState | undefined>;
+  /** Appends a masked turn and saves the new state. */
   append(conversationId: string, state: ConversationState, turn: TurnRecord): Promise<void>;
+  /** State and whole transcript. */
+  export(conversationId: string): Promise<StoredConversation | undefined>;
+  /** Deletes everything kept about a conversation; true when something existed. */
   delete(conversationId: string): Promise<boolean>;
+  /** Deletes conversations idle since before `cutoff`; returns how many. */
+  purgeIdleSince(cutoff: Date): Promise<number>;
+  /** Whether the store answers now, for /healthz. */
+  health(): Promise<{ ok: boolean; reason?: string }>;
   close(): Promise<void>;
+}
+
+/** Serialises work per key inside one process (the first layer of `exclusive`). */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.tails.set(key, next);
+    // Forget a drained queue so idle conversations hold no memory.
+    next
+      .finally(() => {
+        if (this.tails.get(key) === next) this.tails.delete(key);
+      })
+      .catch(() => undefined);
+    return next;
+  }
 }

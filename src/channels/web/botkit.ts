@@ -10,6 +10,7 @@ import { WebAdapter } from 'botbuilder-adapter-web';
 import { MemoryStorage } from 'botbuilder';
 import type { ChatService } from '../../service/types';
 import type { TurnResult } from '../../engine/types';
+import { StoreUnavailableError } from '../../store/types';
 
 export const WEB_WEBHOOK_PATH = '/api/web/messages';
 export const WEB_SOCKET_PATH = '/ws';
@@ -40,7 +41,7 @@ function validateWebhook(req: Request, res: Response, next: NextFunction): void 
 }
 
 /** Mounts the web channel on the shared Express app and HTTP server; returns a function that drops every websocket. */
-export function mountWebChannel(app: Express, server: Server, service: ChatService, maxTextLength: number): { controller: Botkit; closeSockets: () => void } {
+export function mountWebChannel(app: Express, server: Server, service: ChatService, maxTextLength: number, unavailableText: string): { controller: Botkit; closeSockets: () => void } {
   app.post(WEB_WEBHOOK_PATH, validateWebhook);
   const adapter = new WebAdapter({ server, path: WEB_SOCKET_PATH });
   // Botkit serves on our Express app: one server for every channel.
@@ -58,7 +59,12 @@ export function mountWebChannel(app: Express, server: Server, service: ChatServi
       return;
     }
     if (message.incoming_message.channelId === 'websocket') await bot.reply(message, { type: 'typing' });
-    await send(bot, message, await service.handle({ conversationId: `web:${message.user}`, text, channel: 'web' }));
+    try {
+      await send(bot, message, await service.handle({ conversationId: `web:${message.user}`, text, channel: 'web' }));
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      await bot.reply(message, { type: 'message', text: unavailableText, channelData: { error: 'unavailable' } });
+    }
   });
 
   // The page says hello when it opens; a new conversation gets the greeting, a returning one nothing (it shows its history).

@@ -1,0 +1,162 @@
+/**
+ * The scale-out store: Redis, shared by any number of server instances. A conversation's turns
+ * are serialised across instances by a per-conversation lock with expiry (SET NX PX, released by
+ * a compare-and-delete script). Commands fail fast while Redis is away (no offline queue), so a
+ * request gets a 503 at once; the client keeps reconnecting and service resumes by itself.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { ConversationState } from '../engine/types';
+import { KeyedQueue, StoreUnavailableError, type ConversationStore, type StoredConversation, type TurnRecord } from './types';
+
+interface StateRecord {
+  state: ConversationState;
+  turns: number;
+  updatedAt: string;
+}
+
+export interface RedisStoreOptions {
+  /** Seconds a lock is held at most, should its holder die. */
+  lockTtlMs?: number;
+  /** How long to wait for a busy conversation's lock. */
+  lockWaitMs?: number;
+  /** Keys expire after this many idle days (the retention setting). */
+  retentionDays?: number;
+  prefix?: string;
+}
+
+const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+export class RedisStore implements ConversationStore {
+  readonly kind = 'redis' as const;
+  private readonly redis: Redis;
+  private readonly queue = new KeyedQueue();
+  private readonly prefix: string;
+  private lastError = '';
+
+  constructor(
+    url: string,
+    private readonly opts: RedisStoreOptions = {},
+  ) {
+    this.prefix = opts.prefix ?? 'jianli:';
+    this.redis = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      retryStrategy: (times) => Math.min(100 * times, 1000),
+      lazyConnect: false,
+    });
+    // Without a listener ioredis prints every reconnect failure; we report them through health() and 503s.
+    this.redis.on('error', (err: Error) => {
+      this.lastError = err.message;
+    });
+  }
+
+  private key(kind: 's' | 't' | 'l', id: string) {
+    return `${this.prefix}${kind}:${id}`;
+  }
+
+  /** Runs a Redis call, turning "cannot reach Redis" into StoreUnavailableError. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.redis.status !== 'ready') throw new StoreUnavailableError(this.lastError || `redis is ${this.redis.status}`);
+    try {
+      return await fn();
+    } catch (err) {
+      const message = (err as Error).message;
+      if (/Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|max retries|ETIMEDOUT/i.test(message)) throw new StoreUnavailableError(message);
+      throw err;
+    }
+  }
+
+  /** Waits until Redis answers (for start-up and tests). */
+  async ready(timeoutMs = 5000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.redis.status !== 'ready') {
+      if (Date.now() > until) throw new StoreUnavailableError(this.lastError || 'redis did not become ready');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  exclusive<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    // In-process queue first, so one instance does not contend with itself for the Redis lock.
+    return this.queue.run(conversationId, async () => {
+      const lock = this.key('l', conversationId);
+      const token = randomBytes(12).toString('hex');
+      const ttl = this.opts.lockTtlMs ?? 5000;
+      const deadline = Date.now() + (this.opts.lockWaitMs ?? 5000);
+      for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+        const got = await this.call(() => this.redis.set(lock, token, 'PX', ttl, 'NX'));
+        if (got === 'OK') break;
+        if (Date.now() > deadline) throw new StoreUnavailableError(`conversation ${conversationId} is locked by another instance`);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+      try {
+        return await work();
+      } finally {
+        await this.redis.eval(RELEASE, 1, lock, token).catch(() => undefined);
+      }
+    });
+  }
+
+  async getState(conversationId: string): Promise<ConversationState | undefined> {
+    const raw = await this.call(() => this.redis.get(this.key('s', conversationId)));
+    return raw ? (JSON.parse(raw) as StateRecord).state : undefined;
+  }
+
+  async append(conversationId: string, state: ConversationState, turn: TurnRecord): Promise<void> {
+    const s = this.key('s', conversationId);
+    const t = this.key('t', conversationId);
+    const previous = await this.call(() => this.redis.get(s));
+    const turns = previous ? (JSON.parse(previous) as StateRecord).turns + 1 : 1;
+    const record: StateRecord = { state, turns, updatedAt: turn.at };
+    const multi = this.redis.multi().set(s, JSON.stringify(record)).rpush(t, JSON.stringify(turn));
+    if (this.opts.retentionDays) {
+      const seconds = Math.round(this.opts.retentionDays * 86400);
+      multi.expire(s, seconds).expire(t, seconds);
+    }
+    await this.call(() => multi.exec());
+  }
+
+  async export(conversationId: string): Promise<StoredConversation | undefined> {
+    const [raw, turns] = await this.call(() => Promise.all([this.redis.get(this.key('s', conversationId)), this.redis.lrange(this.key('t', conversationId), 0, -1)]));
+    if (!raw) return undefined;
+    return { conversationId, state: (JSON.parse(raw) as StateRecord).state, turns: turns.map((l) => JSON.parse(l) as TurnRecord) };
+  }
+
+  async delete(conversationId: string): Promise<boolean> {
+    const n = await this.call(() => this.redis.del(this.key('s', conversationId), this.key('t', conversationId)));
+    return n > 0;
+  }
+
+  async purgeIdleSince(cutoff: Date): Promise<number> {
+    let purged = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.call(() => this.redis.scan(cursor, 'MATCH', `${this.prefix}s:*`, 'COUNT', 500));
+      cursor = next;
+      for (const key of keys) {
+        const raw = await this.redis.get(key);
+        if (raw && new Date((JSON.parse(raw) as StateRecord).updatedAt) < cutoff) {
+          const id = key.slice(`${this.prefix}s:`.length);
+          await this.delete(id);
+          purged++;
+        }
+      }
+    } while (cursor !== '0');
+    return purged;
+  }
+
+  async health() {
+    if (this.redis.status !== 'ready') return { ok: false, reason: this.lastError || `redis is ${this.redis.status}` };
+    try {
+      await this.redis.ping();
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, reason: (err as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
