@@ -4,6 +4,7 @@
  * classifying grows with the message's features, not with the vocabulary.
  */
 import natural from 'natural';
+import type { NluClassifier } from '../schema/knowledge';
 
 /** One scored intent; scores of a ranking sum to 1. */
 export interface Scored<L extends string = string> {
@@ -12,8 +13,12 @@ export interface Scored<L extends string = string> {
 }
 
 interface SparseBayes {
+  /** label → feature → (phrases of the label with the feature) + smoothing. */
+  classFeatures: Record<string, Record<string, number>>;
+  /** label → phrases of the label + 1 (natural starts every class at one). */
   classTotals: Record<string, number>;
   totalExamples: number;
+  smoothing: number;
   addExample(observation: Record<number, string>, label: string): void;
   getClassifications(observation: Record<number, string>): { label: string; value: number }[];
   train(): void;
@@ -22,15 +27,23 @@ interface SparseBayes {
 /** Keeps the product of per-feature probabilities inside double range (each term ≥ ~1e-4). */
 const MAX_FEATURES = 60;
 
+export interface ClassifierOptions extends Partial<NluClassifier> {
+  temperature?: number;
+  smoothing?: number;
+}
+
 export class IntentClassifier<L extends string = string> {
   private readonly bayes: SparseBayes;
   private readonly vocabulary = new Set<string>();
+  /** Features added per label: the multinomial model's denominator (natural keeps no such total). */
+  private readonly featureTotals = new Map<string, number>();
+  private readonly temperature: number;
+  private readonly likelihood: NluClassifier['likelihood'];
 
-  constructor(
-    private readonly temperature = 1,
-    smoothing = 1,
-  ) {
-    const classifier = new natural.BayesClassifier(undefined, smoothing);
+  constructor(options: ClassifierOptions = {}) {
+    this.temperature = options.temperature ?? 1;
+    this.likelihood = options.likelihood ?? 'document';
+    const classifier = new natural.BayesClassifier(undefined, options.smoothing ?? 1);
     this.bayes = (classifier as unknown as { classifier: SparseBayes }).classifier;
   }
 
@@ -42,10 +55,17 @@ export class IntentClassifier<L extends string = string> {
     // natural's Bayes model counts examples only on its dense path; count sparse ones the same way.
     this.bayes.classTotals[label]++;
     this.bayes.totalExamples++;
+    this.featureTotals.set(label, (this.featureTotals.get(label) ?? 0) + features.length);
   }
 
   train(): void {
     this.bayes.train();
+  }
+
+  /** The labels seen in training, most examples first (the ranking of a message with no known feature). */
+  labelsByFrequency(): L[] {
+    const totals = this.bayes.classTotals;
+    return (Object.keys(totals) as L[]).sort((a, b) => totals[b] - totals[a]);
   }
 
   /**
@@ -53,16 +73,42 @@ export class IntentClassifier<L extends string = string> {
    * penalise large classes for words no class has seen.
    */
   rank(features: string[]): Scored<L>[] {
-    const known = features.filter((f) => this.vocabulary.has(f)).slice(0, MAX_FEATURES);
+    const known = features.filter((f) => this.vocabulary.has(f));
     if (!known.length) return [];
-    const raw = this.bayes.getClassifications({ ...known });
+    const logs = this.likelihood === 'multinomial' ? this.multinomialLogs(known) : this.documentLogs(known);
     // Bayes posteriors are near 0/1; a tempered softmax over log scores gives a usable confidence.
-    const logs = raw.map((r) => Math.log(Math.max(r.value, Number.MIN_VALUE)) / this.temperature);
-    const max = Math.max(...logs);
-    const exps = logs.map((l) => Math.exp(l - max));
+    const scaled = logs.map((r) => r.log / this.temperature);
+    const max = Math.max(...scaled);
+    const exps = scaled.map((l) => Math.exp(l - max));
     const sum = exps.reduce((a, b) => a + b, 0);
-    return raw
+    return logs
       .map((r, i) => ({ label: r.label as L, score: exps[i] / sum }))
       .sort((a, b) => b.score - a.score);
+  }
+
+  /** natural's own scoring (a product, hence the feature cap). */
+  private documentLogs(known: string[]): { label: string; log: number }[] {
+    const raw = this.bayes.getClassifications({ ...known.slice(0, MAX_FEATURES) });
+    return raw.map((r) => ({ label: r.label, log: Math.log(Math.max(r.value, Number.MIN_VALUE)) }));
+  }
+
+  /**
+   * natural's counts read as a multinomial model: log P(intent) + Σ log P(feature|intent), where
+   * P(feature|intent) = (count + smoothing) ÷ (features of the intent + smoothing × vocabulary).
+   * Unlike natural's ratio to the number of phrases, the denominator does not grow with the number
+   * of phrases alone, so a large class is not punished for every feature it has not seen; and the
+   * sum is kept in log space, so no feature cap is needed.
+   */
+  private multinomialLogs(known: string[]): { label: string; log: number }[] {
+    const { classFeatures, classTotals, totalExamples, smoothing } = this.bayes;
+    const v = this.vocabulary.size;
+    return Object.keys(classFeatures).map((label) => {
+      const counts = classFeatures[label];
+      // natural stores a seen feature as count + smoothing and reads an unseen one as smoothing.
+      const denominator = Math.log((this.featureTotals.get(label) ?? 0) + smoothing * v);
+      let log = Math.log(classTotals[label] / totalExamples);
+      for (const f of known) log += Math.log(counts[f] ?? smoothing) - denominator;
+      return { label, log };
+    });
   }
 }

@@ -5,13 +5,18 @@
  */
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
+import type { NluFeatures } from '../schema/knowledge';
 
 /** Options that shape features; all come from knowledge/nlu.yaml. */
 export interface SegmenterOptions {
   dictionary: string[];
   synonyms: Record<string, string[]>;
   stopwords: string[];
+  /** Absent means the original feature set: words plus Han character bigrams. */
+  features?: NluFeatures;
 }
+
+const DEFAULT_FEATURES: NluFeatures = { charNgrams: [2], charScope: 'han', posTags: false };
 
 const WORDLIKE = /[\p{L}\p{N}]/u;
 const CJK = /\p{Script=Han}/u;
@@ -21,8 +26,10 @@ export class Segmenter {
   private readonly jieba: Jieba;
   private readonly rewrites: [string, string][];
   private readonly stop: Set<string>;
+  private readonly feat: NluFeatures;
 
   constructor(opts: SegmenterOptions) {
+    this.feat = opts.features ?? DEFAULT_FEATURES;
     this.jieba = Jieba.withDict(dict);
     // A high frequency keeps domain words whole (同意注销函, 继续教育) instead of split by the general dictionary.
     const words = [...opts.dictionary, ...Object.keys(opts.synonyms)];
@@ -52,14 +59,23 @@ export class Segmenter {
   }
 
   /**
-   * Classifier features: word tokens plus character bigrams of the Han text.
-   * Bigrams carry meaning across segmentation mistakes and typos the dictionary does not know.
+   * Classifier features: word tokens plus character n-grams (knowledge/nlu.yaml `features`).
+   * N-grams carry meaning across segmentation mistakes and typos the dictionary does not know;
+   * single characters help with rare words (a dish, a disease) whose characters are common.
+   * Each feature appears once per message: a repeated word is not more evidence of the intent.
    */
   features(normalized: string): string[] {
     const words = this.words(normalized);
     const feats = new Set<string>(words);
-    const han = [...this.canonicalize(normalized)].filter((c) => CJK.test(c));
-    for (let i = 0; i + 1 < han.length; i++) feats.add(`#${han[i]}${han[i + 1]}`);
+    const text = this.canonicalize(normalized);
+    const inScope = this.feat.charScope === 'han' ? CJK : WORDLIKE;
+    const chars = [...text].filter((c) => inScope.test(c));
+    for (const n of this.feat.charNgrams) {
+      for (let i = 0; i + n <= chars.length; i++) feats.add(`#${chars.slice(i, i + n).join('')}`);
+    }
+    if (this.feat.posTags) {
+      for (const t of this.jieba.tag(text, true)) if (WORDLIKE.test(t.word) && !this.stop.has(t.word)) feats.add(`@${t.tag}`);
+    }
     return [...feats];
   }
 }

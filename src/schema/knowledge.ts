@@ -113,6 +113,37 @@ export const MessagesFile = z
   .strict();
 export type MessagesFile = z.infer<typeof MessagesFile>;
 
+/**
+ * knowledge/nlu.yaml `features`. The defaults are the behaviour before these settings existed, so a
+ * file without them classifies exactly as it did.
+ */
+export const NluFeatures = z
+  .object({
+    /** Sizes of the character n-grams added to the words (1 = single characters, 2 = bigrams …). */
+    charNgrams: z.array(z.number().int().min(1).max(4)),
+    /** Characters the n-grams are built from: `han` only, or every letter and digit (`wordlike`: QQ, 3加5). */
+    charScope: z.enum(['han', 'wordlike']),
+    /** Add jieba's part-of-speech tags (nr person, ns place, m number …) as features. */
+    posTags: z.boolean(),
+  })
+  .strict()
+  .default({ charNgrams: [2], charScope: 'han', posTags: false });
+export type NluFeatures = z.infer<typeof NluFeatures>;
+
+/** knowledge/nlu.yaml `classifier`; the default is the behaviour before the setting existed. */
+export const NluClassifier = z
+  .object({
+    /**
+     * `document`: natural's own scoring, P(feature|intent) = phrases of the intent with the feature
+     * ÷ its phrases (an unseen feature counts `smoothing`). `multinomial`: the same counts read as a
+     * multinomial model, smoothed over the whole vocabulary and summed in log space.
+     */
+    likelihood: z.enum(['document', 'multinomial']),
+  })
+  .strict()
+  .default({ likelihood: 'document' });
+export type NluClassifier = z.infer<typeof NluClassifier>;
+
 /** knowledge/nlu.yaml: dictionary, synonyms, answer words and thresholds for the NLU. */
 export const NluFile = z
   .object({
@@ -154,6 +185,10 @@ export const NluFile = z
         smoothing: z.number().positive().max(1),
       })
       .strict(),
+    /** What the classifier reads from a message besides the segmented words. */
+    features: NluFeatures,
+    /** How the classifier turns natural's Bayes counts into a ranking. */
+    classifier: NluClassifier,
     /** Characters of a message the NLU reads; longer input is cut (the reply says so). */
     maxChars: z.number().int().positive(),
   })

@@ -107,8 +107,6 @@ export class LowdbStore implements ConversationStore {
     for (const name of await readdir(this.stateDir)) {
       if (!name.endsWith('.json')) continue;
       const path = join(this.stateDir, name);
-      const info = await stat(path).catch(() => undefined);
-      if (!info || info.mtime >= cutoff) continue;
       const data = JSON.parse(await readFile(path, 'utf8').catch(() => 'null')) as StateFile | null;
       if (data && new Date(data.updatedAt) >= cutoff) continue;
       await rm(path, { force: true });

@@ -1,0 +1,145 @@
+/** The same contract for both stores: real lowdb files and a real redis-server. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LowdbStore } from '../../src/store/lowdb';
+import { RedisStore } from '../../src/store/redis';
+import type { ConversationStore, TurnRecord } from '../../src/store/types';
+import { newConversationState } from '../../src/engine/types';
+import { TestRedis } from '../helpers/redis';
+
+const dirs: string[] = [];
+let redis: TestRedis;
+const opened: ConversationStore[] = [];
+beforeAll(async () => {
+  redis = await TestRedis.start();
+});
+afterAll(async () => {
+  for (const s of opened) await s.close();
+  await redis?.down();
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+
+function lowdb(): LowdbStore {
+  const dir = mkdtempSync(join(tmpdir(), 'jianli-store-'));
+  dirs.push(dir);
+  const s = new LowdbStore(dir);
+  opened.push(s);
+  return s;
+}
+async function redisStore(prefix = `t${Math.random().toString(36).slice(2)}:`): Promise<RedisStore> {
+  const s = new RedisStore(redis.url, { prefix });
+  opened.push(s);
+  await s.ready();
+  return s;
+}
+const turn = (text: string, at = new Date().toISOString()): TurnRecord => ({ at, channel: 'test', text, intent: 'fallback', confidence: 1, replies: [{ text: `re:${text}` }] });
+const stateWith = (turns: number) => ({ ...newConversationState(), turns });
+
+describe.each([
+  ['lowdb', async () => lowdb()],
+  ['redis', async () => redisStore()],
+] as const)('%s store', (_name, make) => {
+  it('keeps state and the whole transcript; export returns both', async () => {
+    const s = await make();
+    expect(await s.getState('c1')).toBeUndefined();
+    await s.append('c1', stateWith(1), turn('一'));
+    await s.append('c1', stateWith(2), turn('二'));
+    expect((await s.getState('c1'))?.turns).toBe(2);
+    const e = await s.export('c1');
+    expect(e?.turns.map((t) => t.text)).toEqual(['一', '二']);
+    expect(e?.state.turns).toBe(2);
+  });
+
+  it('serialises concurrent turns of one conversation so no update is lost', async () => {
+    const s = await make();
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        s.exclusive('busy', async () => {
+          const n = (await s.getState('busy'))?.turns ?? 0;
+          await new Promise((r) => setTimeout(r, 1));
+          await s.append('busy', stateWith(n + 1), turn(`m${i}`));
+        }),
+      ),
+    );
+    expect((await s.getState('busy'))?.turns).toBe(30);
+    expect((await s.export('busy'))?.turns).toHaveLength(30);
+  });
+
+  it('forgets a conversation everywhere', async () => {
+    const s = await make();
+    await s.append('gone', stateWith(1), turn('x'));
+    expect(await s.delete('gone')).toBe(true);
+    expect(await s.export('gone')).toBeUndefined();
+    expect(await s.getState('gone')).toBeUndefined();
+    expect(await s.delete('gone')).toBe(false);
+  });
+
+  it('purges conversations idle since before the retention cut-off', async () => {
+    const s = await make();
+    await s.append('old', stateWith(1), turn('x', '2020-01-01T00:00:00.000Z'));
+    await s.append('new', stateWith(1), turn('y'));
+    expect(await s.purgeIdleSince(new Date(Date.now() - 86400_000))).toBe(1);
+    expect(await s.getState('old')).toBeUndefined();
+    expect(await s.getState('new')).toBeDefined();
+  });
+});
+
+describe('lowdb layout', () => {
+  it('writes one state file and one transcript per conversation, each valid', async () => {
+    const s = lowdb();
+    const dir = dirs.at(-1)!;
+    await s.append('web:abc', stateWith(1), turn('你好'));
+    await s.append('weird/../id', stateWith(1), turn('x'));
+    const files = readdirSync(join(dir, 'conversations')).sort();
+    expect(files).toHaveLength(2);
+    expect(files[0]).toMatch(/^h_[0-9a-f]{40}\.json$/);
+    expect(files[1]).toBe('web_abc.json');
+    for (const f of readdirSync(join(dir, 'conversations'))) JSON.parse(readFileSync(join(dir, 'conversations', f), 'utf8'));
+    expect(readdirSync(join(dir, 'transcripts'))).toContain('web_abc.jsonl');
+  });
+
+  it('skips a transcript line cut short by a crash', async () => {
+    const s = lowdb();
+    const dir = dirs.at(-1)!;
+    await s.append('cut', stateWith(1), turn('whole'));
+    appendFileSync(join(dir, 'transcripts', 'cut.jsonl'), '{"at":"2026-');
+    expect((await s.export('cut'))?.turns.map((t) => t.text)).toEqual(['whole']);
+  });
+});
+
+describe('redis across instances', () => {
+  it('two store instances on one Redis never lose an update of a shared conversation', async () => {
+    const prefix = `x${Date.now()}:`;
+    const a = await redisStore(prefix);
+    const b = await redisStore(prefix);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => {
+        const s = i % 2 ? a : b;
+        return s.exclusive('shared', async () => {
+          const n = (await s.getState('shared'))?.turns ?? 0;
+          await s.append('shared', stateWith(n + 1), turn(`m${i}`));
+        });
+      }),
+    );
+    expect((await a.getState('shared'))?.turns).toBe(40);
+    expect((await b.export('shared'))?.turns).toHaveLength(40);
+  });
+
+  it('fails fast with StoreUnavailableError while Redis is down, and recovers by itself', async () => {
+    const own = await TestRedis.start();
+    const s = new RedisStore(own.url);
+    opened.push(s);
+    await s.ready();
+    await s.append('r', stateWith(1), turn('before'));
+    await own.down();
+    await expect(s.getState('r')).rejects.toThrow(/conversation store unavailable/);
+    expect((await s.health()).ok).toBe(false);
+    await own.up();
+    await s.ready(10_000);
+    await s.append('r2', stateWith(1), turn('after'));
+    expect((await s.getState('r2'))?.turns).toBe(1);
+    await own.down();
+  });
+});
