@@ -10,9 +10,9 @@ import { DEFAULT_ROOT, loadKnowledge } from './knowledge/load';
 import { runClassify, runConsoleChat, runJsonlChat } from './channels/console/chat';
 import { evaluate, formatReport, parseEvalTsv } from './nlu/evaluate';
 import { benchEngine } from './bench/engine';
+import { benchStores } from './bench/store';
 import { checkEligibility } from './rules/check';
 import { parseSituation, SituationError } from './rules/situation';
-import { startServer } from './server/serve';
 import { openStore, storeSettingsFromEnv } from './store/open';
 
 /** Loads the knowledge and trains the NLU; a bad data file ends the process with one clear line. */
@@ -42,6 +42,8 @@ program
 const serve = async (opts: { port?: string }) => {
   const port = Number(opts.port ?? process.env.PORT ?? 3978);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${opts.port ?? process.env.PORT}`);
+  // Loaded on demand: the channels pull in botkit and teams-ai, which other commands do not need.
+  const { startServer } = await import('./server/serve');
   const running = await startServer({ port });
   const stop = () => void running.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
@@ -135,12 +137,15 @@ program
   .description('classify latency and turns per second of the console engine')
   .option('--quick', 'few iterations (CI)')
   .option('--json', 'print JSON')
-  .action((opts: { quick?: boolean; json?: boolean }) => {
+  .action(async (opts: { quick?: boolean; json?: boolean }) => {
     const t0 = performance.now();
     const assistant = boot();
     const startupMs = performance.now() - t0;
     const messages = parseEvalTsv(readFileSync(join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout.tsv'), 'utf8')).map((e) => e.text);
-    const result = { ...benchEngine(assistant, messages, opts.quick ? 2 : 50), startupMs };
+    const engine = { ...benchEngine(assistant, messages, opts.quick ? 2 : 50), startupMs };
+    const log = (l: string) => process.stderr.write(`${l}\n`);
+    const stores = await benchStores(assistant, opts.quick ? [0, 1000] : [0, 10_000, 100_000], opts.quick ? 120 : 1200, log);
+    const result = { ...engine, stores };
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return;
@@ -151,6 +156,10 @@ program
         `engine start-up (load knowledge + train): ${startupMs.toFixed(0)} ms`,
         `classify: ${result.classify.samples} samples, p50 ${f(result.classify.p50Ms)} ms, p99 ${f(result.classify.p99Ms)} ms, mean ${f(result.classify.meanMs)} ms`,
         `turns (console engine, scripted conversations): ${result.turns.count} turns, ${result.turns.perSecond.toFixed(0)} turns/s, p50 ${f(result.turns.p50Ms)} ms, p99 ${f(result.turns.p99Ms)} ms`,
+        '',
+        'turn cost through the chat service (load state, answer, store the masked turn):',
+        'store  stored conversations  turns  turns/s  mean ms  p50 ms  p99 ms',
+        ...stores.map((r) => `${r.store.padEnd(6)} ${String(r.stored).padStart(20)} ${String(r.turns).padStart(6)} ${r.turnsPerSecond.toFixed(0).padStart(8)} ${f(r.meanMs).padStart(8)} ${f(r.p50Ms).padStart(7)} ${f(r.p99Ms).padStart(7)}`),
       ].join('\n') + '\n',
     );
   });

@@ -22,6 +22,19 @@ export interface Understanding {
   truncated: boolean;
 }
 
+/** Normalises a message and keeps only the part the NLU reads. */
+export function readMessage(text: string, maxChars: number): { normalized: string; truncated: boolean } {
+  const full = normalizeText(text);
+  const truncated = full.length > maxChars;
+  return { normalized: truncated ? full.slice(0, maxChars) : full, truncated };
+}
+
+/** The classifier as knowledge/nlu.yaml configures it (one place, for every model built from it). */
+export function classifierFor<L extends string>(config: NluFile): IntentClassifier<L> {
+  const { temperature, smoothing } = config.thresholds;
+  return new IntentClassifier<L>({ ...config.classifier, temperature, smoothing });
+}
+
 /** Training examples: intent → phrases. */
 export type TrainingSet = Iterable<[IntentId, string[]]>;
 
@@ -38,7 +51,7 @@ export class Nlu {
     training: TrainingSet,
   ) {
     this.segmenter = new Segmenter(config);
-    this.classifier = new IntentClassifier<IntentId>(config.thresholds.temperature, config.thresholds.smoothing);
+    this.classifier = classifierFor<IntentId>(config);
     this.genericWords = new Set(config.genericWords);
     this.smallTalk = new Set(config.smallTalkIntents);
     for (const [intent, phrases] of training) {
@@ -58,9 +71,7 @@ export class Nlu {
 
   /** Understands one message; pure apart from reading the trained model. */
   understand(text: string): Understanding {
-    const full = normalizeText(text);
-    const truncated = full.length > this.config.maxChars;
-    const normalized = truncated ? full.slice(0, this.config.maxChars) : full;
+    const { normalized, truncated } = readMessage(text, this.config.maxChars);
     const base = { normalized, truncated, candidates: [] as Scored<IntentId>[] };
     const fallback = (reason: Understanding['reason'], confidence: number, candidates = base.candidates): Understanding => ({
       ...base,

@@ -16,7 +16,7 @@ export interface SegmenterOptions {
   features?: NluFeatures;
 }
 
-const DEFAULT_FEATURES: NluFeatures = { charNgrams: [2], charScope: 'han', posTags: false };
+const DEFAULT_FEATURES: NluFeatures = { charNgrams: [2], charScope: 'han' };
 
 const WORDLIKE = /[\p{L}\p{N}]/u;
 const CJK = /\p{Script=Han}/u;
@@ -72,9 +72,6 @@ export class Segmenter {
     const chars = [...text].filter((c) => inScope.test(c));
     for (const n of this.feat.charNgrams) {
       for (let i = 0; i + n <= chars.length; i++) feats.add(`#${chars.slice(i, i + n).join('')}`);
-    }
-    if (this.feat.posTags) {
-      for (const t of this.jieba.tag(text, true)) if (WORDLIKE.test(t.word) && !this.stop.has(t.word)) feats.add(`@${t.tag}`);
     }
     return [...feats];
   }

@@ -123,11 +123,9 @@ export const NluFeatures = z
     charNgrams: z.array(z.number().int().min(1).max(4)),
     /** Characters the n-grams are built from: `han` only, or every letter and digit (`wordlike`: QQ, 3加5). */
     charScope: z.enum(['han', 'wordlike']),
-    /** Add jieba's part-of-speech tags (nr person, ns place, m number …) as features. */
-    posTags: z.boolean(),
   })
   .strict()
-  .default({ charNgrams: [2], charScope: 'han', posTags: false });
+  .default({ charNgrams: [2], charScope: 'han' });
 export type NluFeatures = z.infer<typeof NluFeatures>;
 
 /** knowledge/nlu.yaml `classifier`; the default is the behaviour before the setting existed. */

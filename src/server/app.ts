@@ -30,7 +30,7 @@ export interface AppOptions {
 const ChatBody = z
   .object({
     conversationId: z.string({ required_error: 'conversationId is required' }).regex(/^[\w:.-]{1,100}$/, 'conversationId: 1–100 letters, digits, _ : . or -'),
-    text: z.string({ required_error: 'text is required', invalid_type_error: 'text must be a string' }),
+    text: z.string({ required_error: 'text is required', invalid_type_error: 'text must be a string' }).refine((t) => !CONTROL_CHARS.test(t), 'text contains control characters'),
   })
   .strict();
 
@@ -45,7 +45,22 @@ export class HttpError extends Error {
   }
 }
 
-const json = express.json({ limit: '64kb', strict: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const json = express.json({
+  limit: '64kb',
+  strict: true,
+  // body-parser would silently replace invalid bytes; a client sending them gets a 400 instead.
+  verify: (_req, _res, buf) => {
+    try {
+      utf8.decode(buf);
+    } catch {
+      throw new HttpError(400, 'body is not valid UTF-8');
+    }
+  },
+});
+
+/** Control characters other than tab and line breaks are never typed by a person. */
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export interface App {
   app: express.Express;
