@@ -9,6 +9,7 @@ import { KnowledgeFileError } from './knowledge/errors';
 import { DEFAULT_ROOT, loadKnowledge } from './knowledge/load';
 import { runClassify, runConsoleChat, runJsonlChat } from './channels/console/chat';
 import { evaluate, formatReport, parseEvalTsv } from './nlu/evaluate';
+import { TrainedNlu } from './nlu/trained';
 import { benchEngine } from './bench/engine';
 import { benchStores } from './bench/store';
 import { checkEligibility } from './rules/check';
@@ -62,12 +63,20 @@ program
   .option('-p, --port <port>', 'port (default: $PORT or 3978)')
   .action(serve);
 
+/** The same NLU trained on a `text<TAB>intent` file instead of the knowledge base (--train). */
+function trainedOn(file: string): TrainedNlu {
+  return new TrainedNlu(loadKnowledge().nlu, parseEvalTsv(readFileSync(file, 'utf8')));
+}
+
+const TRAIN_HELP = 'train on this text<TAB>intent file (header line allowed) instead of the knowledge base';
+
 program
   .command('classify')
   .description('classify stdin lines; prints {"text","intent","confidence"} per line')
-  .action(async () => {
-    const assistant = boot();
-    await runClassify((t) => assistant.classify(t), io);
+  .option('--train <file>', TRAIN_HELP)
+  .action(async (opts: { train?: string }) => {
+    const model = opts.train ? trainedOn(opts.train) : boot();
+    await runClassify((t) => model.classify(t), io);
   });
 
 program
@@ -75,10 +84,11 @@ program
   .description('score the NLU on a utterance<TAB>id|id file')
   .argument('<file>', 'TSV file')
   .option('--json', 'print the report as JSON')
-  .action((file: string, opts: { json?: boolean }) => {
+  .option('--train <file>', TRAIN_HELP)
+  .action((file: string, opts: { json?: boolean; train?: string }) => {
     const examples = parseEvalTsv(readFileSync(file, 'utf8'));
-    const assistant = boot();
-    const report = evaluate(examples, (t) => assistant.classify(t).intent);
+    const model = opts.train ? trainedOn(opts.train) : boot();
+    const report = evaluate(examples, (t) => model.classify(t).intent);
     process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
   });
 

@@ -8,19 +8,48 @@ import { maskPersonalData } from '../privacy/mask';
 import { checkEligibility } from '../rules/check';
 import { parseSituation } from '../rules/situation';
 import type { ConversationStore, TurnRecord } from '../store/types';
+import type { ConversationState } from '../engine/types';
 import type { ChatRequest, ChatService } from './types';
 
+/**
+ * Something that reacts to a stored turn (handoff tickets, the missed-questions log). It runs
+ * after the turn is stored, inside the conversation's exclusive section; its failure is logged,
+ * never shown to the user.
+ */
+export type TurnObserver = (event: { req: ChatRequest; record: TurnRecord; result: TurnResult; previous: ConversationState | undefined }) => Promise<void> | void;
+
 export class AssistantChatService implements ChatService {
+  private readonly observers: TurnObserver[] = [];
+
   constructor(
     readonly assistant: Assistant,
     readonly store: ConversationStore,
+    private readonly log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
   ) {}
+
+  /** Adds an observer of every stored turn. */
+  observe(observer: TurnObserver): this {
+    this.observers.push(observer);
+    return this;
+  }
+
+  private async notify(req: ChatRequest, record: TurnRecord, result: TurnResult, previous: ConversationState | undefined): Promise<void> {
+    for (const o of this.observers) {
+      try {
+        await o({ req, record, result, previous });
+      } catch (err) {
+        this.log(`turn observer failed: ${(err as Error).message}`);
+      }
+    }
+  }
 
   handle(req: ChatRequest): Promise<TurnResult> {
     return this.store.exclusive(req.conversationId, async () => {
       const state = await this.store.getState(req.conversationId);
       const result = this.assistant.turn(state ?? newConversationState(), { text: req.text, channel: req.channel, now: req.now });
-      await this.store.append(req.conversationId, result.state, record(req, result));
+      const turn = record(req, result);
+      await this.store.append(req.conversationId, result.state, turn);
+      await this.notify(req, turn, result, state);
       return result;
     });
   }
