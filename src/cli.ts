@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { Assistant } from './engine/assistant';
 import { KnowledgeFileError } from './knowledge/errors';
-import { DEFAULT_ROOT, loadKnowledge } from './knowledge/load';
+import { DEFAULT_ROOT, loadKnowledge, loadNluConfig } from './knowledge/load';
 import { runClassify, runConsoleChat, runJsonlChat } from './channels/console/chat';
 import { evaluate, formatReport, parseEvalTsv } from './nlu/evaluate';
 import { TrainedNlu } from './nlu/trained';
@@ -65,7 +65,7 @@ program
 
 /** The same NLU trained on a `text<TAB>intent` file instead of the knowledge base (--train). */
 function trainedOn(file: string): TrainedNlu {
-  return new TrainedNlu(loadKnowledge().nlu, parseEvalTsv(readFileSync(file, 'utf8')));
+  return new TrainedNlu(loadNluConfig(), parseEvalTsv(readFileSync(file, 'utf8')));
 }
 
 const TRAIN_HELP = 'train on this text<TAB>intent file (header line allowed) instead of the knowledge base';
@@ -140,6 +140,62 @@ program
   .action(async (id: string) => {
     const deleted = await withStore((s) => s.delete(id));
     process.stdout.write(deleted ? `deleted ${id}\n` : `nothing stored for ${id}\n`);
+  });
+
+program
+  .command('review')
+  .description('list missed questions grouped by wording; attach a group to an intent or mark it out of scope')
+  .option('--attach <group>', 'add the group\'s questions to an intent\'s training phrases (needs --intent)')
+  .option('--intent <id>', 'the intent to attach to')
+  .option('--out-of-scope <group>', 'mark the group as out of scope (it stops being listed)')
+  .option('--json', 'print the groups as JSON')
+  .action(async (opts: { attach?: string; intent?: string; outOfScope?: string; json?: boolean }) => {
+    const { MissedLog, groupMissed } = await import('./review/missed');
+    const { attachPhrases, ReviewError } = await import('./review/attach');
+    const log = new MissedLog(storeSettingsFromEnv().dataDir);
+    const groups = groupMissed(log.missed(), log.decisions());
+    const pick = (n: string) => {
+      const g = groups.find((x) => x.number === Number(n));
+      if (!g) throw new ReviewError(`no group ${n}; run jianli review to see the groups`);
+      return g;
+    };
+    const now = new Date().toISOString();
+    try {
+      if (opts.attach) {
+        if (!opts.intent) throw new ReviewError('--attach needs --intent <id>');
+        const g = pick(opts.attach);
+        const { added } = attachPhrases(loadKnowledge().root, opts.intent, g.texts);
+        g.texts.forEach((text) => log.decide({ at: now, text, decision: 'attached', intent: opts.intent }));
+        process.stdout.write(`added ${added.length} phrase(s) to knowledge/phrases/${opts.intent}.yaml: ${added.join(' | ')}\nreload the knowledge (POST /admin/reload) or restart to use them\n`);
+        return;
+      }
+      if (opts.outOfScope) {
+        const g = pick(opts.outOfScope);
+        g.texts.forEach((text) => log.decide({ at: now, text, decision: 'out_of_scope' }));
+        process.stdout.write(`marked ${g.texts.length} question(s) out of scope\n`);
+        return;
+      }
+    } catch (err) {
+      if (err instanceof ReviewError) {
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      throw err;
+    }
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
+      return;
+    }
+    if (!groups.length) {
+      process.stdout.write('no missed questions to review\n');
+      return;
+    }
+    const assistant = boot();
+    for (const g of groups) {
+      const guess = assistant.classify(g.texts[0]).candidates[0];
+      process.stdout.write(`#${g.number} ×${g.count}  ${g.texts.slice(0, 4).join(' | ')}${g.texts.length > 4 ? ` (+${g.texts.length - 4})` : ''}${guess ? `  — closest intent: ${guess.label} (${guess.score.toFixed(2)})` : ''}\n`);
+    }
   });
 
 program

@@ -103,6 +103,21 @@ describe('jianli', () => {
     expect(last.verdict).toEqual(JSON.parse(check.stdout));
   });
 
+  it('the staff console searches the knowledge, shows sources, summarises the case and runs the check', () => {
+    const r = jianli(['chat', '--staff'], ['/search 回执', '单位不给我办注销', '有', '/source', '好，帮我自查', '我在南京，手机13812345678', '/summary', '/check'].join('\n'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('员工命令');
+    expect(r.stdout).toMatch(/【process\.receipt】需要领取纸质注销回执吗？/);
+    expect(r.stdout).toMatch(/上一条回答的出处：\n· 原文“四、Q1/);
+    expect(r.stdout).toContain('【案情摘要】');
+    expect(r.stdout).toMatch(/咨询路径：faq\.employer_refusal → faq\.employer_refusal → interview\.start → interview\.start/);
+    expect(r.stdout).toContain('已了解：注册地：江苏；原单位不愿出具同意注销函；已解除劳动合同并有证明');
+    expect(r.stdout).toContain('目前结论：信息不足');
+    expect(r.stdout).not.toContain('13812345678');
+    // The interview's opening: once from the flow, once from /check.
+    expect(r.stdout.split('逐项核对能不能申请注销').length).toBe(3);
+  });
+
   it('a broken knowledge file stops start-up with the file and field in one line', () => {
     cpSync(join(root, 'knowledge'), join(broken, 'knowledge'), { recursive: true });
     cpSync(join(root, 'dialogs'), join(broken, 'dialogs'), { recursive: true });

@@ -59,6 +59,11 @@ export class Assistant {
     });
   }
 
+  /** Answers an intent directly, as if the user had picked it (the staff console's /check). */
+  answer(state: ConversationState, intent: IntentId, now: Date = new Date()): TurnResult {
+    return this.finish(state, this.answerIntent(intent, 1, now));
+  }
+
   /** Classifies without touching any conversation. */
   classify(text: string): Understanding {
     return this.nlu.understand(text);

@@ -67,6 +67,17 @@ export function yamlFiles(dir: string): string[] {
 /** The project root: the folder that holds knowledge/ and dialogs/. */
 export const DEFAULT_ROOT = join(import.meta.dirname, '..', '..');
 
+/**
+ * Reads only knowledge/nlu.yaml: all a model trained on another data set needs (`--train`), so a
+ * problem elsewhere in the knowledge does not stop it.
+ */
+export function loadNluConfig(root: string = process.env.JIANLI_KNOWLEDGE_ROOT ?? DEFAULT_ROOT): NluFile {
+  const path = join(root, 'knowledge', 'nlu.yaml');
+  const display = relative(root, path) || path;
+  if (!existsSync(path)) throw new KnowledgeFileError(display, [{ field: '', message: 'file is missing' }]);
+  return readDataFile(path, NluFile, display);
+}
+
 /** Loads and checks all data files below `root` (default: the project). */
 export function loadKnowledge(root: string = process.env.JIANLI_KNOWLEDGE_ROOT ?? DEFAULT_ROOT): Knowledge {
   const kdir = join(root, 'knowledge');

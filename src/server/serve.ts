@@ -6,6 +6,7 @@ import { Assistant } from '../engine/assistant';
 import { loadKnowledge } from '../knowledge/load';
 import { AssistantChatService } from '../service/chat';
 import { openStore, storeSettingsFromEnv } from '../store/open';
+import { MissedLog } from '../review/missed';
 import { createApp } from './app';
 import { createTeamsHandler, teamsConfigFromEnv } from '../channels/teams';
 import { createWeChatRouter, weChatConfigFromEnv } from '../channels/wechat';
@@ -31,6 +32,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const settings = { ...storeSettingsFromEnv(env), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) };
   const store = openStore(settings);
   const service = new AssistantChatService(new Assistant(knowledge), store);
+  // Fallback and low-confidence turns go to the missed-questions log that `jianli review` reads.
+  service.observe(new MissedLog(settings.dataDir).observer());
   const perMinute = (name: string, fallback: number) => {
     const v = env[name] === undefined ? fallback : Number(env[name]);
     if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a whole number of requests per minute (0 = no limit)`);

@@ -22,10 +22,20 @@ export class AssistantChatService implements ChatService {
   private readonly observers: TurnObserver[] = [];
 
   constructor(
-    readonly assistant: Assistant,
+    private current: Assistant,
     readonly store: ConversationStore,
     private readonly log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
   ) {}
+
+  /** The assistant answering now (replaced by a knowledge reload). */
+  get assistant(): Assistant {
+    return this.current;
+  }
+
+  /** Swaps in an assistant built from reloaded knowledge; turns already running finish on the old one. */
+  replaceAssistant(next: Assistant): void {
+    this.current = next;
+  }
 
   /** Adds an observer of every stored turn. */
   observe(observer: TurnObserver): this {

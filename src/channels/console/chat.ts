@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Assistant } from '../../engine/assistant';
 import { newConversationState } from '../../engine/types';
 import { formatReplies, formatStaffLine, turnJson } from './format';
+import { STAFF_HELP, staffCommand, type CallLog } from './staff';
 
 export interface ConsoleOptions {
   input: Readable;
@@ -22,12 +23,21 @@ export async function runConsoleChat(assistant: Assistant, opts: ConsoleOptions)
   const greeting = assistant.greet(state);
   state = greeting.state;
   say(`助手：${formatReplies(greeting.replies)}\n`);
+  if (opts.staff) say(`${STAFF_HELP}\n`);
+  const call: CallLog = { intents: [] };
   rl.setPrompt('您：');
   rl.prompt();
   let ended = false;
   for await (const line of rl) {
-    const result = assistant.turn(state, { text: line, channel: 'console' });
+    const command = opts.staff ? staffCommand(line, assistant, state, call) : undefined;
+    if (command && 'print' in command) {
+      say(`${command.print}\n`);
+      rl.prompt();
+      continue;
+    }
+    const result = command?.turn ?? assistant.turn(state, { text: line, channel: 'console' });
     state = result.state;
+    call.intents.push(result.intent);
     if (opts.staff) say(formatStaffLine(result));
     say(`助手：${formatReplies(result.replies)}\n`);
     if (result.end) {

@@ -1,0 +1,49 @@
+/**
+ * The NLU benchmark's data: SMP2017-ECDT (train.tsv → dev.tsv) and the assistant's own domain
+ * (knowledge/phrases → ../shared/eval/dev.tsv and test/fixtures/heldout.tsv). Only read here; the
+ * evaluation files are never copied into training data.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_ROOT, loadKnowledge } from '../knowledge/load';
+import { parseEvalTsv, type LabelledExample } from '../nlu/evaluate';
+
+export type DatasetName = 'smp2017' | 'domain';
+export const DATASETS: DatasetName[] = ['smp2017', 'domain'];
+
+export interface BenchData {
+  train: LabelledExample[];
+  tests: { name: string; examples: LabelledExample[] }[];
+}
+
+/** ../shared beside the repository, as the issue names it; JIANLI_SHARED overrides. */
+export function sharedDir(): string {
+  return process.env.JIANLI_SHARED ?? join(DEFAULT_ROOT, '..', 'shared');
+}
+
+function readTsv(path: string): LabelledExample[] {
+  if (!existsSync(path)) throw new Error(`benchmark data missing: ${path}`);
+  return parseEvalTsv(readFileSync(path, 'utf8'));
+}
+
+/** Every n-th example: a quick run keeps the class mix of the full one. */
+const every = <T>(xs: T[], n: number): T[] => (n <= 1 ? xs : xs.filter((_, i) => i % n === 0));
+
+export function loadBenchData(name: DatasetName, quick: boolean): BenchData {
+  if (name === 'smp2017') {
+    const dir = join(sharedDir(), 'benchmarks', 'smp2017');
+    return {
+      train: every(readTsv(join(dir, 'train.tsv')), quick ? 2 : 1),
+      tests: [{ name: 'SMP2017 dev', examples: every(readTsv(join(dir, 'dev.tsv')), quick ? 4 : 1) }],
+    };
+  }
+  // The three engines learn the same phrases the assistant learns, fallback phrases included.
+  const train = [...loadKnowledge().phrases].flatMap(([intent, phrases]) => phrases.map((text) => ({ text, accepted: [intent] })));
+  return {
+    train,
+    tests: [
+      { name: 'eval/dev.tsv', examples: readTsv(join(sharedDir(), 'eval', 'dev.tsv')) },
+      { name: 'heldout.tsv', examples: readTsv(join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout.tsv')) },
+    ],
+  };
+}
