@@ -199,6 +199,27 @@ program
   });
 
 program
+  .command('bench-turns')
+  .description('turn cost over HTTP (autocannon) at 1, 50 and 200 concurrent conversations, both stores, beside a bare Node server')
+  .option('--quick', 'one-second runs (CI)')
+  .option('--json', 'print JSON')
+  .action(async (opts: { quick?: boolean; json?: boolean }) => {
+    const { benchHttp } = await import('./bench/http');
+    const result = await benchHttp({ seconds: opts.quick ? 1 : 10, connections: [1, 50, 200], log: (l) => process.stderr.write(`${l}\n`) });
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(
+      [
+        `start-up of jianli serve (lowdb): ${result.startup.lowdbMs.toFixed(0)} ms to listening, RSS ${result.startup.rssMiB.toFixed(0)} MiB`,
+        'target                     conns    req/s   p50 ms  p99 ms  errors  non-2xx',
+        ...result.rows.map((r) => `${r.target.padEnd(26)} ${String(r.connections).padStart(5)} ${r.requestsPerSecond.toFixed(0).padStart(8)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(7)} ${String(r.errors).padStart(7)} ${String(r.non2xx).padStart(8)}`),
+      ].join('\n') + '\n',
+    );
+  });
+
+program
   .command('bench')
   .description('classify latency and turns per second of the console engine')
   .option('--quick', 'few iterations (CI)')

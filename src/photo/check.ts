@@ -44,8 +44,8 @@ export async function checkIdPhoto(buffer: Buffer, rules: PhotoRules = defaultPh
   if (!sniffed) throw new PhotoInputError('notImage', 'body is not an image (expected a JPEG photo)', texts.refused.notImage);
   const unreadable = () => new PhotoInputError('unreadable', `the ${sniffed} image cannot be decoded`, fill(texts.refused.unreadable, { format: sniffed }));
 
-  // failOn 'error': a photo with a harmless decoder warning (common from phones) is still read.
-  const input = () => sharp(buffer, { failOn: 'error' });
+  // failOn 'truncated': a cut-off upload is refused, while a photo with a harmless decoder warning (common from phones) is still read.
+  const input = () => sharp(buffer, { failOn: 'truncated' });
   let width: number;
   let height: number;
   let isJpeg: boolean;
@@ -102,9 +102,10 @@ export function proportionsVerdict(width: number, height: number, p: PhotoRules[
   return 'pass';
 }
 
-/** `612.3KB（626,995 字节）`: KB as upload pages count them (1024 bytes), and the exact bytes. */
+/** `612.3KB（626,995 字节）` or `2.56MB（…）`: units as upload pages count them (1024), and the exact bytes. */
 export function describeBytes(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)}KB（${bytes.toLocaleString('en-US')} 字节）`;
+  const size = bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(2)}MB` : `${(bytes / 1024).toFixed(1)}KB`;
+  return `${size}（${bytes.toLocaleString('en-US')} 字节）`;
 }
 
 /** `500KB`, or `5MB` for whole megabytes. */

@@ -12,6 +12,7 @@ import { turnJson } from '../channels/console/format';
 import { mountWebChannel } from '../channels/web/botkit';
 import { StoreUnavailableError } from '../store/types';
 import { rateLimit } from 'express-rate-limit';
+import { PHOTO_CHECK_PATH } from '../photo/http';
 
 export interface AppOptions {
   service: ChatService;
@@ -101,7 +102,8 @@ export function createApp(opts: AppOptions): App {
       : (_req: Request, _res: Response, next: NextFunction) => next();
 
   app.use('/api', (req, _res, next) => {
-    if (req.method === 'POST' && !req.is('application/json')) return next(new HttpError(415, 'Content-Type must be application/json'));
+    // The photo check takes the image itself as the body; every other API call is JSON.
+    if (req.method === 'POST' && req.baseUrl + req.path !== PHOTO_CHECK_PATH && !req.is('application/json')) return next(new HttpError(415, 'Content-Type must be application/json'));
     next();
   });
   app.use(['/api/chat', '/api/check', '/api/web'], json);

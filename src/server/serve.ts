@@ -6,8 +6,12 @@ import { Assistant } from '../engine/assistant';
 import { loadKnowledge } from '../knowledge/load';
 import { AssistantChatService } from '../service/chat';
 import { openStore, storeSettingsFromEnv } from '../store/open';
+import { RedisStore } from '../store/redis';
+import { createPhotoCheckRouter, weChatPhotoCheck } from '../photo';
 import { MissedLog } from '../review/missed';
 import { createApp } from './app';
+import { handoffObserver, HandoffWebhook, loadHandoffSettings } from '../handoff';
+import { createAdminRouter } from '../admin';
 import { createTeamsHandler, teamsConfigFromEnv } from '../channels/teams';
 import { createWeChatRouter, weChatConfigFromEnv } from '../channels/wechat';
 
@@ -31,9 +35,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const knowledge = loadKnowledge();
   const settings = { ...storeSettingsFromEnv(env), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) };
   const store = openStore(settings);
+  // A Redis store gets a moment to connect, so the first requests do not meet a 503.
+  if (store instanceof RedisStore) await store.ready(5000).catch((err: Error) => log(`redis not ready yet (${err.message}); requests get 503 until it is`));
   const service = new AssistantChatService(new Assistant(knowledge), store);
   // Fallback and low-confidence turns go to the missed-questions log that `jianli review` reads.
   service.observe(new MissedLog(settings.dataDir).observer());
+  // Handoff tickets (转人工, complaints, two misses in a row): stored, listed at /admin/handoffs, sent to the webhook.
+  const webhook = HandoffWebhook.fromEnv(env, { log });
+  service.observe(handoffObserver({ store, knowledge, settings: loadHandoffSettings(knowledge.root), deliver: webhook && ((t) => webhook.send(t)) }));
+  const adminToken = env.JIANLI_ADMIN_TOKEN?.trim() || undefined;
   const perMinute = (name: string, fallback: number) => {
     const v = env[name] === undefined ? fallback : Number(env[name]);
     if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a whole number of requests per minute (0 = no limit)`);
@@ -47,9 +57,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     service,
     mount: [
       (app) => app.post('/api/messages', teams.handler),
+      (app) => app.use(createPhotoCheckRouter()),
       (app) => {
-        if (wechat) app.use('/wechat', createWeChatRouter(service, wechat, { messages, log }));
+        if (wechat) app.use('/wechat', createWeChatRouter(service, wechat, { messages, log, photoCheck: weChatPhotoCheck() }));
       },
+      (app) => app.use('/admin', createAdminRouter({ service, store, token: adminToken })),
     ],
     health: async () => {
       const h = await store.health();
@@ -77,12 +89,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   log(`  web chat:  ${url}/`);
   log(`  API:       POST ${url}/api/chat, POST ${url}/api/check, GET ${url}/healthz`);
   log(`  WeChat:    ${wechat ? `${url}/wechat (${wechat.encodingAesKey ? 'safe mode' : 'plain mode'})` : 'off (set WECHAT_TOKEN and WECHAT_APP_ID to enable)'}`);
+  log(`  admin:     ${adminToken ? `${url}/admin (Authorization: Bearer $JIANLI_ADMIN_TOKEN)` : 'off (set JIANLI_ADMIN_TOKEN to enable)'}; handoff webhook ${webhook ? 'on' : 'off (set JIANLI_HANDOFF_WEBHOOK)'}`);
   log(`  Teams:     POST ${url}/api/messages (${teams.mode === 'local' ? 'local mode: no MicrosoftAppId/MicrosoftAppPassword set, no authentication, as the Bot Framework Emulator expects' : 'authenticated: Bot Framework tokens are checked'})`);
   return {
     url,
     close: async () => {
       clearInterval(purgeTimer);
       await close();
+      await webhook?.idle();
       await store.close();
     },
   };

@@ -57,7 +57,7 @@ export class AssistantChatService implements ChatService {
     return this.store.exclusive(req.conversationId, async () => {
       const state = await this.store.getState(req.conversationId);
       const result = this.assistant.turn(state ?? newConversationState(), { text: req.text, channel: req.channel, now: req.now });
-      const turn = record(req, result);
+      const turn = record(req, result, state);
       await this.store.append(req.conversationId, result.state, turn);
       await this.notify(req, turn, result, state);
       return result;
@@ -85,7 +85,10 @@ export class AssistantChatService implements ChatService {
 }
 
 /** The masked transcript entry of a turn: personal data never reaches the store. */
-function record(req: ChatRequest, result: TurnResult): TurnRecord {
+function record(req: ChatRequest, result: TurnResult, previous?: ConversationState): TurnRecord {
+  // Interview start and verdict (codes only) let the analytics count completed interviews.
+  const started = !previous?.interview && (result.state.interview !== undefined || result.verdict !== undefined);
+  const v = result.verdict;
   return {
     at: (req.now ?? new Date()).toISOString(),
     channel: req.channel,
@@ -93,5 +96,7 @@ function record(req: ChatRequest, result: TurnResult): TurnRecord {
     intent: result.intent,
     confidence: result.confidence,
     replies: result.replies.map((r) => (r.choices?.length ? { text: r.text, choices: r.choices } : { text: r.text })),
+    ...(started ? { interview: 'started' as const } : {}),
+    ...(v ? { verdict: { status: v.status, blockers: v.blockers.map((b) => b.code), missing: [...v.missing] } } : {}),
   };
 }

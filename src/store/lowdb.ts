@@ -3,6 +3,8 @@
  * lowdb's steno writer: temp file + rename, so a crash leaves the last good file) and an
  * append-only JSON-lines transcript. A turn touches only its own conversation's two files, so its
  * cost does not grow with the number of stored conversations, nor with the length of the transcript.
+ * Handoff tickets are appended to one JSON-lines file per conversation as well, so `forget`
+ * removes them with the conversation and two conversations never write the same file.
  */
 import { mkdirSync } from 'node:fs';
 import { appendFile, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -11,7 +13,8 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { ConversationState } from '../engine/types';
-import { KeyedQueue, type ConversationStore, type StoredConversation, type TurnRecord } from './types';
+import type { HandoffTicket } from '../handoff/types';
+import { KeyedQueue, type ConversationStore, type ConversationTranscript, type StoredConversation, type TurnRecord } from './types';
 
 interface StateFile {
   conversationId: string;
@@ -30,13 +33,16 @@ export class LowdbStore implements ConversationStore {
   readonly kind = 'lowdb' as const;
   private readonly stateDir: string;
   private readonly transcriptDir: string;
+  private readonly handoffDir: string;
   private readonly queue = new KeyedQueue();
 
   constructor(dataDir: string) {
     this.stateDir = join(dataDir, 'conversations');
     this.transcriptDir = join(dataDir, 'transcripts');
+    this.handoffDir = join(dataDir, 'handoffs');
     mkdirSync(this.stateDir, { recursive: true });
     mkdirSync(this.transcriptDir, { recursive: true });
+    mkdirSync(this.handoffDir, { recursive: true });
   }
 
   private statePath(id: string) {
@@ -45,6 +51,10 @@ export class LowdbStore implements ConversationStore {
 
   private transcriptPath(id: string) {
     return join(this.transcriptDir, `${baseName(id)}.jsonl`);
+  }
+
+  private handoffPath(id: string) {
+    return join(this.handoffDir, `${baseName(id)}.jsonl`);
   }
 
   private db(id: string): Low<StateFile | null> {
@@ -77,28 +87,41 @@ export class LowdbStore implements ConversationStore {
     return { conversationId, state: db.data.state, turns: await this.readTranscript(conversationId) };
   }
 
-  /** The transcript's complete lines; a line cut short by a crash is skipped. */
-  private async readTranscript(conversationId: string): Promise<TurnRecord[]> {
-    const text = await readFile(this.transcriptPath(conversationId), 'utf8').catch(() => '');
-    const turns: TurnRecord[] = [];
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        turns.push(JSON.parse(line) as TurnRecord);
-      } catch {
-        // Partial last line after a crash: not an answered turn.
-      }
+  private readTranscript(conversationId: string): Promise<TurnRecord[]> {
+    return readJsonLines<TurnRecord>(this.transcriptPath(conversationId));
+  }
+
+  async *scan(): AsyncIterable<ConversationTranscript> {
+    for (const name of await readdir(this.transcriptDir)) {
+      if (!name.endsWith('.jsonl')) continue;
+      const base = name.slice(0, -'.jsonl'.length);
+      // File names may be hashes; the state file knows the real id.
+      const state = JSON.parse(await readFile(join(this.stateDir, `${base}.json`), 'utf8').catch(() => 'null')) as StateFile | null;
+      yield { conversationId: state?.conversationId ?? base, turns: await readJsonLines<TurnRecord>(join(this.transcriptDir, name)) };
     }
-    return turns;
+  }
+
+  async saveHandoff(ticket: HandoffTicket): Promise<void> {
+    // One small append per ticket (O_APPEND): concurrent tickets of other conversations touch other files.
+    await appendFile(this.handoffPath(ticket.conversationId), `${JSON.stringify(ticket)}\n`, 'utf8');
+  }
+
+  async listHandoffs(limit: number, conversationId?: string): Promise<HandoffTicket[]> {
+    const files = conversationId ? [this.handoffPath(conversationId)] : (await readdir(this.handoffDir)).filter((n) => n.endsWith('.jsonl')).map((n) => join(this.handoffDir, n));
+    const tickets: HandoffTicket[] = [];
+    for (const f of files) tickets.push(...(await readJsonLines<HandoffTicket>(f)));
+    return newestFirst(tickets).slice(0, Math.max(0, limit));
   }
 
   async delete(conversationId: string): Promise<boolean> {
     return this.exclusive(conversationId, async () => {
       const existed = await stat(this.statePath(conversationId)).then(() => true, () => false);
       const hadTranscript = await stat(this.transcriptPath(conversationId)).then(() => true, () => false);
+      const hadTickets = await stat(this.handoffPath(conversationId)).then(() => true, () => false);
       await rm(this.statePath(conversationId), { force: true });
       await rm(this.transcriptPath(conversationId), { force: true });
-      return existed || hadTranscript;
+      await rm(this.handoffPath(conversationId), { force: true });
+      return existed || hadTranscript || hadTickets;
     });
   }
 
@@ -111,6 +134,7 @@ export class LowdbStore implements ConversationStore {
       if (data && new Date(data.updatedAt) >= cutoff) continue;
       await rm(path, { force: true });
       await rm(join(this.transcriptDir, name.replace(/\.json$/, '.jsonl')), { force: true });
+      await rm(join(this.handoffDir, name.replace(/\.json$/, '.jsonl')), { force: true });
       purged++;
     }
     return purged;
@@ -121,4 +145,24 @@ export class LowdbStore implements ConversationStore {
   }
 
   async close(): Promise<void> {}
+}
+
+/** A JSON-lines file's complete lines; a line cut short by a crash is skipped; a missing file is empty. */
+async function readJsonLines<T>(path: string): Promise<T[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const rows: T[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      rows.push(JSON.parse(line) as T);
+    } catch {
+      // Partial last line after a crash: not a complete record.
+    }
+  }
+  return rows;
+}
+
+/** Newest ticket first; ties (same millisecond) in a stable order. */
+export function newestFirst(tickets: HandoffTicket[]): HandoffTicket[] {
+  return [...tickets].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
 }

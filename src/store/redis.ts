@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ConversationState } from '../engine/types';
-import { KeyedQueue, StoreUnavailableError, type ConversationStore, type StoredConversation, type TurnRecord } from './types';
+import type { HandoffTicket } from '../handoff/types';
+import { KeyedQueue, StoreUnavailableError, type ConversationStore, type ConversationTranscript, type StoredConversation, type TurnRecord } from './types';
 
 interface StateRecord {
   state: ConversationState;
@@ -52,8 +53,14 @@ export class RedisStore implements ConversationStore {
     });
   }
 
-  private key(kind: 's' | 't' | 'l', id: string) {
+  /** s: state, t: transcript (list), l: lock, h: the conversation's handoff tickets (list). */
+  private key(kind: 's' | 't' | 'l' | 'h', id: string) {
     return `${this.prefix}${kind}:${id}`;
+  }
+
+  /** Every ticket of every conversation, scored by creation time, for the newest-first listing. */
+  private get handoffIndex() {
+    return `${this.prefix}handoffs`;
   }
 
   /** Runs a Redis call, turning "cannot reach Redis" into StoreUnavailableError. */
@@ -123,9 +130,56 @@ export class RedisStore implements ConversationStore {
     return { conversationId, state: (JSON.parse(raw) as StateRecord).state, turns: turns.map((l) => JSON.parse(l) as TurnRecord) };
   }
 
+  async *scan(): AsyncIterable<ConversationTranscript> {
+    const head = `${this.prefix}t:`;
+    // SCAN may return a key twice while the keyspace changes; each transcript is yielded once.
+    const seen = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.call(() => this.redis.scan(cursor, 'MATCH', `${head}*`, 'COUNT', 500));
+      cursor = next;
+      for (const key of keys) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const lines = await this.call(() => this.redis.lrange(key, 0, -1));
+        yield { conversationId: key.slice(head.length), turns: lines.map((l) => JSON.parse(l) as TurnRecord) };
+      }
+    } while (cursor !== '0');
+  }
+
+  async saveHandoff(ticket: HandoffTicket): Promise<void> {
+    const json = JSON.stringify(ticket);
+    const h = this.key('h', ticket.conversationId);
+    const multi = this.redis.multi().rpush(h, json).zadd(this.handoffIndex, Date.parse(ticket.createdAt), json);
+    if (this.opts.retentionDays) {
+      // The per-conversation list expires with the conversation; the shared index is trimmed by age.
+      const ms = this.opts.retentionDays * 86400_000;
+      multi.pexpire(h, Math.round(ms)).zremrangebyscore(this.handoffIndex, '-inf', `(${Date.now() - ms}`);
+    }
+    await this.call(() => multi.exec());
+  }
+
+  async listHandoffs(limit: number, conversationId?: string): Promise<HandoffTicket[]> {
+    if (limit <= 0) return [];
+    if (conversationId) {
+      const lines = await this.call(() => this.redis.lrange(this.key('h', conversationId), 0, -1));
+      return lines
+        .map((l) => JSON.parse(l) as HandoffTicket)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+        .slice(0, limit);
+    }
+    const lines = await this.call(() => this.redis.zrevrange(this.handoffIndex, 0, limit - 1));
+    return lines.map((l) => JSON.parse(l) as HandoffTicket);
+  }
+
   async delete(conversationId: string): Promise<boolean> {
-    const n = await this.call(() => this.redis.del(this.key('s', conversationId), this.key('t', conversationId)));
-    return n > 0;
+    const h = this.key('h', conversationId);
+    const tickets = await this.call(() => this.redis.lrange(h, 0, -1));
+    const multi = this.redis.multi().del(this.key('s', conversationId), this.key('t', conversationId), h);
+    if (tickets.length) multi.zrem(this.handoffIndex, ...tickets);
+    const results = await this.call(() => multi.exec());
+    const deleted = Number(results?.[0]?.[1] ?? 0);
+    return deleted > 0;
   }
 
   async purgeIdleSince(cutoff: Date): Promise<number> {

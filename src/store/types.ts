@@ -1,5 +1,7 @@
 /** Storage of conversations: the engine state plus a masked transcript. */
 import type { ConversationState } from '../engine/types';
+import type { HandoffTicket } from '../handoff/types';
+import type { Verdict } from '../schema/rules';
 
 /** One stored turn, masked. */
 export interface TurnRecord {
@@ -9,6 +11,16 @@ export interface TurnRecord {
   intent: string;
   confidence: number;
   replies: { text: string; choices?: string[] }[];
+  /** On the turn that started an eligibility interview (for the analytics' completion rate). */
+  interview?: 'started';
+  /** On the turn that ended an interview: the verdict as codes only (no personal data). */
+  verdict?: { status: Verdict['status']; blockers?: string[]; missing?: string[] };
+}
+
+/** One conversation's transcript, as `scan` yields it. */
+export interface ConversationTranscript {
+  conversationId: string;
+  turns: TurnRecord[];
 }
 
 /** A conversation as `jianli export` prints it. */
@@ -40,7 +52,13 @@ export interface ConversationStore {
   append(conversationId: string, state: ConversationState, turn: TurnRecord): Promise<void>;
   /** State and whole transcript. */
   export(conversationId: string): Promise<StoredConversation | undefined>;
-  /** Deletes everything kept about a conversation; true when something existed. */
+  /** Every conversation's transcript, one at a time, in no particular order (for the analytics). */
+  scan(): AsyncIterable<ConversationTranscript>;
+  /** Stores a handoff ticket; it belongs to its conversation, so delete() removes it too. */
+  saveHandoff(ticket: HandoffTicket): Promise<void>;
+  /** Handoff tickets, newest first, at most `limit`; only one conversation's when `conversationId` is given. */
+  listHandoffs(limit: number, conversationId?: string): Promise<HandoffTicket[]>;
+  /** Deletes everything kept about a conversation (its handoff tickets too); true when something existed. */
   delete(conversationId: string): Promise<boolean>;
   /** Deletes conversations idle since before `cutoff`; returns how many. */
   purgeIdleSince(cutoff: Date): Promise<number>;

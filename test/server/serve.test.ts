@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/serve';
+import { goodJpeg, bluePortrait } from '../photo/images';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'jianli-serve-'));
 const lines: string[] = [];
@@ -43,6 +44,17 @@ describe('startServer', () => {
     expect(await ok.text()).toBe('hello123');
     const bad = await fetch(`${running.url}/wechat?signature=${'0'.repeat(40)}&timestamp=${timestamp}&nonce=${nonce}&echostr=hello123`);
     expect(bad.status).toBe(401);
+  });
+
+  it('checks an ID photo posted as the raw body', async () => {
+    const post = (body: Buffer, type: string) => fetch(`${running.url}/api/photo-check`, { method: 'POST', headers: { 'content-type': type }, body });
+    const good = await post(await goodJpeg(), 'image/jpeg');
+    expect(good.status).toBe(200);
+    expect(await good.json()).toMatchObject({ ok: true });
+    const blue = await (await post(await bluePortrait(), 'image/jpeg')).json();
+    expect(blue.ok).toBe(false);
+    expect(blue.checks.find((c: { id: string }) => c.id === 'background').pass).toBe(false);
+    expect((await post(Buffer.from('not an image at all'), 'application/octet-stream')).status).toBe(400);
   });
 
   it('answers a malformed Teams activity with 400', async () => {

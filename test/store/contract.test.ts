@@ -7,6 +7,7 @@ import { LowdbStore } from '../../src/store/lowdb';
 import { RedisStore } from '../../src/store/redis';
 import type { ConversationStore, TurnRecord } from '../../src/store/types';
 import { newConversationState } from '../../src/engine/types';
+import type { HandoffTicket } from '../../src/handoff/types';
 import { TestRedis } from '../helpers/redis';
 
 const dirs: string[] = [];
@@ -36,6 +37,14 @@ async function redisStore(prefix = `t${Math.random().toString(36).slice(2)}:`): 
 }
 const turn = (text: string, at = new Date().toISOString()): TurnRecord => ({ at, channel: 'test', text, intent: 'fallback', confidence: 1, replies: [{ text: `re:${text}` }] });
 const stateWith = (turns: number) => ({ ...newConversationState(), turns });
+const ticket = (id: string, conversationId: string, createdAt: string): HandoffTicket => ({
+  id,
+  conversationId,
+  channel: 'test',
+  createdAt,
+  reason: 'requested',
+  summary: { intentPath: ['handoff.human'], lastMessages: ['转人工'] },
+});
 
 describe.each([
   ['lowdb', async () => lowdb()],
@@ -76,13 +85,54 @@ describe.each([
     expect(await s.delete('gone')).toBe(false);
   });
 
+  it('keeps handoff tickets: newest first, limited, per conversation', async () => {
+    const s = await make();
+    expect(await s.listHandoffs(10)).toEqual([]);
+    await s.append('h1', stateWith(1), turn('转人工'));
+    await s.saveHandoff(ticket('A', 'h1', '2026-03-01T08:00:00.000Z'));
+    await s.saveHandoff(ticket('C', 'h2', '2026-03-03T08:00:00.000Z'));
+    await s.saveHandoff(ticket('B', 'h1', '2026-03-02T08:00:00.000Z'));
+    expect((await s.listHandoffs(10)).map((t) => t.id)).toEqual(['C', 'B', 'A']);
+    expect((await s.listHandoffs(2)).map((t) => t.id)).toEqual(['C', 'B']);
+    expect((await s.listHandoffs(10, 'h1')).map((t) => t.id)).toEqual(['B', 'A']);
+    expect(await s.listHandoffs(1, 'h1')).toEqual([ticket('B', 'h1', '2026-03-02T08:00:00.000Z')]);
+    expect(await s.listHandoffs(10, 'nobody')).toEqual([]);
+  });
+
+  it('forgets a conversation\'s handoff tickets with it, and only those', async () => {
+    const s = await make();
+    await s.append('mine', stateWith(1), turn('转人工'));
+    await s.saveHandoff(ticket('M1', 'mine', '2026-03-01T08:00:00.000Z'));
+    await s.saveHandoff(ticket('M2', 'mine', '2026-03-01T09:00:00.000Z'));
+    await s.saveHandoff(ticket('O1', 'other', '2026-03-01T10:00:00.000Z'));
+    expect(await s.delete('mine')).toBe(true);
+    expect(await s.listHandoffs(10, 'mine')).toEqual([]);
+    expect((await s.listHandoffs(10)).map((t) => t.id)).toEqual(['O1']);
+  });
+
+  it('scans every conversation\'s transcript once, with its id', async () => {
+    const s = await make();
+    await s.append('web:a', stateWith(1), turn('一'));
+    await s.append('web:a', stateWith(2), turn('二'));
+    await s.append('weird/../id', stateWith(1), turn('三'));
+    await s.append('wechat:o-3', stateWith(1), turn('四'));
+    const seen = new Map<string, string[]>();
+    for await (const c of s.scan()) {
+      expect(seen.has(c.conversationId)).toBe(false);
+      seen.set(c.conversationId, c.turns.map((t) => t.text));
+    }
+    expect(Object.fromEntries(seen)).toEqual({ 'web:a': ['一', '二'], 'weird/../id': ['三'], 'wechat:o-3': ['四'] });
+  });
+
   it('purges conversations idle since before the retention cut-off', async () => {
     const s = await make();
     await s.append('old', stateWith(1), turn('x', '2020-01-01T00:00:00.000Z'));
     await s.append('new', stateWith(1), turn('y'));
+    await s.saveHandoff(ticket('OLD', 'old', '2020-01-01T00:00:00.000Z'));
     expect(await s.purgeIdleSince(new Date(Date.now() - 86400_000))).toBe(1);
     expect(await s.getState('old')).toBeUndefined();
     expect(await s.getState('new')).toBeDefined();
+    expect(await s.listHandoffs(10)).toEqual([]);
   });
 });
 
@@ -98,6 +148,16 @@ describe('lowdb layout', () => {
     expect(files[1]).toBe('web_abc.json');
     for (const f of readdirSync(join(dir, 'conversations'))) JSON.parse(readFileSync(join(dir, 'conversations', f), 'utf8'));
     expect(readdirSync(join(dir, 'transcripts'))).toContain('web_abc.jsonl');
+  });
+
+  it('keeps a conversation\'s handoff tickets in its own JSON-lines file', async () => {
+    const s = lowdb();
+    const dir = dirs.at(-1)!;
+    await s.saveHandoff(ticket('T1', 'web:abc', '2026-03-01T08:00:00.000Z'));
+    await s.saveHandoff(ticket('T2', 'web:abc', '2026-03-01T09:00:00.000Z'));
+    expect(readdirSync(join(dir, 'handoffs'))).toEqual(['web_abc.jsonl']);
+    const lines = readFileSync(join(dir, 'handoffs', 'web_abc.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).id)).toEqual(['T1', 'T2']);
   });
 
   it('skips a transcript line cut short by a crash', async () => {

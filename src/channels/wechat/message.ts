@@ -8,6 +8,8 @@ export type InboundAction =
   | { kind: 'text'; text: string }
   /** A new follower: greet. */
   | { kind: 'greet' }
+  /** A picture: checked as an ID photo when the router has a photo check, else `unsupported`. */
+  | { kind: 'image'; picUrl: string; mediaId?: string }
   /** Pictures, locations, links …: say that only text is understood. */
   | { kind: 'unsupported' }
   /** Events that need no answer (unsubscribe, menu clicks, template receipts …). */
@@ -56,6 +58,8 @@ function actionOf(msgType: string, fields: XmlFields): InboundAction {
     case 'voice':
       // With 语音识别 switched on, WeChat sends its transcript: answer it like typed text.
       return fields.Recognition?.trim() ? { kind: 'text', text: fields.Recognition } : { kind: 'unsupported' };
+    case 'image':
+      return fields.PicUrl ? { kind: 'image', picUrl: fields.PicUrl, ...(fields.MediaId ? { mediaId: fields.MediaId } : {}) } : { kind: 'unsupported' };
     case 'event':
       return required(fields, 'Event').toLowerCase() === 'subscribe' ? { kind: 'greet' } : { kind: 'ignore' };
     default:

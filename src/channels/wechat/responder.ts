@@ -38,6 +38,8 @@ export interface ResponderOptions {
   /** How long a message is remembered for its retries (WeChat retries within ~15 s). */
   retryTtlMs?: number;
   retryMaxEntries?: number;
+  /** Answers a picture (by its PicUrl) with the ID-photo check; without it pictures get `wechatUnsupported`. */
+  photoCheck?: (picUrl: string) => Promise<string>;
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -90,6 +92,9 @@ export class WeChatResponder {
         return this.render((await service.handle({ conversationId, text: action.text, channel: 'wechat' })).replies);
       case 'greet':
         return this.render((await service.greet(conversationId, 'wechat')).replies);
+      // Not a turn of the conversation: the picture is checked, never stored.
+      case 'image':
+        return this.opts.photoCheck ? this.render([{ text: await this.opts.photoCheck(action.picUrl) }]) : [this.opts.messages.wechatUnsupported];
       default:
         return [this.opts.messages.wechatUnsupported];
     }

@@ -26,6 +26,8 @@ export interface WeChatRouterDeps {
   log?: (line: string) => void;
   /** The channel's fixed texts. Default: read from knowledge/messages.yaml. */
   messages?: WeChatMessages;
+  /** Answers an image message by its PicUrl (the ID-photo check, src/photo). Default: pictures get `wechatUnsupported`. */
+  photoCheck?: (picUrl: string) => Promise<string>;
 }
 
 const QUERY_KEYS = ['signature', 'msg_signature', 'timestamp', 'nonce', 'echostr', 'encrypt_type', 'openid'] as const;
@@ -62,6 +64,7 @@ export function createWeChatRouter(service: ChatService, config: WeChatConfigInp
     replyTimeoutMs: cfg.replyTimeoutMs,
     now,
     log,
+    photoCheck: deps.photoCheck,
   });
 
   const router = express.Router();

@@ -1,6 +1,7 @@
 // The web chat page. Talks to Botkit's web adapter over a websocket (/ws) and falls back to
-// Botkit's webhook (POST /api/web/messages) where websockets are blocked. All text is inserted
-// with textContent, never as HTML.
+// Botkit's webhook (POST /api/web/messages) where websockets are blocked. The 📷 button sends a
+// photo to POST /api/photo-check (the ID-photo check). All text is inserted with textContent,
+// never as HTML.
 (function () {
   'use strict';
   var log = document.getElementById('log');
@@ -8,6 +9,8 @@
   var form = document.getElementById('composer');
   var typing = document.getElementById('typing');
   var errorBox = document.getElementById('error');
+  var photoButton = document.getElementById('photo-button');
+  var photoInput = document.getElementById('photo-input');
   var KEY = 'jianli.conversationId';
   var user = localStorage.getItem(KEY);
   if (!user || !/^[\w-]{8,64}$/.test(user)) {
@@ -146,6 +149,54 @@
       setTimeout(function () { connect({ type: 'welcome_back', user: user }); }, 2000);
     };
   }
+
+  // The ID-photo check: each check as a ✓/✗ line with the server's advice.
+  function addPhotoResult(result) {
+    var div = document.createElement('div');
+    div.className = 'msg bot photo-result';
+    var failed = result.checks.filter(function (c) { return !c.pass; }).length;
+    var head = document.createElement('div');
+    head.textContent = result.ok
+      ? '证件照检查：' + result.checks.length + ' 项都符合要求（白底、JPG格式、不超过500KB、竖版比例）。'
+      : '证件照检查：有 ' + failed + ' 项不符合要求，请按提示修改后再上传检查。';
+    div.appendChild(head);
+    var ul = document.createElement('ul');
+    ul.className = 'photo-checks';
+    result.checks.forEach(function (c) {
+      var li = document.createElement('li');
+      li.className = c.pass ? 'pass' : 'fail';
+      li.textContent = (c.pass ? '✓ ' : '✗ ') + c.advice;
+      ul.appendChild(li);
+    });
+    div.appendChild(ul);
+    log.appendChild(div);
+    scroll();
+  }
+
+  function checkPhoto(file) {
+    addUser('📷 ' + file.name);
+    photoButton.disabled = true;
+    setTyping(true);
+    // The file's bytes as the body; the server judges the format from the content, not the type.
+    fetch('api/photo-check', { method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (body) {
+          showError('');
+          if (r.ok && body.checks) addPhotoResult(body);
+          else addBot(body.advice || '照片检查失败，请稍后再试。');
+        });
+      })
+      .catch(function () { showError('无法连接服务器，请检查网络后重试。'); })
+      .then(function () { setTyping(false); photoButton.disabled = false; });
+  }
+
+  photoButton.addEventListener('click', function () { photoInput.click(); });
+  photoInput.addEventListener('change', function () {
+    var file = photoInput.files && photoInput.files[0];
+    // Cleared so that choosing the same file again (after fixing it) fires another change.
+    photoInput.value = '';
+    if (file) checkPhoto(file);
+  });
 
   form.addEventListener('submit', function (e) {
     e.preventDefault();

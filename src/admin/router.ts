@@ -1,0 +1,124 @@
+/**
+ * The admin router, mounted at /admin. Off (404 for every path) unless a token is configured;
+ * with one, every path needs `Authorization: Bearer <token>` (401 otherwise):
+ *   GET /admin            the analytics page (a browser without the token gets the page's code
+ *                         with the 401 and asks for the token; no data is in the document)
+ *   GET /admin/api/stats  the analytics as JSON, computed from the transcripts, cached briefly
+ *   GET /admin/handoffs   handoff tickets as a JSON list, newest first (?limit=1..1000, default 100)
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Assistant } from '../engine/assistant';
+import type { IntentId } from '../schema/knowledge';
+import type { ConversationStore } from '../store/types';
+import { AUTH_MESSAGES, bearerChecker } from './auth';
+import { loadAdminPage } from './page';
+import { computeStats, type AdminStats, type StatsOptions } from './stats';
+
+export interface AdminRouterOptions {
+  /** The chat service; its assistant's knowledge names the intents on the page. */
+  service: { readonly assistant: Pick<Assistant, 'knowledge'> };
+  store: ConversationStore;
+  /** JIANLI_ADMIN_TOKEN; unset or empty turns every admin path off (404). */
+  token?: string;
+  /** How long computed stats are reused (default 15 s): the page may be reloaded often, a scan reads every transcript. */
+  statsCacheMs?: number;
+  stats?: Pick<StatsOptions, 'timeZone' | 'days' | 'topIntents'>;
+  /** Failed authentications allowed per address and minute before 429 (default 30). */
+  failedAuthPerMinute?: number;
+}
+
+/** A query value the admin API cannot use: 400 with the reason. */
+export class AdminRequestError extends Error {
+  readonly status = 400;
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdminRequestError';
+  }
+}
+
+export function createAdminRouter(opts: AdminRouterOptions): Router {
+  const router = express.Router();
+  // Tickets and statistics are about real callers: never kept by a browser or proxy cache.
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  if (!opts.token) {
+    router.use((_req, res) => void res.status(404).json({ error: 'not found' }));
+    return router;
+  }
+
+  const check = bearerChecker(opts.token);
+  const page = loadAdminPage();
+  const sendPage = (req: Request, res: Response, status: number) => {
+    res
+      .status(status)
+      .set({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': page.csp, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' })
+      .send(page.html(req.baseUrl || '/admin'));
+  };
+
+  // Only failed attempts count, so guessing the token is slow while the page itself is never limited.
+  router.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: opts.failedAuthPerMinute ?? 30,
+      skipSuccessfulRequests: true,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, res) => void res.status(429).json({ error: 'too many failed admin requests from this address; please wait a minute' }),
+    }),
+  );
+
+  router.use((req, res, next) => {
+    const failure = check(req);
+    if (!failure) return next();
+    res.set('WWW-Authenticate', `Bearer realm="jianli-admin"${failure === 'wrong' ? ', error="invalid_token"' : ''}`);
+    if (req.method === 'GET' && req.path === '/' && req.accepts(['json', 'html']) === 'html') return sendPage(req, res, 401);
+    res.status(401).json({ error: AUTH_MESSAGES[failure] });
+  });
+
+  router.get('/', (req, res) => sendPage(req, res, 200));
+
+  router.get('/handoffs', async (req, res, next) => {
+    try {
+      res.json(await opts.store.listHandoffs(parseLimit(req.query.limit)));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  let cached: { until: number; stats: Promise<AdminStats> } | undefined;
+  router.get('/api/stats', async (_req, res, next) => {
+    try {
+      const now = Date.now();
+      if (!cached || cached.until <= now) {
+        const title = (intent: string) => opts.service.assistant.knowledge.answers.get(intent as IntentId)?.title ?? intent;
+        const stats = computeStats(opts.store, { ...opts.stats, title });
+        // Concurrent requests share one scan; a failed scan is not kept.
+        const entry = { until: now + (opts.statsCacheMs ?? 15_000), stats };
+        cached = entry;
+        stats.catch(() => {
+          if (cached === entry) cached = undefined;
+        });
+      }
+      res.json(await cached.stats);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.use((_req, res) => void res.status(404).json({ error: 'not found' }));
+  router.use((err: unknown, _req: Request, res: Response, next: (e?: unknown) => void) => {
+    if (err instanceof AdminRequestError) return void res.status(err.status).json({ error: err.message });
+    next(err);
+  });
+  return router;
+}
+
+function parseLimit(raw: unknown): number {
+  if (raw === undefined) return 100;
+  const n = typeof raw === 'string' && /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= 1000)) throw new AdminRequestError('limit must be a whole number from 1 to 1000');
+  return n;
+}

@@ -1,0 +1,125 @@
+/**
+ * Turn cost over HTTP on loopback: `jianli serve` in its own process, loaded by autocannon with
+ * one conversation per connection, at 1, 50 and 200 concurrent conversations, for the lowdb and
+ * the Redis store; beside it the bare floor (a minimal Node HTTP server answering fixed JSON under
+ * the same load), and the start-up time and resident memory of the server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { TestRedis } from './redis-server';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const SCRIPT = ['你好', '注销需要什么材料', '照片有什么要求', '帮我看看我能不能注销', '我在南京，离职了，手上没有项目', '没有', '没有', '修满了', '愿意', '有', '审批要多久', '谢谢'];
+
+export interface HttpRow {
+  target: string;
+  connections: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** Starts a process and resolves when a stdout line matches, with the time it took. */
+function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray; ms: number }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = ready.exec(out);
+      if (m) resolve({ child, match: m, ms: performance.now() - t0 });
+    });
+    child.once('exit', (code) => reject(new Error(`process exited (${code}): ${out}`)));
+  });
+}
+
+/** Stops a process and waits until it is gone (so its files can be removed). */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function load(url: string, connections: number, seconds: number, chat: boolean): Promise<Omit<HttpRow, 'target'>> {
+  let nextId = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [
+      chat
+        ? {
+            method: 'POST',
+            path: '/api/chat',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req: autocannon.Request, context: object) => {
+              const c = context as { id?: number; i?: number };
+              c.id ??= nextId++;
+              c.i = (c.i ?? -1) + 1;
+              return { ...req, body: JSON.stringify({ conversationId: `bench-${process.pid}-${c.id}`, text: SCRIPT[c.i % SCRIPT.length] }) };
+            },
+          }
+        : { method: 'GET', path: '/' },
+    ],
+  });
+  return { connections, requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+}
+
+export interface HttpBenchResult {
+  startup: { lowdbMs: number; rssMiB: number };
+  rows: HttpRow[];
+}
+
+export async function benchHttp(opts: { seconds: number; connections: number[]; log: (l: string) => void }): Promise<HttpBenchResult> {
+  const rows: HttpRow[] = [];
+  // The bare floor: the same load tool against a server that only answers a fixed body.
+  const bare = await startProcess(['-e', "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end('{\"ok\":true}')});s.listen(0,()=>console.log('port '+s.address().port))"], {}, /port (\d+)/);
+  for (const c of opts.connections) {
+    opts.log(`  bare floor, ${c} connections…`);
+    rows.push({ target: 'bare node http', ...(await load(`http://127.0.0.1:${bare.match[1]}`, c, opts.seconds, false)) });
+  }
+  await stop(bare.child);
+
+  const serve = (env: NodeJS.ProcessEnv) =>
+    startProcess([join(ROOT, 'bin', 'jianli.js'), 'serve', '--port', '0'], { ...env, JIANLI_RATE_PER_ADDRESS: '0', JIANLI_RATE_PER_CONVERSATION: '0', DOTENV_CONFIG_QUIET: 'true' }, /web chat:\s+http:\/\/localhost:(\d+)\//);
+
+  const dir = mkdtempSync(join(tmpdir(), 'jianli-bench-http-'));
+  const lowdb = await serve({ JIANLI_DATA: dir });
+  const startup = { lowdbMs: lowdb.ms, rssMiB: rssMiB(lowdb.child.pid!) };
+  for (const c of opts.connections) {
+    opts.log(`  lowdb, ${c} conversations…`);
+    rows.push({ target: 'jianli /api/chat, lowdb', ...(await load(`http://127.0.0.1:${lowdb.match[1]}`, c, opts.seconds, true)) });
+  }
+  await stop(lowdb.child);
+  rmSync(dir, { recursive: true, force: true });
+
+  let redis: TestRedis | undefined;
+  try {
+    redis = await TestRedis.start();
+  } catch (err) {
+    opts.log(`  redis: skipped (${(err as Error).message})`);
+  }
+  if (redis) {
+    const r = await serve({ JIANLI_STORE: redis.url });
+    for (const c of opts.connections) {
+      opts.log(`  redis, ${c} conversations…`);
+      rows.push({ target: 'jianli /api/chat, redis', ...(await load(`http://127.0.0.1:${r.match[1]}`, c, opts.seconds, true)) });
+    }
+    await stop(r.child);
+    await redis.down();
+  }
+  return { startup, rows };
+}
