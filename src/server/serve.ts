@@ -9,6 +9,7 @@ import { openStore, storeSettingsFromEnv } from '../store/open';
 import { RedisStore } from '../store/redis';
 import { createPhotoCheckRouter, weChatPhotoCheck } from '../photo';
 import { MissedLog } from '../review/missed';
+import { watchKnowledge } from '../knowledge/reload';
 import { createApp } from './app';
 import { handoffObserver, HandoffWebhook, loadHandoffSettings } from '../handoff';
 import { createAdminRouter } from '../admin';
@@ -85,6 +86,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   purge();
   const purgeTimer = setInterval(purge, 3600_000);
   purgeTimer.unref();
+  // The operator edits knowledge/ and the server picks it up; a bad file is refused and logged.
+  const stopWatching = env.JIANLI_WATCH_KNOWLEDGE === '1' ? watchKnowledge(service, log) : undefined;
   log(`监理注销助手 is running (store: ${store.kind === 'redis' ? `redis ${settings.store}` : `lowdb in ${settings.dataDir}`}${settings.retentionDays ? `, retention ${settings.retentionDays} days` : ''})`);
   log(`  web chat:  ${url}/`);
   log(`  API:       POST ${url}/api/chat, POST ${url}/api/check, GET ${url}/healthz`);
@@ -95,6 +98,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     url,
     close: async () => {
       clearInterval(purgeTimer);
+      stopWatching?.();
       await close();
       await webhook?.idle();
       await store.close();

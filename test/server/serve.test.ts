@@ -47,7 +47,7 @@ describe('startServer', () => {
   });
 
   it('checks an ID photo posted as the raw body', async () => {
-    const post = (body: Buffer, type: string) => fetch(`${running.url}/api/photo-check`, { method: 'POST', headers: { 'content-type': type }, body });
+    const post = (body: Buffer, type: string) => fetch(`${running.url}/api/photo-check`, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) });
     const good = await post(await goodJpeg(), 'image/jpeg');
     expect(good.status).toBe(200);
     expect(await good.json()).toMatchObject({ ok: true });
