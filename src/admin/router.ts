@@ -5,10 +5,12 @@
  *                         with the 401 and asks for the token; no data is in the document)
  *   GET /admin/api/stats  the analytics as JSON, computed from the transcripts, cached briefly
  *   GET /admin/handoffs   handoff tickets as a JSON list, newest first (?limit=1..1000, default 100)
+ *   POST /admin/reload    reloads knowledge/ and dialogs/; a bad file is refused (422) and the old
+ *                         knowledge keeps serving
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { Assistant } from '../engine/assistant';
+import { reloadKnowledge, type AssistantHost } from '../knowledge/reload';
 import type { IntentId } from '../schema/knowledge';
 import type { ConversationStore } from '../store/types';
 import { AUTH_MESSAGES, bearerChecker } from './auth';
@@ -16,8 +18,8 @@ import { loadAdminPage } from './page';
 import { computeStats, type AdminStats, type StatsOptions } from './stats';
 
 export interface AdminRouterOptions {
-  /** The chat service; its assistant's knowledge names the intents on the page. */
-  service: { readonly assistant: Pick<Assistant, 'knowledge'> };
+  /** The chat service: its assistant's knowledge names the intents on the page; a reload replaces it. */
+  service: AssistantHost;
   store: ConversationStore;
   /** JIANLI_ADMIN_TOKEN; unset or empty turns every admin path off (404). */
   token?: string;
@@ -86,6 +88,13 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
     } catch (err) {
       next(err);
     }
+  });
+
+  router.post('/reload', (_req, res) => {
+    const r = reloadKnowledge(opts.service);
+    // Stats name intents by their titles: a reload may rename them.
+    if (r.ok) cached = undefined;
+    res.status(r.ok ? 200 : 422).json(r);
   });
 
   let cached: { until: number; stats: Promise<AdminStats> } | undefined;

@@ -15,7 +15,8 @@ import type { HandoffTicket } from './types';
 
 export interface HandoffObserverOptions {
   store: ConversationStore;
-  knowledge: Knowledge;
+  /** The knowledge answering now (a getter: a knowledge reload swaps it). */
+  knowledge: () => Knowledge;
   settings: HandoffSettings;
   /** Called with each new ticket after it is stored (e.g. the webhook); must not throw. */
   deliver?: (ticket: HandoffTicket) => void;
@@ -40,7 +41,7 @@ export function handoffObserver({ store, knowledge, settings, deliver }: Handoff
       channel: req.channel,
       createdAt: record.at,
       reason,
-      summary: summarizeConversation({ turns, result, previous, knowledge, limits: settings.summary }),
+      summary: summarizeConversation({ turns, result, previous, knowledge: knowledge(), limits: settings.summary }),
     };
     await store.saveHandoff(ticket);
     deliver?.(ticket);

@@ -43,7 +43,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   service.observe(new MissedLog(settings.dataDir).observer());
   // Handoff tickets (转人工, complaints, two misses in a row): stored, listed at /admin/handoffs, sent to the webhook.
   const webhook = HandoffWebhook.fromEnv(env, { log });
-  service.observe(handoffObserver({ store, knowledge, settings: loadHandoffSettings(knowledge.root), deliver: webhook && ((t) => webhook.send(t)) }));
+  service.observe(handoffObserver({ store, knowledge: () => service.assistant.knowledge, settings: loadHandoffSettings(knowledge.root), deliver: webhook && ((t) => webhook.send(t)) }));
   const adminToken = env.JIANLI_ADMIN_TOKEN?.trim() || undefined;
   const perMinute = (name: string, fallback: number) => {
     const v = env[name] === undefined ? fallback : Number(env[name]);

@@ -34,7 +34,7 @@ describe('loadHandoffSettings', () => {
     ['a missing file', undefined, /knowledge\/handoff.yaml: \(file\): file is missing/],
     ['an empty complaint list', 'version: 1\ncomplaint: []\n', /knowledge\/handoff.yaml: complaint: list at least one word/],
     ['a negative window', 'version: 1\ncomplaint: [投诉]\nopenMinutes: -5\n', /knowledge\/handoff.yaml: openMinutes:/],
-    ['an unknown field', 'version: 1\ncomplaint: [投诉]\nextra: 1\n', /knowledge\/handoff.yaml: : Unrecognized key\(s\) in object: 'extra'/],
+    ['an unknown field', 'version: 1\ncomplaint: [投诉]\nextra: 1\n', /knowledge\/handoff.yaml: \(file\): Unrecognized key\(s\) in object: 'extra'/],
   ])('refuses %s with the path and the field', (_what, yaml, message) => {
     const root = rootWith(yaml);
     expect(() => loadHandoffSettings(root)).toThrow(KnowledgeFileError);

@@ -46,13 +46,15 @@ describe('handoff webhook', () => {
   });
 
   it('gives up on an endpoint that does not answer within the timeout, without delaying the reply', async () => {
-    const { logs, webhook, h } = await setUp(() => undefined, 300);
-    const t0 = Date.now();
-    await h.service.handle({ conversationId: 'wh-slow', text: '转人工', channel: 'web' });
-    expect(Date.now() - t0).toBeLessThan(300);
+    const { standIn, logs, webhook, h } = await setUp(() => undefined, 1500);
+    const r = await h.service.handle({ conversationId: 'wh-slow', text: '转人工', channel: 'web' });
+    // The reply is back while the delivery is still waiting for the endpoint.
+    expect(r.intent).toBe('handoff.human');
+    expect(logs).toEqual([]);
     await webhook.idle();
+    expect(standIn.received).toHaveLength(1);
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatch(/^handoff webhook failed for ticket \d{8}-[0-9A-F]{6}: no answer within 300 ms$/);
+    expect(logs[0]).toMatch(/^handoff webhook failed for ticket \d{8}-[0-9A-F]{6}: no answer within 1500 ms$/);
   });
 
   it('logs an endpoint that cannot be reached', async () => {

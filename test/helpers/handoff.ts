@@ -14,7 +14,7 @@ export function handoffService(deliver?: (t: HandoffTicket) => void) {
   temp.service.observe(
     handoffObserver({
       store,
-      knowledge: temp.service.assistant.knowledge,
+      knowledge: () => temp.service.assistant.knowledge,
       settings: loadHandoffSettings(),
       deliver: (t) => {
         delivered.push(t);

@@ -32,6 +32,7 @@ describe.each([
     const service = new AssistantChatService(sharedAssistant(), store);
     await service.handle({ conversationId: 'cli-1', text: '我电话13912345678，帮我看看能不能注销', channel: 'api' });
     await service.handle({ conversationId: 'cli-1', text: '江苏', channel: 'api' });
+    await store.saveHandoff({ id: 'T-cli', conversationId: 'cli-1', channel: 'api', createdAt: new Date().toISOString(), reason: 'requested', summary: { intentPath: [], lastMessages: [] } });
     await store.close();
 
     const out = jianli(['export', 'cli-1'], env);
@@ -41,7 +42,10 @@ describe.each([
     expect(data.conversationId).toBe('cli-1');
     expect(data.state.interview.situation.region).toBe('江苏');
     expect(data.turns).toHaveLength(2);
-    expect(Object.keys(data.turns[0]).sort()).toEqual(['at', 'channel', 'confidence', 'intent', 'replies', 'text']);
+    // `interview: "started"` marks the turn that began the eligibility interview (for the analytics).
+    expect(Object.keys(data.turns[0]).sort()).toEqual(['at', 'channel', 'confidence', 'intent', 'interview', 'replies', 'text']);
+    expect(data.turns[0].interview).toBe('started');
+    expect(Object.keys(data.turns[1]).sort()).toEqual(['at', 'channel', 'confidence', 'intent', 'replies', 'text']);
     expect(data.turns[0].text).toBe('我电话139****5678，帮我看看能不能注销');
     expect(data.turns[0].intent).toBe('interview.start');
 
@@ -51,5 +55,10 @@ describe.each([
     const again = jianli(['export', 'cli-1'], env);
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('no conversation cli-1');
+    // Its handoff tickets are gone too.
+    const reopened = open().store;
+    if (reopened instanceof RedisStore) await reopened.ready();
+    expect(await reopened.listHandoffs(10, 'cli-1')).toEqual([]);
+    await reopened.close();
   });
 });

@@ -22,16 +22,16 @@ const JianliCharts = (() => {
     container.replaceChildren(p);
   }
 
-  /** A "nice" top for the y axis: 1, 2 or 5 times a power of ten. */
+  /** A round top for the y axis whose half is a whole number too (the middle grid line). */
   function niceMax(max) {
-    if (max <= 5) return 5;
+    if (max <= 4) return 4;
     const p = 10 ** Math.floor(Math.log10(max));
-    return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= max);
+    return [2, 4, 6, 8, 10].map((m) => m * p).find((v) => v >= max);
   }
 
   /** Vertical bars over days: points [{label, value}] (label = YYYY-MM-DD). */
   function columns(container, points, opts) {
-    const W = 720, H = 220, left = 36, bottom = 26, top = 14;
+    const W = 960, H = 220, left = 36, bottom = 26, top = 14;
     const max = niceMax(Math.max(0, ...points.map((p) => p.value)));
     const total = points.reduce((s, p) => s + p.value, 0);
     const chart = svg(W, H, `${opts.label}：合计 ${total}`);

@@ -1,0 +1,138 @@
+/** The admin paths over real HTTP on an ephemeral port: off without a token, 401 without the right one, 200 with it. */
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminRouter, type AdminRouterOptions } from '../../src/admin/router';
+import { createApp } from '../../src/server/app';
+import { handoffService } from '../helpers/handoff';
+
+const TOKEN = 'admin-test-token-7f3a';
+const h = handoffService();
+const servers: (() => Promise<void>)[] = [];
+
+async function serve(opts: Partial<AdminRouterOptions>): Promise<string> {
+  const app = createApp({ service: h.service, mount: [(a) => a.use('/admin', createAdminRouter({ service: h.service, store: h.store, ...opts }))] });
+  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', () => r()));
+  servers.push(app.close);
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+let on = '';
+let off = '';
+beforeAll(async () => {
+  const say = (conversationId: string, text: string, at: string) => h.service.handle({ conversationId, text, channel: 'api', now: new Date(at) });
+  await say('a', '注销需要什么材料', '2026-05-01T01:00:00.000Z');
+  await say('a', '转人工', '2026-05-01T01:01:00.000Z');
+  await say('b', '明天天气怎么样', '2026-05-02T01:00:00.000Z');
+  await say('b', '我想买菜', '2026-05-02T01:01:00.000Z');
+  // A high failure limit here: these tests fail authentication on purpose many times.
+  on = await serve({ token: TOKEN, failedAuthPerMinute: 1000 });
+  off = await serve({ token: undefined });
+});
+afterAll(async () => {
+  for (const close of servers) await close();
+  h.cleanup();
+});
+
+const PATHS = ['/admin', '/admin/', '/admin/handoffs', '/admin/api/stats', '/admin/no-such-page'];
+const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+
+describe('admin paths without a configured token', () => {
+  it.each(PATHS)('%s is off: 404, even with a token', async (path) => {
+    for (const headers of [{}, bearer(TOKEN), bearer('')]) {
+      const r = await fetch(`${off}${path}`, { headers });
+      expect(r.status).toBe(404);
+      expect(await r.json()).toEqual({ error: 'not found' });
+    }
+  });
+});
+
+describe('admin paths with a token', () => {
+  it.each(PATHS)('%s needs the bearer token: 401 without, with a wrong one or a malformed header', async (path) => {
+    for (const [headers, reason] of [
+      [{}, /need Authorization: Bearer/],
+      [bearer('wrong-token'), /not correct/],
+      [bearer(`${TOKEN}x`), /not correct/],
+      [bearer(TOKEN.slice(0, -1)), /not correct/],
+      [{ authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}` }, /must be "Bearer <token>"/],
+      [{ authorization: 'Bearer' }, /must be "Bearer <token>"/],
+    ] as const) {
+      const r = await fetch(`${on}${path}`, { headers: { ...headers, accept: 'application/json' } });
+      expect(r.status).toBe(401);
+      expect(r.headers.get('www-authenticate')).toMatch(/^Bearer realm="jianli-admin"/);
+      expect((await r.json()).error).toMatch(reason);
+    }
+  });
+
+  it('lets the right token in (the scheme in any case)', async () => {
+    for (const path of ['/admin', '/admin/handoffs', '/admin/api/stats']) {
+      expect((await fetch(`${on}${path}`, { headers: bearer(TOKEN) })).status).toBe(200);
+      expect((await fetch(`${on}${path}`, { headers: { authorization: `bearer ${TOKEN}` } })).status).toBe(200);
+    }
+    const unknown = await fetch(`${on}/admin/no-such-page`, { headers: bearer(TOKEN) });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('GET /admin/handoffs lists the tickets newest first, never cached', async () => {
+    const r = await fetch(`${on}/admin/handoffs`, { headers: bearer(TOKEN) });
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    const list = await r.json();
+    expect(list.map((t: { conversationId: string; reason: string }) => [t.conversationId, t.reason])).toEqual([
+      ['b', 'repeated_fallback'],
+      ['a', 'requested'],
+    ]);
+    expect(list[1].summary.intentPath).toEqual(['process.materials', 'handoff.human']);
+    const one = await (await fetch(`${on}/admin/handoffs?limit=1`, { headers: bearer(TOKEN) })).json();
+    expect(one).toHaveLength(1);
+    expect(one[0].conversationId).toBe('b');
+  });
+
+  it.each(['0', '1001', 'abc', '-1', '2.5'])('GET /admin/handoffs?limit=%s is a 400 with the reason', async (limit) => {
+    const r = await fetch(`${on}/admin/handoffs?limit=${limit}`, { headers: bearer(TOKEN) });
+    expect(r.status).toBe(400);
+    expect((await r.json()).error).toMatch(/limit must be a whole number from 1 to 1000/);
+  });
+
+  it('GET /admin/api/stats answers the analytics as JSON', async () => {
+    const stats = await (await fetch(`${on}/admin/api/stats`, { headers: bearer(TOKEN) })).json();
+    expect(stats).toMatchObject({ conversations: 2, questions: 4, fallback: { count: 2, rate: 0.5 }, handoffs: { total: 2, byReason: { requested: 1, repeated_fallback: 1, complaint: 0 } } });
+    expect(stats.topIntents).toEqual([
+      { intent: 'handoff.human', title: '转人工', count: 1 },
+      { intent: 'process.materials', title: h.service.assistant.knowledge.answers.get('process.materials')!.title, count: 1 },
+    ]);
+    expect(stats.questionsPerDay).toHaveLength(30);
+  });
+
+  it('reuses computed stats for a short while', async () => {
+    const first = await (await fetch(`${on}/admin/api/stats`, { headers: bearer(TOKEN) })).json();
+    await h.service.handle({ conversationId: 'c', text: '审批要多久', channel: 'api' });
+    const second = await (await fetch(`${on}/admin/api/stats`, { headers: bearer(TOKEN) })).json();
+    expect(second).toEqual(first);
+    const fresh = await serve({ token: TOKEN, statsCacheMs: 0, failedAuthPerMinute: 1000 });
+    const now = await (await fetch(`${fresh}/admin/api/stats`, { headers: bearer(TOKEN) })).json();
+    expect(now.questions).toBe(first.questions + 1);
+  });
+
+  it('GET /admin gives a browser the page code (no data) with its 401, pinned by a Content-Security-Policy', async () => {
+    const r = await fetch(`${on}/admin`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(r.status).toBe(401);
+    expect(r.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(r.headers.get('content-security-policy')).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'; style-src 'sha256-/);
+    expect(r.headers.get('x-frame-options')).toBe('DENY');
+    const html = await r.text();
+    expect(html).toContain('请输入管理令牌');
+    expect(html).toContain('data-base="/admin"');
+    expect(html).not.toMatch(/\{\{(style|script|base)\}\}/);
+    // The document carries no ticket or statistic: those need the token.
+    expect(html).not.toContain('repeated_fallback"');
+    expect(html).not.toContain('明天天气');
+    const withToken = await fetch(`${on}/admin`, { headers: bearer(TOKEN) });
+    expect(await withToken.text()).toBe(html);
+  });
+
+  it('slows down token guessing: 429 after too many failures from one address', async () => {
+    const limited = await serve({ token: TOKEN, failedAuthPerMinute: 3 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${limited}/admin/handoffs`, { headers: bearer(`guess-${i}`) })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+});
