@@ -90,13 +90,6 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
     }
   });
 
-  router.post('/reload', (_req, res) => {
-    const r = reloadKnowledge(opts.service);
-    // Stats name intents by their titles: a reload may rename them.
-    if (r.ok) cached = undefined;
-    res.status(r.ok ? 200 : 422).json(r);
-  });
-
   let cached: { until: number; stats: Promise<AdminStats> } | undefined;
   router.get('/api/stats', async (_req, res, next) => {
     try {
@@ -115,6 +108,13 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
     } catch (err) {
       next(err);
     }
+  });
+
+  router.post('/reload', (_req, res) => {
+    const r = reloadKnowledge(opts.service);
+    // Stats name intents by their titles: a reload may rename them.
+    if (r.ok) cached = undefined;
+    res.status(r.ok ? 200 : 422).json(r);
   });
 
   router.use((_req, res) => void res.status(404).json({ error: 'not found' }));

@@ -231,6 +231,11 @@ export class Assistant {
 
   /** Bookkeeping common to every turn. */
   private finish(state: ConversationState, o: Outcome): TurnResult {
+    // A second miss in a row, whatever path it took (suggestions, a wrong number), gives the way to a person.
+    const hotline = this.knowledge.messages.hotline;
+    if (o.intent === 'fallback' && state.fallbackStreak >= 1 && !o.replies.some((r) => r.text.includes(hotline))) {
+      o = { ...o, replies: [...o.replies, { text: hotline }] };
+    }
     const next: ConversationState = {
       ...state,
       flow: o.flow,

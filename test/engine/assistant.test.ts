@@ -19,6 +19,12 @@ describe('Assistant.turn', () => {
     expect(textOf(turns[1])).toContain('12345');
   });
 
+  it('gives the hotline on a second miss in a row whatever path it took (a wrong choice number)', async () => {
+    const turns = await chatJsonl(['怎么做红烧肉', '9']);
+    expect(textOf(turns[1])).toContain('没有这个编号');
+    expect(textOf(turns[1])).toContain('12345');
+  });
+
   it('answers a 10,000-character message without failing and says it read only the start', async () => {
     const [turn] = await chatJsonl([`请问注销需要准备什么材料${'嗯'.repeat(10_000)}`]);
     expect(turn.intent).toBe('process.materials');

@@ -1,0 +1,61 @@
+/** POST /admin/reload over real HTTP: token required, edited knowledge swapped in, a broken file refused (422). */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminRouter } from '../../src/admin/router';
+import { Assistant } from '../../src/engine/assistant';
+import { DEFAULT_ROOT, loadKnowledge } from '../../src/knowledge/load';
+import { createApp } from '../../src/server/app';
+import { AssistantChatService } from '../../src/service/chat';
+import { LowdbStore } from '../../src/store/lowdb';
+
+const TOKEN = 'reload-token';
+const dirs: string[] = [];
+const temp = (p: string) => {
+  const d = mkdtempSync(join(tmpdir(), p));
+  dirs.push(d);
+  return d;
+};
+const root = temp('jianli-admin-reload-');
+cpSync(join(DEFAULT_ROOT, 'knowledge'), join(root, 'knowledge'), { recursive: true });
+cpSync(join(DEFAULT_ROOT, 'dialogs'), join(root, 'dialogs'), { recursive: true });
+const service = new AssistantChatService(new Assistant(loadKnowledge(root)), new LowdbStore(temp('jianli-admin-reload-data-')));
+let base = '';
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  const app = createApp({ service, mount: [(a) => a.use('/admin', createAdminRouter({ service, store: service.store, token: TOKEN }))] });
+  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  close = app.close;
+});
+afterAll(async () => {
+  await close?.();
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+
+const reload = (headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) => fetch(`${base}/admin/reload`, { method: 'POST', headers });
+const photoAnswer = async () => (await service.handle({ conversationId: `p${Math.random()}`, text: '照片有什么要求', channel: 'api' })).replies[0].text;
+
+describe('POST /admin/reload', () => {
+  it('needs the token', async () => {
+    expect((await reload({})).status).toBe(401);
+  });
+
+  it('swaps in edited knowledge, and refuses a broken file with its path and field while the old knowledge keeps serving', async () => {
+    const photo = join(root, 'knowledge', 'answers', 'process.photo.yaml');
+    writeFileSync(photo, readFileSync(photo, 'utf8').replace('白色背景；', '白色背景（已更新）；'));
+    const ok = await reload();
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ ok: true });
+    expect(await photoAnswer()).toContain('已更新');
+
+    writeFileSync(photo, readFileSync(photo, 'utf8').replace(/title: .*/, 'title: ""'));
+    const refused = await reload();
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).error).toContain('knowledge/answers/process.photo.yaml: title: must not be empty');
+    expect(await photoAnswer()).toContain('已更新');
+  }, 60_000);
+});
