@@ -100,6 +100,8 @@ export const MessagesFile = z
     handoffChoice: text,
     hotline: text,
     goodbye: text,
+    /** Shown above numbered choices where a channel cannot show buttons (console, WeChat). */
+    choicesHeading: text,
     pickNumber: text,
     choiceOutOfRange: text,
     flowLeft: text,

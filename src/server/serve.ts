@@ -53,7 +53,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const rateLimits = { perAddressPerMinute: perMinute('JIANLI_RATE_PER_ADDRESS', 600), perConversationPerMinute: perMinute('JIANLI_RATE_PER_CONVERSATION', 60) };
   const teams = createTeamsHandler(service, teamsConfigFromEnv(env));
   const wechat = weChatConfigFromEnv(env);
-  const messages = { wechatUnsupported: knowledge.messages.wechatUnsupported, wechatLater: knowledge.messages.wechatLater };
+  const messages = { wechatUnsupported: knowledge.messages.wechatUnsupported, wechatLater: knowledge.messages.wechatLater, choicesHeading: knowledge.messages.choicesHeading };
   const { server, close } = createApp({
     service,
     mount: [

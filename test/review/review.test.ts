@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AssistantChatService } from '../../src/service/chat';
 import { LowdbStore } from '../../src/store/lowdb';
 import { MissedLog, groupMissed } from '../../src/review/missed';
-import { reloadKnowledge } from '../../src/knowledge/reload';
+import { reloadKnowledge, watchKnowledge } from '../../src/knowledge/reload';
 import { Assistant } from '../../src/engine/assistant';
 import { loadKnowledge, DEFAULT_ROOT } from '../../src/knowledge/load';
 import { sharedAssistant } from '../helpers/assistant';
@@ -80,5 +80,22 @@ describe('knowledge reload', () => {
     expect(refused.ok).toBe(false);
     expect(refused.error).toContain('knowledge/answers/process.photo.yaml: title: must not be empty');
     expect(host.assistant.turn(host.assistant.greet().state, { text: '照片有什么要求' }).replies[0].text).toContain('已更新');
+  }, 60_000);
+
+  it('reloads by itself when a knowledge file changes (file watch)', async () => {
+    const root = knowledgeCopy();
+    const host = new AssistantChatService(new Assistant(loadKnowledge(root)), new LowdbStore(temp('jianli-watch-')));
+    const lines: string[] = [];
+    const stop = watchKnowledge(host, (l) => lines.push(l), 100);
+    try {
+      const receipt = join(root, 'knowledge', 'answers', 'process.receipt.yaml');
+      writeFileSync(receipt, readFileSync(receipt, 'utf8').replace('不是所有地方都需要。', '不是所有地方都需要（监视测试）。'));
+      const until = Date.now() + 20_000;
+      while (!lines.length && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      expect(lines[0]).toMatch(/^knowledge reloaded/);
+      expect(host.assistant.turn(host.assistant.greet().state, { text: '回执要打印吗' }).replies[0].text).toContain('监视测试');
+    } finally {
+      stop();
+    }
   }, 60_000);
 });

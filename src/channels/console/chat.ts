@@ -22,7 +22,7 @@ export async function runConsoleChat(assistant: Assistant, opts: ConsoleOptions)
   let state = newConversationState();
   const greeting = assistant.greet(state);
   state = greeting.state;
-  say(`助手：${formatReplies(greeting.replies)}\n`);
+  say(`助手：${formatReplies(greeting.replies, assistant.knowledge.messages.choicesHeading)}\n`);
   if (opts.staff) say(`${STAFF_HELP}\n`);
   const call: CallLog = { intents: [] };
   rl.setPrompt('您：');
@@ -39,7 +39,7 @@ export async function runConsoleChat(assistant: Assistant, opts: ConsoleOptions)
     state = result.state;
     call.intents.push(result.intent);
     if (opts.staff) say(formatStaffLine(result));
-    say(`助手：${formatReplies(result.replies)}\n`);
+    say(`助手：${formatReplies(result.replies, assistant.knowledge.messages.choicesHeading)}\n`);
     if (result.end) {
       ended = true;
       break;

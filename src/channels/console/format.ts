@@ -1,11 +1,11 @@
 /** Console rendering: replies as text, choices as numbered lines the user answers with a digit. */
 import type { Reply, TurnResult } from '../../engine/types';
 
-export function formatReplies(replies: Reply[]): string {
+export function formatReplies(replies: Reply[], choicesHeading?: string): string {
   return replies
     .map((r) => {
       const choices = (r.choices ?? []).map((c, i) => `  ${i + 1}. ${c}`);
-      return [r.text, ...choices].join('\n');
+      return [r.text, ...(choices.length && choicesHeading ? [choicesHeading] : []), ...choices].join('\n');
     })
     .join('\n\n');
 }

@@ -8,15 +8,18 @@ import type { Reply } from '../../engine/types';
 /** The largest passive text reply we send, in UTF-8 bytes (WeChat's limit is about 2048). */
 export const PASSIVE_TEXT_MAX_BYTES = 2000;
 
-/** One reply as text: the text, then its choices as `1. …` lines. */
-export function renderReply(reply: Reply): string {
+/**
+ * One reply as text: the text, then its choices as `1. …` lines under a heading, so they are not
+ * mistaken for a numbered list inside the answer.
+ */
+export function renderReply(reply: Reply, choicesHeading?: string): string {
   const choices = (reply.choices ?? []).map((c, i) => `${i + 1}. ${c}`);
-  return [reply.text, ...choices].join('\n');
+  return [reply.text, ...(choices.length && choicesHeading ? [choicesHeading] : []), ...choices].join('\n');
 }
 
 /** All replies of a turn as one text, separated by a blank line. */
-export function renderReplies(replies: readonly Reply[]): string {
-  return replies.map(renderReply).filter((t) => t.trim() !== '').join('\n\n');
+export function renderReplies(replies: readonly Reply[], choicesHeading?: string): string {
+  return replies.map((r) => renderReply(r, choicesHeading)).filter((t) => t.trim() !== '').join('\n\n');
 }
 
 export function utf8Bytes(text: string): number {
@@ -60,8 +63,8 @@ export function splitUtf8(text: string, maxBytes: number): string[] {
  * The messages of one turn: one when the text fits; otherwise the first carries `laterNote`
  * (telling the user more follows) within the same limit, and the rest follow as further messages.
  */
-export function replyMessages(replies: readonly Reply[], laterNote: string, maxBytes = PASSIVE_TEXT_MAX_BYTES): string[] {
-  const text = renderReplies(replies);
+export function replyMessages(replies: readonly Reply[], laterNote: string, maxBytes = PASSIVE_TEXT_MAX_BYTES, choicesHeading?: string): string[] {
+  const text = renderReplies(replies, choicesHeading);
   if (utf8Bytes(text) <= maxBytes) return text ? [text] : [];
   const [first, rest] = takeHead(text, maxBytes - utf8Bytes(`\n${laterNote}`));
   return [`${first}\n${laterNote}`, ...splitUtf8(rest, maxBytes)];

@@ -18,6 +18,8 @@ export interface WeChatMessages {
   wechatUnsupported: string;
   /** Ends the first message when the rest of an answer follows. */
   wechatLater: string;
+  /** Above numbered choices (knowledge/messages.yaml choicesHeading). */
+  choicesHeading?: string;
 }
 
 /** One message's work, shared by its retries. */
@@ -101,7 +103,7 @@ export class WeChatResponder {
   }
 
   private render(replies: Parameters<typeof replyMessages>[0]): string[] {
-    return replyMessages(replies, this.opts.messages.wechatLater);
+    return replyMessages(replies, this.opts.messages.wechatLater, undefined, this.opts.messages.choicesHeading);
   }
 
   /** Sends messages in order through customer service; a failure is logged, the rest skipped. */

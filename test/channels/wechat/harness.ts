@@ -2,6 +2,7 @@
  * Test harness for the WeChat channel: the router on a real Express app on an ephemeral port,
  * a real chat service on a temporary store, signed requests and a recording customer-service fake.
  */
+import { loadKnowledge } from '../../../src/knowledge/load';
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -61,9 +62,14 @@ export function parseReply(xml: string): Record<string, string> {
   return doc.xml;
 }
 
-/** What the router should send for a turn's replies: choices as numbered lines, replies joined. */
+/** The heading above numbered choices, as knowledge/messages.yaml says it. */
+const CHOICES_HEADING = loadKnowledge().messages.choicesHeading;
+
+/** What the router should send for a turn's replies: choices as numbered lines under the heading, replies joined. */
 export function expectedText(replies: { text: string; choices?: string[] }[]): string {
-  return replies.map((r) => [r.text, ...(r.choices ?? []).map((c, i) => `${i + 1}. ${c}`)].join('\n')).join('\n\n');
+  return replies
+    .map((r) => [r.text, ...(r.choices?.length ? [CHOICES_HEADING] : []), ...(r.choices ?? []).map((c, i) => `${i + 1}. ${c}`)].join('\n'))
+    .join('\n\n');
 }
 
 /** Records customer-service messages; `received(n)` resolves once n have arrived. */
