@@ -3,15 +3,14 @@
  * asks for the token, refuses a wrong one, then draws the numbers and charts from the transcripts
  * and keeps the token for the tab (sessionStorage) across a reload.
  */
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
 import { createAdminRouter } from '../../src/admin/router';
 import { createApp } from '../../src/server/app';
 import { handoffService } from '../helpers/handoff';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'browser-admin-token';
 const h = handoffService();
 let base = '';
@@ -19,7 +18,6 @@ let browser: Browser;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`);
   const say = (conversationId: string, text: string) => h.service.handle({ conversationId, text, channel: 'web' });
   await say('faq', '注销需要什么材料');
   await say('faq', '我的电话13812345678，转人工');
@@ -29,10 +27,7 @@ beforeAll(async () => {
   const { server, close } = createApp({ service: h.service, mount: [(app) => app.use('/admin', createAdminRouter({ service: h.service, store: h.store, token: TOKEN }))] });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   stop = close;
 }, 60_000);
 

@@ -3,18 +3,17 @@
  * photo, a PNG named .jpg and a file that is no picture, each answered as a bot message. The
  * photo router is mounted in front of the app here, as the server mounts it.
  */
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
 import { createApp } from '../../src/server/app';
 import { createPhotoCheckRouter } from '../../src/photo';
 import { tempService } from '../helpers/service';
 import { goodJpeg, noisyLargeJpeg, pngPortrait, randomBytes } from '../photo/images';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const temp = tempService();
 let base = '';
 let browser: Browser;
@@ -22,7 +21,6 @@ let server: Server;
 let closeApp: () => Promise<void>;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`);
   const inner = createApp({ service: temp.service });
   const outer = express();
   outer.use(createPhotoCheckRouter());
@@ -32,10 +30,7 @@ beforeAll(async () => {
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   closeApp = inner.close;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
