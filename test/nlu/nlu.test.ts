@@ -18,6 +18,12 @@ describe('NLU', () => {
     expect(report.accuracy).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('generalises to a second held-out set written by someone else', () => {
+    const second = parseEvalTsv(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'heldout2.tsv'), 'utf8'));
+    expect(second.length).toBe(280);
+    expect(evaluate(second, (t) => assistant.classify(t).intent).accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
   it('rarely answers an out-of-domain question', () => {
     const ood = heldout.filter((e) => e.accepted.includes('fallback'));
     const answered = ood.filter((e) => assistant.classify(e.text).intent !== 'fallback');
