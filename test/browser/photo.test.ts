@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openChatPage } from '../helpers/browser';
 import { createApp } from '../../src/server/app';
 import { createPhotoCheckRouter } from '../../src/photo';
 import { tempService } from '../helpers/service';
@@ -87,14 +87,7 @@ describe('the photo check on the web page', () => {
   });
 
   it('says what to do with a file that is no picture, showing its name as text only', async () => {
-    const page = await browser.newPage();
-    const dialogs: string[] = [];
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await page.goto(base);
-    await page.waitForSelector('.msg.bot');
+    const { page, dialogs } = await openChatPage(browser, base);
     const name = '<img src=x onerror="window.__pwned=true">.jpg';
     await upload(page, { name, mimeType: 'image/jpeg', buffer: randomBytes() });
     expect(await page.locator('.msg.user').last().textContent()).toBe(`📷 ${name}`);

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openChatPage } from '../helpers/browser';
 import { createApp } from '../../src/server/app';
 import { tempService } from '../helpers/service';
 
@@ -81,14 +81,7 @@ describe('web chat page', () => {
   });
 
   it('shows a message containing <script> as text and never runs it', async () => {
-    const page = await browser.newPage();
-    const dialogs: string[] = [];
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await page.goto(base);
-    await page.waitForSelector('.msg.bot');
+    const { page, dialogs } = await openChatPage(browser, base);
     await say(page, '<script>window.__pwned = true; alert(1)</script><img src=x onerror="window.__pwned=true">');
     expect(await page.locator('.msg.user').last().textContent()).toContain('<script>');
     expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
