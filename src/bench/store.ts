@@ -38,7 +38,7 @@ function fillLowdb(dir: string, n: number): void {
   mkdirSync(join(dir, 'transcripts'), { recursive: true });
   for (let i = 0; i < n; i++) {
     const { state, turn } = filler(i);
-    writeFileSync(join(dir, 'conversations', `fill-${i}.json`), JSON.stringify({ conversationId: `fill-${i}`, state, turns: 1, updatedAt: turn.at }));
+    writeFileSync(join(dir, 'conversations', `fill-${i}.json`), JSON.stringify({ conversationId: `fill-${i}`, state, updatedAt: turn.at }));
     writeFileSync(join(dir, 'transcripts', `fill-${i}.jsonl`), `${JSON.stringify(turn)}\n`);
   }
 }

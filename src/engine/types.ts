@@ -9,6 +9,11 @@ export interface Reply {
   choices?: string[];
 }
 
+/** A reply as JSON for clients and transcripts: `choices` only when there are some. */
+export function plainReply(r: Reply): Reply {
+  return r.choices?.length ? { text: r.text, choices: r.choices } : { text: r.text };
+}
+
 /** Where picking a numbered choice leads. */
 export type ChoiceTarget = { intent: IntentId } | { answer: 'yes' | 'no' };
 

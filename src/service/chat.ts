@@ -3,12 +3,11 @@
  * Turns of one conversation are serialised so concurrent messages never lose an update.
  */
 import type { Assistant } from '../engine/assistant';
-import { newConversationState, type TurnResult } from '../engine/types';
+import { newConversationState, plainReply, type ConversationState, type TurnResult } from '../engine/types';
 import { maskPersonalData } from '../privacy/mask';
 import { checkEligibility } from '../rules/check';
 import { parseSituation } from '../rules/situation';
 import type { ConversationStore, TurnRecord } from '../store/types';
-import type { ConversationState } from '../engine/types';
 import type { ChatRequest, ChatService } from './types';
 
 /**
@@ -95,7 +94,7 @@ function record(req: ChatRequest, result: TurnResult, previous?: ConversationSta
     text: maskPersonalData(req.text),
     intent: result.intent,
     confidence: result.confidence,
-    replies: result.replies.map((r) => (r.choices?.length ? { text: r.text, choices: r.choices } : { text: r.text })),
+    replies: result.replies.map(plainReply),
     ...(started ? { interview: 'started' as const } : {}),
     ...(v ? { verdict: { status: v.status, blockers: v.blockers.map((b) => b.code), missing: [...v.missing] } } : {}),
   };

@@ -19,7 +19,6 @@ import { KeyedQueue, type ConversationStore, type ConversationTranscript, type S
 interface StateFile {
   conversationId: string;
   state: ConversationState;
-  turns: number;
   updatedAt: string;
 }
 
@@ -35,11 +34,6 @@ export class LowdbStore implements ConversationStore {
   private readonly transcriptDir: string;
   private readonly handoffDir: string;
   private readonly queue = new KeyedQueue();
-  /**
-   * The state record getState just read, handed to the append of the same turn (both run inside
-   * the conversation's exclusive section), so a turn reads its state file once, not twice.
-   */
-  private readonly justRead = new Map<string, StateFile | null>();
 
   constructor(dataDir: string) {
     this.stateDir = join(dataDir, 'conversations');
@@ -67,13 +61,12 @@ export class LowdbStore implements ConversationStore {
   }
 
   exclusive<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
-    return this.queue.run(conversationId, () => work().finally(() => this.justRead.delete(conversationId)));
+    return this.queue.run(conversationId, work);
   }
 
   async getState(conversationId: string): Promise<ConversationState | undefined> {
     const db = this.db(conversationId);
     await db.read();
-    this.justRead.set(conversationId, db.data);
     return db.data?.state;
   }
 
@@ -81,15 +74,8 @@ export class LowdbStore implements ConversationStore {
     // Transcript first: a crash between the two writes leaves an extra logged turn, never a lost one.
     await appendFile(this.transcriptPath(conversationId), `${JSON.stringify(turn)}\n`, 'utf8');
     const db = this.db(conversationId);
-    let previous: StateFile | null;
-    if (this.justRead.has(conversationId)) {
-      previous = this.justRead.get(conversationId) ?? null;
-      this.justRead.delete(conversationId);
-    } else {
-      await db.read();
-      previous = db.data;
-    }
-    db.data = { conversationId, state, turns: (previous?.turns ?? 0) + 1, updatedAt: turn.at };
+    // The whole record is replaced: nothing in it depends on the previous one, so it is not read first.
+    db.data = { conversationId, state, updatedAt: turn.at };
     await db.write();
   }
 

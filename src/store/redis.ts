@@ -12,7 +12,6 @@ import { KeyedQueue, StoreUnavailableError, type ConversationStore, type Convers
 
 interface StateRecord {
   state: ConversationState;
-  turns: number;
   updatedAt: string;
 }
 
@@ -113,9 +112,7 @@ export class RedisStore implements ConversationStore {
   async append(conversationId: string, state: ConversationState, turn: TurnRecord): Promise<void> {
     const s = this.key('s', conversationId);
     const t = this.key('t', conversationId);
-    const previous = await this.call(() => this.redis.get(s));
-    const turns = previous ? (JSON.parse(previous) as StateRecord).turns + 1 : 1;
-    const record: StateRecord = { state, turns, updatedAt: turn.at };
+    const record: StateRecord = { state, updatedAt: turn.at };
     const multi = this.redis.multi().set(s, JSON.stringify(record)).rpush(t, JSON.stringify(turn));
     if (this.opts.retentionDays) {
       const seconds = Math.round(this.opts.retentionDays * 86400);

@@ -1,5 +1,5 @@
 /** Console rendering: replies as text, choices as numbered lines the user answers with a digit. */
-import type { Reply, TurnResult } from '../../engine/types';
+import { plainReply, type Reply, type TurnResult } from '../../engine/types';
 
 export function formatReplies(replies: Reply[], choicesHeading?: string): string {
   return replies
@@ -20,7 +20,7 @@ export function turnJson(result: TurnResult): Record<string, unknown> {
   return {
     intent: result.intent,
     confidence: result.confidence,
-    replies: result.replies.map((r) => (r.choices?.length ? { text: r.text, choices: r.choices } : { text: r.text })),
+    replies: result.replies.map(plainReply),
     sources: result.sources,
     ...(result.end ? { end: true } : {}),
     ...(result.verdict ? { verdict: result.verdict } : {}),
