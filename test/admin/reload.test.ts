@@ -1,6 +1,5 @@
 /** POST /admin/reload over real HTTP: token required, edited knowledge swapped in, a broken file refused (422). */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { DEFAULT_ROOT, loadKnowledge } from '../../src/knowledge/load';
 import { createApp } from '../../src/server/app';
 import { AssistantChatService } from '../../src/service/chat';
 import { LowdbStore } from '../../src/store/lowdb';
+import { listen } from '../helpers/listen';
 
 const TOKEN = 'reload-token';
 const dirs: string[] = [];
@@ -27,8 +27,7 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
   const app = createApp({ service, mount: [(a) => a.use('/admin', createAdminRouter({ service, store: service.store, token: TOKEN }))] });
-  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  base = await listen(app.server);
   close = app.close;
 });
 afterAll(async () => {

@@ -3,13 +3,13 @@
  * asks for the token, refuses a wrong one, then draws the numbers and charts from the transcripts
  * and keeps the token for the tab (sessionStorage) across a reload.
  */
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
 import { createAdminRouter } from '../../src/admin/router';
 import { createApp } from '../../src/server/app';
 import { handoffService } from '../helpers/handoff';
+import { listen } from '../helpers/listen';
 
 const TOKEN = 'browser-admin-token';
 const h = handoffService();
@@ -25,8 +25,7 @@ beforeAll(async () => {
   await say('miss', '我想买菜');
   for (const text of ['帮我看看我能不能注销', '我在北京，退休了，手上没有项目', '没有', '不是', '修满了', '愿意', '已解除且有证明']) await say('iv', text);
   const { server, close } = createApp({ service: h.service, mount: [(app) => app.use('/admin', createAdminRouter({ service: h.service, store: h.store, token: TOKEN }))] });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listen(server);
   browser = await launchChromium();
   stop = close;
 }, 60_000);

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openChatPage } from '../helpers/browser';
 import { createApp } from '../../src/server/app';
 import { tempService } from '../helpers/service';
+import { listen } from '../helpers/listen';
 
 const temp = tempService();
 let base = '';
@@ -17,8 +18,7 @@ let stop: () => Promise<void>;
 
 beforeAll(async () => {
   const { server, close } = createApp({ service: temp.service });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listen(server);
   browser = await launchChromium();
   stop = close;
 }, 60_000);

@@ -1,9 +1,9 @@
 /** The JSON API and the web channel's webhook and websocket, over real HTTP on an ephemeral port. */
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApp } from '../../src/server/app';
 import { tempService } from '../helpers/service';
+import { listen } from '../helpers/listen';
 
 const temp = tempService();
 let base = '';
@@ -12,8 +12,7 @@ let close: () => Promise<void>;
 beforeAll(async () => {
   const app = createApp({ service: temp.service, health: () => ({ store: 'lowdb' }) });
   const { server } = app;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listen(server);
   close = app.close;
 });
 afterAll(async () => {

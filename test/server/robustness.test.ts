@@ -17,6 +17,7 @@ import { createTeamsHandler } from '../../src/channels/teams';
 import { createWeChatRouter } from '../../src/channels/wechat';
 import { sharedAssistant } from '../helpers/assistant';
 import { TestRedis } from '../helpers/redis';
+import { listen } from '../helpers/listen';
 
 const TOKEN = 'robusttoken';
 const dir = mkdtempSync(join(tmpdir(), 'jianli-robust-'));
@@ -35,8 +36,7 @@ beforeAll(async () => {
       (a: express.Express) => a.use('/wechat', createWeChatRouter(service, { token: TOKEN, appId: 'wxrobust', timestampWindowSeconds: 300, replyTimeoutMs: 4500 })),
     ],
   });
-  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  base = await listen(app.server);
 });
 afterAll(async () => {
   await app.close();
@@ -125,8 +125,7 @@ describe('Redis outage', () => {
     const redisStore = new RedisStore(redis.url, { prefix: 'outage:' });
     await redisStore.ready();
     const a = createApp({ service: new AssistantChatService(sharedAssistant(), redisStore), rateLimits: { perAddressPerMinute: 0, perConversationPerMinute: 0 }, health: async () => ({ ...(await redisStore.health()) }) });
-    await new Promise<void>((r) => a.server.listen(0, '127.0.0.1', () => r()));
-    const url = `http://127.0.0.1:${(a.server.address() as AddressInfo).port}`;
+    const url = await listen(a.server);
     const say = () => fetch(`${url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'outage-1', text: '审批要多久' }) });
     expect((await say()).status).toBe(200);
     await redis.down();
