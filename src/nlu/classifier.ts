@@ -5,6 +5,7 @@
  */
 import natural from 'natural';
 import type { NluClassifier } from '../schema/knowledge';
+import { LinearSvm } from './nlu-linear';
 
 /** One scored intent; scores of a ranking sum to 1. */
 export interface Scored<L extends string = string> {
@@ -39,10 +40,15 @@ export class IntentClassifier<L extends string = string> {
   private readonly featureTotals = new Map<string, number>();
   private readonly temperature: number;
   private readonly likelihood: NluClassifier['likelihood'];
+  /** Present for `model: svm+bayes`: the discriminative half of the ensemble. */
+  private readonly svm?: LinearSvm<L>;
+  private readonly bayesWeight: number;
 
   constructor(options: ClassifierOptions = {}) {
     this.temperature = options.temperature ?? 1;
     this.likelihood = options.likelihood ?? 'document';
+    this.bayesWeight = options.bayesWeight ?? 0;
+    if (options.model === 'svm+bayes') this.svm = new LinearSvm<L>({ C: options.svmC ?? 1 });
     const classifier = new natural.BayesClassifier(undefined, options.smoothing ?? 1);
     this.bayes = (classifier as unknown as { classifier: SparseBayes }).classifier;
   }
@@ -52,6 +58,7 @@ export class IntentClassifier<L extends string = string> {
     if (!features.length) return;
     features.forEach((f) => this.vocabulary.add(f));
     this.bayes.addExample({ ...features }, label);
+    this.svm?.add(features, label);
     // natural's Bayes model counts examples only on its dense path; count sparse ones the same way.
     this.bayes.classTotals[label]++;
     this.bayes.totalExamples++;
@@ -60,6 +67,7 @@ export class IntentClassifier<L extends string = string> {
 
   train(): void {
     this.bayes.train();
+    this.svm?.train();
   }
 
   /** The labels seen in training, most examples first (the ranking of a message with no known feature). */
@@ -75,7 +83,8 @@ export class IntentClassifier<L extends string = string> {
   rank(features: string[]): Scored<L>[] {
     const known = features.filter((f) => this.vocabulary.has(f));
     if (!known.length) return [];
-    const logs = this.likelihood === 'multinomial' ? this.multinomialLogs(known) : this.documentLogs(known);
+    const bayes = this.likelihood === 'multinomial' ? this.multinomialLogs(known) : this.documentLogs(known);
+    const logs = this.svm ? this.ensembleLogs(known, bayes) : bayes;
     // Bayes posteriors are near 0/1; a tempered softmax over log scores gives a usable confidence.
     const scaled = logs.map((r) => r.log / this.temperature);
     const max = Math.max(...scaled);
@@ -84,6 +93,20 @@ export class IntentClassifier<L extends string = string> {
     return logs
       .map((r, i) => ({ label: r.label as L, score: exps[i] / sum }))
       .sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * The SVM's decision value per label plus `bayesWeight` × the Bayes log posterior. The SVM
+   * separates the intents better (it weighs features against each other instead of treating them
+   * as independent); the Bayes term breaks its near-ties with the evidence of every feature.
+   */
+  private ensembleLogs(known: string[], bayes: { label: string; log: number }[]): { label: string; log: number }[] {
+    const svm = this.svm!;
+    const max = Math.max(...bayes.map((r) => r.log));
+    const logSum = max + Math.log(bayes.reduce((a, r) => a + Math.exp(r.log - max), 0));
+    const posterior = new Map(bayes.map((r) => [r.label, r.log - logSum]));
+    const scores = svm.scores(known);
+    return svm.labels.map((label, i) => ({ label, log: scores[i] + this.bayesWeight * (posterior.get(label) ?? -Infinity) }));
   }
 
   /** natural's own scoring (a product, hence the feature cap). */

@@ -16,7 +16,7 @@ export interface SegmenterOptions {
   features?: NluFeatures;
 }
 
-const DEFAULT_FEATURES: NluFeatures = { charNgrams: [2], charScope: 'han' };
+const DEFAULT_FEATURES: NluFeatures = { charNgrams: [2], charScope: 'han', boundaries: false, partOfSpeech: false, length: false };
 
 const WORDLIKE = /[\p{L}\p{N}]/u;
 const CJK = /\p{Script=Han}/u;
@@ -72,6 +72,28 @@ export class Segmenter {
     const chars = [...text].filter((c) => inScope.test(c));
     for (const n of this.feat.charNgrams) {
       for (let i = 0; i + n <= chars.length; i++) feats.add(`#${chars.slice(i, i + n).join('')}`);
+    }
+    // The prefixes below (^ $ @ %) cannot start a word token: words contain letters or digits only.
+    if (this.feat.boundaries && chars.length) {
+      feats.add(`^${chars[0]}`);
+      feats.add(`$${chars[chars.length - 1]}`);
+      if (chars.length > 1) {
+        feats.add(`^${chars[0]}${chars[1]}`);
+        feats.add(`$${chars[chars.length - 2]}${chars[chars.length - 1]}`);
+      }
+    }
+    if (this.feat.partOfSpeech) {
+      const tags = this.jieba
+        .tag(text, true)
+        .filter(({ word }) => WORDLIKE.test(word))
+        .map(({ tag }) => tag);
+      for (const tag of tags) feats.add(`@${tag}`);
+      const seq = ['^', ...tags, '$'];
+      for (let i = 0; i + 1 < seq.length; i++) feats.add(`@${seq[i]}_${seq[i + 1]}`);
+    }
+    if (this.feat.length) {
+      feats.add(`%c${Math.min(chars.length, 12)}`);
+      feats.add(`%w${Math.min(words.length, 8)}`);
     }
     return [...feats];
   }

@@ -125,6 +125,16 @@ export const NluFeatures = z
     charNgrams: z.array(z.number().int().min(1).max(4)),
     /** Characters the n-grams are built from: `han` only, or every letter and digit (`wordlike`: QQ, 3加5). */
     charScope: z.enum(['han', 'wordlike']),
+    /** The first and last one and two characters as features of their own (来一首…, …怎么做, …在哪). */
+    boundaries: z.boolean().default(false),
+    /**
+     * jieba's part-of-speech tags of the words (from its own dictionary: nr person, ns place, v
+     * verb …) and tag bigrams with the sentence's start and end: the shape of a message (a bare
+     * noun phrase is often a title) where its words were never seen in training.
+     */
+    partOfSpeech: z.boolean().default(false),
+    /** Length buckets (characters, words) as features. */
+    length: z.boolean().default(false),
   })
   .strict()
   .default({ charNgrams: [2], charScope: 'han' });
@@ -139,6 +149,16 @@ export const NluClassifier = z
      * multinomial model, smoothed over the whole vocabulary and summed in log space.
      */
     likelihood: z.enum(['document', 'multinomial']),
+    /**
+     * `bayes`: the Bayes model alone. `svm+bayes`: a linear SVM (src/nlu/nlu-linear.ts) trained on
+     * the same features, its decision values plus `bayesWeight` × the Bayes log posterior, then
+     * the tempered softmax (thresholds.temperature) as the confidence.
+     */
+    model: z.enum(['bayes', 'svm+bayes']).default('bayes'),
+    /** The SVM's cost C (larger fits the training phrases more closely). */
+    svmC: z.number().positive().default(1),
+    /** Weight of the Bayes log posterior added to the SVM's decision values (0: the SVM alone). */
+    bayesWeight: z.number().min(0).default(0.01),
   })
   .strict()
   .default({ likelihood: 'document' });

@@ -1,0 +1,133 @@
+/**
+ * The linear SVM of the `svm+bayes` model (src/nlu/nlu-linear.ts), the classifier that combines it
+ * with the Bayes model, the part-of-speech features, the settings' validation and the
+ * cross-validation script's folds.
+ */
+import { describe, expect, it } from 'vitest';
+import { foldOf, withVariant } from '../src/bench/nlu-cv';
+import { loadNluConfig } from '../src/knowledge/load';
+import { IntentClassifier } from '../src/nlu/classifier';
+import { LinearSvm } from '../src/nlu/nlu-linear';
+import { Segmenter } from '../src/nlu/segment';
+import { NluFile } from '../src/schema/knowledge';
+
+// A toy three-intent set written for this test.
+const TRAIN: [string, string[]][] = [
+  ['weather', ['今天 天气 怎么样', '明天 会 下雨 吗', '上海 天气 如何', '后天 气温 多少 度', '北京 会 下雪 吗']],
+  ['music', ['放 一首 周杰伦 的 歌', '我 想 听 音乐', '来 一首 轻音乐', '播放 刘德华 的 歌曲', '给 我 唱 首 歌']],
+  ['cookbook', ['红烧肉 怎么 做', '番茄 炒蛋 的 做法', '怎么 做 蛋糕', '糖醋 排骨 的 做法', '鱼香 肉丝 怎么 炒']],
+];
+const tokens = (s: string) => s.split(' ');
+
+function svm(C = 1): LinearSvm {
+  const model = new LinearSvm({ C });
+  for (const [label, phrases] of TRAIN) for (const p of phrases) model.add(tokens(p), label);
+  model.train();
+  return model;
+}
+
+function top(model: LinearSvm, features: string[]): string {
+  const scores = model.scores(features);
+  return model.labels[scores.indexOf(Math.max(...scores))];
+}
+
+describe('LinearSvm', () => {
+  it('ranks phrases it was not trained on', () => {
+    const model = svm();
+    expect(top(model, tokens('广州 明天 会 下雨 吗'))).toBe('weather');
+    expect(top(model, tokens('放 一首 张学友 的 歌'))).toBe('music');
+    expect(top(model, tokens('宫保鸡丁 怎么 做'))).toBe('cookbook');
+  });
+
+  it('is deterministic: the same data gives the same scores', () => {
+    const features = tokens('我 想 听 周杰伦');
+    expect(svm().scores(features)).toEqual(svm().scores(features));
+  });
+
+  it('ignores features it never saw (only the bias is left)', () => {
+    const model = svm();
+    const unseen = model.scores(['从未见过']);
+    expect(unseen).toEqual(model.scores([]));
+  });
+
+  it('rejects a cost that is not positive', () => {
+    expect(() => new LinearSvm({ C: 0 })).toThrow(/C must be positive/);
+  });
+});
+
+describe('IntentClassifier, svm+bayes', () => {
+  function ensemble(): IntentClassifier {
+    const c = new IntentClassifier({ likelihood: 'multinomial', model: 'svm+bayes', svmC: 4, bayesWeight: 0.02, smoothing: 0.3, temperature: 0.2 });
+    for (const [label, phrases] of TRAIN) for (const p of phrases) c.add(tokens(p), label);
+    c.train();
+    return c;
+  }
+
+  it('ranks every label with scores that sum to 1, the right one first', () => {
+    const ranking = ensemble().rank(tokens('杭州 明天 天气 怎么样'));
+    expect(ranking.map((r) => r.label).sort()).toEqual(['cookbook', 'music', 'weather']);
+    expect(ranking[0].label).toBe('weather');
+    expect(ranking.reduce((a, r) => a + r.score, 0)).toBeCloseTo(1, 9);
+  });
+
+  it('trains the same model twice', () => {
+    expect(ensemble().rank(tokens('来 一首 歌'))).toEqual(ensemble().rank(tokens('来 一首 歌')));
+  });
+
+  it('returns no ranking for a message with no known feature, as the Bayes model does', () => {
+    expect(ensemble().rank(['完全陌生'])).toEqual([]);
+  });
+});
+
+describe('part-of-speech features', () => {
+  const config = loadNluConfig();
+
+  it('adds jieba tags and tag bigrams with the sentence boundaries when enabled', () => {
+    const on = new Segmenter({ ...config, features: { ...config.features, partOfSpeech: true } }).features('周杰伦的歌');
+    expect(on).toContain('@nr');
+    expect(on).toContain('@^_nr');
+    expect(on.some((f) => /^@\S+_\$$/.test(f))).toBe(true);
+    const off = new Segmenter({ ...config, features: { ...config.features, partOfSpeech: false } }).features('周杰伦的歌');
+    expect(off.some((f) => f.startsWith('@'))).toBe(false);
+  });
+});
+
+describe('knowledge/nlu.yaml classifier settings', () => {
+  const raw = () => JSON.parse(JSON.stringify(loadNluConfig())) as Record<string, Record<string, unknown>>;
+
+  it.each([
+    ['model', 'forest'],
+    ['svmC', 0],
+    ['bayesWeight', -0.1],
+  ])('rejects classifier.%s = %s, naming the field', (field, value) => {
+    const config = raw();
+    config.classifier[field] = value;
+    const result = NluFile.safeParse(config);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.path.join('.'))).toContain(`classifier.${field}`);
+  });
+
+  it('defaults to the Bayes model alone when the new settings are absent', () => {
+    const config = raw();
+    config.classifier = { likelihood: 'multinomial' };
+    delete config.features.partOfSpeech;
+    const parsed = NluFile.parse(config);
+    expect(parsed.classifier.model).toBe('bayes');
+    expect(parsed.features.partOfSpeech).toBe(false);
+  });
+});
+
+describe('nlu-cv', () => {
+  it('splits each intent evenly over the folds, the same way every time', () => {
+    const examples = Array.from({ length: 10 }, (_, i) => ({ text: `t${i}`, accepted: [i % 2 ? 'a' : 'b'] }));
+    expect(foldOf(examples, 5)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4]);
+  });
+
+  it('replaces only the settings a variant names', () => {
+    const base = loadNluConfig();
+    const v = withVariant(base, { name: 'x', classifier: { svmC: 2 } });
+    expect(v.classifier).toEqual({ ...base.classifier, svmC: 2 });
+    expect(v.features).toEqual(base.features);
+    expect(v.thresholds).toEqual(base.thresholds);
+  });
+});
