@@ -53,29 +53,40 @@ function rssMiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
+/**
+ * The chat script as autocannon requests. autocannon resets a connection's context each time its
+ * request list starts over, so the list is the whole script: each pass is one new conversation
+ * (its id taken on the first turn), each connection runs conversations back to back.
+ */
+let nextId = 0;
+function chatRequests(): autocannon.Request[] {
+  return SCRIPT.map((text, i) => ({
+    method: 'POST',
+    path: '/api/chat',
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (req: autocannon.Request, context: object) => {
+      const c = context as { id?: number };
+      if (i === 0 || c.id === undefined) c.id = nextId++;
+      return { ...req, body: JSON.stringify({ conversationId: `bench-${process.pid}-${c.id}`, text }) };
+    },
+  }));
+}
+
 async function load(url: string, connections: number, seconds: number, chat: boolean): Promise<Omit<HttpRow, 'target'>> {
-  let nextId = 0;
-  const result = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    requests: [
-      chat
-        ? {
-            method: 'POST',
-            path: '/api/chat',
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (req: autocannon.Request, context: object) => {
-              const c = context as { id?: number; i?: number };
-              c.id ??= nextId++;
-              c.i = (c.i ?? -1) + 1;
-              return { ...req, body: JSON.stringify({ conversationId: `bench-${process.pid}-${c.id}`, text: SCRIPT[c.i % SCRIPT.length] }) };
-            },
-          }
-        : { method: 'GET', path: '/' },
-    ],
-  });
+  const result = await autocannon({ url, connections, duration: seconds, requests: chat ? chatRequests() : [{ method: 'GET', path: '/' }] });
   return { connections, requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+}
+
+/** Each target first gets an unrecorded run, so the rows measure compiled code, not the JIT warming up. */
+async function rowsFor(target: string, url: string, opts: { seconds: number; connections: number[]; log: (l: string) => void }, chat: boolean): Promise<HttpRow[]> {
+  opts.log(`  ${target}: warm-up…`);
+  await load(url, Math.max(...opts.connections), Math.max(1, Math.round(opts.seconds / 3)), chat);
+  const rows: HttpRow[] = [];
+  for (const c of opts.connections) {
+    opts.log(`  ${target}, ${c} connections…`);
+    rows.push({ target, ...(await load(url, c, opts.seconds, chat)) });
+  }
+  return rows;
 }
 
 export interface HttpBenchResult {
@@ -87,10 +98,7 @@ export async function benchHttp(opts: { seconds: number; connections: number[]; 
   const rows: HttpRow[] = [];
   // The bare floor: the same load tool against a server that only answers a fixed body.
   const bare = await startProcess(['-e', "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end('{\"ok\":true}')});s.listen(0,()=>console.log('port '+s.address().port))"], {}, /port (\d+)/);
-  for (const c of opts.connections) {
-    opts.log(`  bare floor, ${c} connections…`);
-    rows.push({ target: 'bare node http', ...(await load(`http://127.0.0.1:${bare.match[1]}`, c, opts.seconds, false)) });
-  }
+  rows.push(...(await rowsFor('bare node http', `http://127.0.0.1:${bare.match[1]}`, opts, false)));
   await stop(bare.child);
 
   const serve = (env: NodeJS.ProcessEnv) =>
@@ -99,10 +107,7 @@ export async function benchHttp(opts: { seconds: number; connections: number[]; 
   const dir = mkdtempSync(join(tmpdir(), 'jianli-bench-http-'));
   const lowdb = await serve({ JIANLI_DATA: dir });
   const startup = { lowdbMs: lowdb.ms, rssMiB: rssMiB(lowdb.child.pid!) };
-  for (const c of opts.connections) {
-    opts.log(`  lowdb, ${c} conversations…`);
-    rows.push({ target: 'jianli /api/chat, lowdb', ...(await load(`http://127.0.0.1:${lowdb.match[1]}`, c, opts.seconds, true)) });
-  }
+  rows.push(...(await rowsFor('jianli /api/chat, lowdb', `http://127.0.0.1:${lowdb.match[1]}`, opts, true)));
   await stop(lowdb.child);
   rmSync(dir, { recursive: true, force: true });
 
@@ -114,10 +119,7 @@ export async function benchHttp(opts: { seconds: number; connections: number[]; 
   }
   if (redis) {
     const r = await serve({ JIANLI_STORE: redis.url });
-    for (const c of opts.connections) {
-      opts.log(`  redis, ${c} conversations…`);
-      rows.push({ target: 'jianli /api/chat, redis', ...(await load(`http://127.0.0.1:${r.match[1]}`, c, opts.seconds, true)) });
-    }
+    rows.push(...(await rowsFor('jianli /api/chat, redis', `http://127.0.0.1:${r.match[1]}`, opts, true)));
     await stop(r.child);
     await redis.down();
   }

@@ -5,14 +5,14 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { ChatService } from '../service/types';
-import { SituationError } from '../rules/situation';
-import { turnJson } from '../channels/console/format';
 import { mountWebChannel } from '../channels/web/botkit';
-import { StoreUnavailableError } from '../store/types';
-import { rateLimit } from 'express-rate-limit';
 import { PHOTO_CHECK_PATH } from '../photo/http';
+import { createChatEndpoint, JSON_BODY_LIMIT } from './chat-endpoint';
+import { errorResponse, HttpError } from './errors';
+import { RateLimits } from './limits';
+
+export { HttpError } from './errors';
 
 export interface AppOptions {
   service: ChatService;
@@ -28,27 +28,9 @@ export interface AppOptions {
   rateLimits?: { perAddressPerMinute: number; perConversationPerMinute: number };
 }
 
-const ChatBody = z
-  .object({
-    conversationId: z.string({ required_error: 'conversationId is required' }).regex(/^[\w:.-]{1,100}$/, 'conversationId: 1–100 letters, digits, _ : . or -'),
-    text: z.string({ required_error: 'text is required', invalid_type_error: 'text must be a string' }).refine((t) => !CONTROL_CHARS.test(t), 'text contains control characters'),
-  })
-  .strict();
-
-/** An HTTP error with a status and a reason the client can read. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const json = express.json({
-  limit: '64kb',
+  limit: JSON_BODY_LIMIT,
   strict: true,
   // body-parser would silently replace invalid bytes; a client sending them gets a 400 instead.
   verify: (_req, _res, buf) => {
@@ -59,9 +41,6 @@ const json = express.json({
     }
   },
 });
-
-/** Control characters other than tab and line breaks are never typed by a person. */
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export interface App {
   app: express.Express;
@@ -75,55 +54,28 @@ export function createApp(opts: AppOptions): App {
   const maxTextLength = opts.maxTextLength ?? 2000;
   const app = express();
   app.disable('x-powered-by');
-  const server = createServer(app);
+  // Replies are per turn; an ETag (a SHA-1 of every body) buys nothing.
+  app.set('etag', false);
+  const limits = new RateLimits(opts.rateLimits ?? { perAddressPerMinute: 600, perConversationPerMinute: 60 });
+  const chat = createChatEndpoint({ service, maxTextLength, limits });
+  // The chat endpoint is served before Express (see chat-endpoint.ts); everything else goes to the app.
+  const server = createServer((req, res) => (chat.matches(req) ? chat.handle(req, res) : app(req, res)));
 
   app.get('/healthz', async (_req, res) => {
     const { ok = true, ...rest } = (await opts.health?.()) ?? {};
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', ...rest });
   });
 
-  const limits = opts.rateLimits ?? { perAddressPerMinute: 600, perConversationPerMinute: 60 };
-  const tooMany = (what: string) => (_req: Request, res: Response) => {
-    res.status(429).json({ error: `too many requests ${what}; please wait a minute and try again` });
-  };
-  if (limits.perAddressPerMinute > 0) {
-    app.use(['/api', '/wechat'], rateLimit({ windowMs: 60_000, limit: limits.perAddressPerMinute, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany('from this address') }));
-  }
-  const perConversation =
-    limits.perConversationPerMinute > 0
-      ? rateLimit({
-          windowMs: 60_000,
-          limit: limits.perConversationPerMinute,
-          standardHeaders: 'draft-8',
-          legacyHeaders: false,
-          keyGenerator: (req) => `c:${String((req.body as { conversationId?: unknown; user?: unknown } | undefined)?.conversationId ?? (req.body as { user?: unknown } | undefined)?.user ?? '')}`,
-          handler: tooMany('for this conversation'),
-        })
-      : (_req: Request, _res: Response, next: NextFunction) => next();
+  app.use(['/api', '/wechat'], limits.perAddress);
 
   app.use('/api', (req, _res, next) => {
     // The photo check takes the image itself as the body; every other API call is JSON.
     if (req.method === 'POST' && req.baseUrl + req.path !== PHOTO_CHECK_PATH && !req.is('application/json')) return next(new HttpError(415, 'Content-Type must be application/json'));
     next();
   });
-  app.use(['/api/chat', '/api/check', '/api/web'], json);
+  app.use(['/api/check', '/api/web'], json);
 
-  app.post(['/api/chat', '/api/web/messages'], perConversation);
-
-  app.post('/api/chat', async (req, res, next) => {
-    try {
-      const parsed = ChatBody.safeParse(req.body);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new HttpError(400, issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys[0]}; send {"conversationId","text"}` : issue.message, String(issue.path[0] ?? ''));
-      }
-      if (parsed.data.text.length > maxTextLength) throw new HttpError(413, `text is longer than ${maxTextLength} characters`, 'text');
-      const result = await service.handle({ conversationId: parsed.data.conversationId, text: parsed.data.text, channel: 'api' });
-      res.json(turnJson(result));
-    } catch (err) {
-      next(err);
-    }
-  });
+  app.post('/api/web/messages', limits.perConversation);
 
   app.post('/api/check', (req, res, next) => {
     try {
@@ -160,17 +112,8 @@ export function createApp(opts: AppOptions): App {
   return { app, server, close };
 }
 
-/** Every error becomes a status and a one-line reason; only unexpected ones are 500 (and logged). */
 function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
   if (res.headersSent) return;
-  if (err instanceof HttpError) return void res.status(err.status).json({ error: err.message, ...(err.field ? { field: err.field } : {}) });
-  if (err instanceof SituationError) return void res.status(400).json({ error: err.message, field: err.field });
-  if (err instanceof StoreUnavailableError) return void res.status(503).json({ error: err.message });
-  const e = err as { type?: string; status?: number; message?: string };
-  if (e.type === 'entity.parse.failed') return void res.status(400).json({ error: 'body is not valid JSON' });
-  if (e.type === 'entity.too.large') return void res.status(413).json({ error: 'body is too large' });
-  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return void res.status(415).json({ error: 'unsupported body encoding' });
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return void res.status(e.status).json({ error: e.message ?? 'bad request' });
-  process.stderr.write(`internal error: ${(err as Error)?.message ?? String(err)}\n`);
-  res.status(500).json({ error: 'internal error' });
+  const { status, body } = errorResponse(err);
+  res.status(status).json(body);
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/serve';
 import { goodJpeg, bluePortrait } from '../photo/images';
 
@@ -32,7 +32,8 @@ describe('startServer', () => {
     expect((await fetch(`${running.url}/`)).headers.get('content-type')).toContain('text/html');
     const r = await fetch(`${running.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'serve-1', text: '回执要打印吗' }) });
     expect((await r.json()).intent).toBe('process.receipt');
-    expect(readdirSync(join(dataDir, 'conversations'))).toContain('serve-1.json');
+    // Within about a second (the store's checkpoint) the conversation has its own file.
+    await vi.waitFor(() => expect(readdirSync(join(dataDir, 'conversations'))).toContain('serve-1.json'), { timeout: 5000, interval: 100 });
   });
 
   it('answers the WeChat server check only with a valid signature', async () => {

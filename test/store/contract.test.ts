@@ -142,6 +142,8 @@ describe('lowdb layout', () => {
     const dir = dirs.at(-1)!;
     await s.append('web:abc', stateWith(1), turn('你好'));
     await s.append('weird/../id', stateWith(1), turn('x'));
+    // Turns reach the conversation files at the next checkpoint (about a second); flush is one now.
+    await s.flush();
     const files = readdirSync(join(dir, 'conversations')).sort();
     expect(files).toHaveLength(2);
     expect(files[0]).toMatch(/^h_[0-9a-f]{40}\.json$/);

@@ -1,0 +1,105 @@
+/**
+ * POST /api/chat served on node:http directly, in front of the Express app.
+ *
+ * Why not an Express route: Express's per-request set-up, body-parser and res.json cost about
+ * 120 µs of CPU per request on the 2-core benchmark machine, more than the engine's whole turn,
+ * which kept the busiest endpoint far below the turn-rate target (BENCHMARKS.md). The checks are
+ * the same as before and built from the same libraries (content-type, type-is, raw-body, zod,
+ * express-rate-limit's store), and errors go through the same mapping as the Express routes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import contentType from 'content-type';
+import getRawBody from 'raw-body';
+import typeis from 'type-is';
+import { z } from 'zod';
+import { turnJson } from '../channels/console/format';
+import type { ChatService } from '../service/types';
+import { errorResponse, HttpError } from './errors';
+import type { RateLimits } from './limits';
+
+export const CHAT_PATH = '/api/chat';
+/** Largest request body accepted (the same limit as the other JSON endpoints). */
+export const JSON_BODY_LIMIT = 64 * 1024;
+
+/** Control characters other than tab and line breaks are never typed by a person. */
+export const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+const ChatBody = z
+  .object({
+    conversationId: z.string({ required_error: 'conversationId is required' }).regex(/^[\w:.-]{1,100}$/, 'conversationId: 1–100 letters, digits, _ : . or -'),
+    text: z.string({ required_error: 'text is required', invalid_type_error: 'text must be a string' }).refine((t) => !CONTROL_CHARS.test(t), 'text contains control characters'),
+  })
+  .strict();
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads a JSON request body the way express.json({ strict: true }) does, with its error types. */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  if (!typeis(req, ['application/json'])) throw new HttpError(415, 'Content-Type must be application/json');
+  const charset = (contentType.parse(req).parameters.charset ?? 'utf-8').toLowerCase();
+  if (charset !== 'utf-8' && charset !== 'utf8') throw Object.assign(new Error(`unsupported charset "${charset}"`), { type: 'charset.unsupported' });
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity') throw Object.assign(new Error(`unsupported content encoding "${encoding}"`), { type: 'encoding.unsupported' });
+  const buf = await getRawBody(req, { limit: JSON_BODY_LIMIT, length: req.headers['content-length'] });
+  let text: string;
+  try {
+    text = utf8.decode(buf);
+  } catch {
+    throw new HttpError(400, 'body is not valid UTF-8');
+  }
+  // strict: only an object or an array, as body-parser's strict mode.
+  if (!/^[\s]*[[{]/.test(text)) throw Object.assign(new Error('body is not a JSON object'), { type: 'entity.parse.failed' });
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw Object.assign(new Error('invalid JSON'), { type: 'entity.parse.failed' });
+  }
+}
+
+export interface ChatEndpointOptions {
+  service: ChatService;
+  maxTextLength: number;
+  limits: RateLimits;
+}
+
+/** The handler for POST /api/chat; `matches` tells the server which requests it takes. */
+export function createChatEndpoint(opts: ChatEndpointOptions) {
+  const { service, maxTextLength, limits } = opts;
+
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    await limits.hitAddress(req, res);
+    const parsed = ChatBody.safeParse(await readJsonBody(req));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HttpError(400, issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys[0]}; send {"conversationId","text"}` : issue.message, String(issue.path[0] ?? ''));
+    }
+    await limits.hitConversation(parsed.data.conversationId, res);
+    if (parsed.data.text.length > maxTextLength) throw new HttpError(413, `text is longer than ${maxTextLength} characters`, 'text');
+    const result = await service.handle({ conversationId: parsed.data.conversationId, text: parsed.data.text, channel: 'api' });
+    send(res, 200, turnJson(result));
+  }
+
+  return {
+    matches(req: IncomingMessage): boolean {
+      if (req.method !== 'POST') return false;
+      const url = req.url ?? '';
+      return url === CHAT_PATH || url.startsWith(`${CHAT_PATH}?`);
+    },
+    handle(req: IncomingMessage, res: ServerResponse): void {
+      answer(req, res).catch((err: unknown) => {
+        const { status, body } = errorResponse(err);
+        // The rest of an unread body would otherwise be parsed as the next request.
+        if (!req.complete) res.setHeader('connection', 'close');
+        send(res, status, body);
+        if (!req.complete) req.resume();
+      });
+    },
+  };
+}
+
+export function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}

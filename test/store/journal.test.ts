@@ -1,0 +1,101 @@
+/**
+ * The lowdb store's journal: a turn is durable once answered even before its conversation files
+ * are written, a crash at any point is repaired at the next start without losing or repeating a
+ * turn, concurrent turns share writes, and a second process cannot apply the same journal.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { newConversationState } from '../../src/engine/types';
+import { LowdbStore } from '../../src/store/lowdb';
+import type { TurnRecord } from '../../src/store/types';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'jianli-journal-'));
+  dirs.push(d);
+  return d;
+}
+const turn = (text: string): TurnRecord => ({ at: new Date().toISOString(), channel: 'test', text, intent: 'fallback', confidence: 1, replies: [{ text: `re:${text}` }] });
+const stateWith = (turns: number) => ({ ...newConversationState(), turns });
+/** A store that never checkpoints by itself: what it leaves behind is what a killed server leaves. */
+const stalled = (dir: string) => new LowdbStore(dir, { checkpointMs: 100_000_000 });
+const segments = (dir: string) => readdirSync(join(dir, 'journal')).filter((f) => f.endsWith('.jsonl'));
+
+describe('lowdb journal', () => {
+  it('shows turns not yet written to the conversation files, in order', async () => {
+    const s = stalled(tempDir());
+    await s.append('a', stateWith(1), turn('一'));
+    await s.append('a', stateWith(2), turn('二'));
+    expect((await s.export('a'))?.turns.map((t) => t.text)).toEqual(['一', '二']);
+    await s.flush();
+    await s.append('a', stateWith(3), turn('三'));
+    const e = await s.export('a');
+    expect(e?.turns.map((t) => t.text)).toEqual(['一', '二', '三']);
+    expect(e?.state.turns).toBe(3);
+    await s.close();
+  });
+
+  it('keeps answered turns through a crash before any checkpoint: the next start applies the journal', async () => {
+    const dir = tempDir();
+    const crashed = stalled(dir);
+    await crashed.append('a', stateWith(1), turn('一'));
+    await crashed.append('b', stateWith(1), turn('甲'));
+    await crashed.append('a', stateWith(2), turn('二'));
+    expect(readdirSync(join(dir, 'conversations'))).toEqual([]);
+    // Not closed: the process "died" here.
+    const restarted = new LowdbStore(dir);
+    expect((await restarted.export('a'))?.turns.map((t) => t.text)).toEqual(['一', '二']);
+    expect((await restarted.getState('a'))?.turns).toBe(2);
+    expect((await restarted.export('b'))?.turns.map((t) => t.text)).toEqual(['甲']);
+    expect(readdirSync(join(dir, 'conversations')).sort()).toEqual(['a.json', 'b.json']);
+    expect(segments(dir)).toEqual([]);
+    await restarted.close();
+  });
+
+  it('applies a segment once even when a crash left it behind after its transcript lines were written', async () => {
+    const dir = tempDir();
+    const s = stalled(dir);
+    await s.append('a', stateWith(1), turn('一'));
+    await s.flush();
+    const oldState = readFileSync(join(dir, 'conversations', 'a.json'), 'utf8');
+    await s.append('a', stateWith(2), turn('二'));
+    await s.append('a', stateWith(3), turn('三'));
+    const saved = join(dir, 'saved');
+    cpSync(join(dir, 'journal'), saved, { recursive: true });
+    await s.flush();
+    // The crash: transcript lines written, state file not yet, segment not yet removed.
+    writeFileSync(join(dir, 'conversations', 'a.json'), oldState);
+    for (const f of readdirSync(saved)) cpSync(join(saved, f), join(dir, 'journal', f));
+    const restarted = new LowdbStore(dir);
+    const e = await restarted.export('a');
+    expect(e?.turns.map((t) => t.text)).toEqual(['一', '二', '三']);
+    expect(e?.state.turns).toBe(3);
+    await restarted.close();
+  });
+
+  it('stores many concurrent turns with a few shared writes', async () => {
+    const s = new LowdbStore(tempDir());
+    await Promise.all(Array.from({ length: 500 }, (_, i) => s.append(`c${i}`, stateWith(1), turn(`m${i}`))));
+    const { lines, writes } = s.journalStats();
+    expect(lines).toBe(500);
+    expect(writes).toBeLessThan(50);
+    expect((await s.export('c499'))?.turns.map((t) => t.text)).toEqual(['m499']);
+    await s.close();
+  });
+
+  it('refuses a second process on the same data folder, naming the folder and the process', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'store.lock'), String(process.ppid));
+    expect(() => new LowdbStore(dir)).toThrow(new RegExp(`${dir.replace(/[/\\]/g, '.')} is in use by another process \\(pid ${process.ppid}\\)`));
+    // A lock left by a process that is gone does not stop the store.
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(join(dir, 'store.lock'), gone);
+    const s = new LowdbStore(dir);
+    expect(readFileSync(join(dir, 'store.lock'), 'utf8')).toBe(String(process.pid));
+    return s.close();
+  });
+});
