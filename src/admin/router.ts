@@ -110,6 +110,28 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
     }
   });
 
+  // Export and forget for a running server: the embedded store's folder belongs to the server
+  // process, so `jianli export|forget` refuse to open it while the server runs.
+  router.get('/conversations/:id', async (req, res, next) => {
+    try {
+      const stored = await opts.store.export(conversationIdParam(req.params.id));
+      if (!stored) return void res.status(404).json({ error: `no conversation ${req.params.id}` });
+      res.json(stored);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.delete('/conversations/:id', async (req, res, next) => {
+    try {
+      const id = conversationIdParam(req.params.id);
+      if (!(await opts.store.delete(id))) return void res.status(404).json({ error: `no conversation ${id}` });
+      res.json({ forgotten: id });
+    } catch (err) {
+      next(err);
+    }
+  });
+
   router.post('/reload', (_req, res) => {
     const r = reloadKnowledge(opts.service);
     // Stats name intents by their titles: a reload may rename them.
@@ -123,6 +145,11 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
     next(err);
   });
   return router;
+}
+
+function conversationIdParam(raw: string): string {
+  if (!/^[^\u0000-\u001f]{1,200}$/.test(raw)) throw new AdminRequestError('invalid conversation id');
+  return raw;
 }
 
 function parseLimit(raw: unknown): number {

@@ -135,4 +135,18 @@ describe('admin paths with a token', () => {
     for (let i = 0; i < 5; i++) statuses.push((await fetch(`${limited}/admin/handoffs`, { headers: bearer(`guess-${i}`) })).status);
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
+
+  it('exports and forgets one conversation of the running server (the CLI cannot open its data folder meanwhile)', async () => {
+    await h.service.handle({ conversationId: 'forget-me', text: '我的手机13812345678，注销要多久', channel: 'api' });
+    expect((await fetch(`${on}/admin/conversations/forget-me`)).status).toBe(401);
+    const exported = await (await fetch(`${on}/admin/conversations/forget-me`, { headers: bearer(TOKEN) })).json();
+    expect(exported.turns.map((t: { text: string }) => t.text)).toEqual(['我的手机138****5678，注销要多久']);
+    const forgotten = await fetch(`${on}/admin/conversations/forget-me`, { method: 'DELETE', headers: bearer(TOKEN) });
+    expect(await forgotten.json()).toEqual({ forgotten: 'forget-me' });
+    expect((await fetch(`${on}/admin/conversations/forget-me`, { headers: bearer(TOKEN) })).status).toBe(404);
+    expect(await h.store.export('forget-me')).toBeUndefined();
+    const again = await fetch(`${on}/admin/conversations/forget-me`, { method: 'DELETE', headers: bearer(TOKEN) });
+    expect(again.status).toBe(404);
+    expect((await again.json()).error).toBe('no conversation forget-me');
+  });
 });
