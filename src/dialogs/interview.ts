@@ -12,6 +12,14 @@ import { normalizeText } from '../nlu/normalize';
 import { describeFact, renderVerdict } from './summary';
 import type { Reply } from '../engine/types';
 
+/** Compiled interview patterns: a message is tested against dozens of them on every turn. */
+const compiled = new Map<string, RegExp>();
+function pattern(source: string): RegExp {
+  let re = compiled.get(source);
+  if (!re) compiled.set(source, (re = new RegExp(source, 'u')));
+  return re;
+}
+
 /** What the interview remembers between turns (part of the conversation state). */
 export interface InterviewState {
   goal: Goal;
@@ -150,16 +158,16 @@ export class Interview {
   private find(field: SituationField, normalized: string): FactValue | undefined {
     const q = this.question(field);
     if (q.kind === 'region') return this.k.regions.find(normalized);
-    if (q.kind === 'choice') return q.options.find((o) => o.patterns.some((p) => new RegExp(p, 'u').test(normalized)))?.value;
+    if (q.kind === 'choice') return q.options.find((o) => o.patterns.some((p) => pattern(p).test(normalized)))?.value;
     // Negative patterns first: most of them contain a positive one (没有项目 ⊃ 有项目).
-    if (q.patterns.false.some((p) => new RegExp(p, 'u').test(normalized))) return false;
-    if (q.patterns.true.some((p) => new RegExp(p, 'u').test(normalized))) return true;
+    if (q.patterns.false.some((p) => pattern(p).test(normalized))) return false;
+    if (q.patterns.true.some((p) => pattern(p).test(normalized))) return true;
     return undefined;
   }
 
   private amendTarget(normalized: string): number | undefined {
     for (const p of this.data.amendPatterns) {
-      const m = new RegExp(p, 'u').exec(normalized);
+      const m = pattern(p).exec(normalized);
       if (m) return /^\d+$/.test(m[1]) ? Number(m[1]) : CN_DIGITS[m[1]];
     }
     return undefined;
