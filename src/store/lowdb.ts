@@ -5,21 +5,21 @@
  * share one write, so a turn costs a fraction of a file operation instead of the four or five of
  * rewriting its own files (BENCHMARKS.md: that was the turn-rate limit). Behind the journal, every
  * two seconds, each conversation's turns are applied to its own files: a lowdb state file
- * (rewritten atomically by lowdb's steno writer: temp file + rename) and an append-only JSON-lines
- * transcript; then the applied journal segment is removed. After a crash the segments left are
- * applied at start-up, skipping what the state files say was applied already, and transcript
- * lines carry their journal position so a turn applied twice is read once.
+ * (rewritten in place: see StateFileInPlace) and an append-only JSON-lines transcript; then the
+ * applied journal segment is removed. After a crash the segments left are applied at start-up,
+ * skipping what the state files say was applied already (a torn state file is rewritten), and
+ * transcript lines carry their journal position so a turn applied twice is read once.
  *
  * Reads see turns not yet applied (they are merged from memory), so the journal is invisible to
  * callers. Handoff tickets are appended to one JSON-lines file per conversation, so `forget`
  * removes them with the conversation. A lock file keeps a second process (a `jianli export`
  * while the server runs) from applying the same journal.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { appendFile, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { Low } from 'lowdb';
+import { Low, LowSync, type SyncAdapter } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { ConversationState } from '../engine/types';
 import type { HandoffTicket } from '../handoff/types';
@@ -69,8 +69,32 @@ function baseName(conversationId: string): string {
   return `h_${createHash('sha256').update(conversationId).digest('hex').slice(0, 40)}`;
 }
 
-/** Applies at most this many conversations' files at once (keeps libuv's file pool for the turns). */
-const APPLY_CONCURRENCY = 8;
+/**
+ * A lowdb adapter that rewrites the state file in place. lowdb's own writers go through a
+ * temporary file and a rename to survive a crash mid-write; here the journal segment survives
+ * until every state file of it is written, so a torn file is rewritten at the next start, and the
+ * temporary file per write (a new inode each time, the largest kernel cost under load) is saved.
+ */
+class StateFileInPlace implements SyncAdapter<StateFile | null> {
+  constructor(private readonly path: string) {}
+  read(): StateFile | null {
+    try {
+      return JSON.parse(readFileSync(this.path, 'utf8')) as StateFile;
+    } catch {
+      return null;
+    }
+  }
+  write(data: StateFile | null): void {
+    writeFileSync(this.path, JSON.stringify(data, null, 2));
+  }
+}
+
+/**
+ * Conversations applied per turn of the event loop. Applying is synchronous (a few small file
+ * operations each, faster than libuv's thread pool round trips); the event loop gets back in
+ * between, so turns wait for at most one chunk (about a millisecond).
+ */
+const APPLY_CHUNK = 16;
 
 export class LowdbStore implements ConversationStore {
   readonly kind = 'lowdb' as const;
@@ -96,6 +120,8 @@ export class LowdbStore implements ConversationStore {
   /** Recently used states (JSON), least recently used first. */
   private readonly states = new Map<string, string>();
   private recoveryError: Error | undefined;
+  /** File base names of the conversations with a state file: a new conversation costs no file lookup. */
+  private readonly known: Set<string>;
 
   constructor(dataDir: string, opts: LowdbStoreOptions = {}) {
     this.stateDir = join(dataDir, 'conversations');
@@ -109,6 +135,7 @@ export class LowdbStore implements ConversationStore {
     mkdirSync(this.transcriptDir, { recursive: true });
     mkdirSync(this.handoffDir, { recursive: true });
     this.lock();
+    this.known = new Set(readdirSync(this.stateDir).filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -'.json'.length)));
     this.journal = new Journal(join(dataDir, 'journal'));
     this.ready = this.recover().catch((err: Error) => {
       this.recoveryError = err;
@@ -168,6 +195,7 @@ export class LowdbStore implements ConversationStore {
       this.remember(id, cached);
       return cached;
     }
+    if (!this.known.has(baseName(id))) return undefined;
     const db = this.db(id);
     await db.read();
     if (!db.data) return undefined;
@@ -225,11 +253,10 @@ export class LowdbStore implements ConversationStore {
     const batch = this.pending;
     this.pending = new Map();
     this.pendingTurns = 0;
-    const closing = this.journal.rotate();
+    const segment = this.journal.rotate();
     this.applying = batch;
     try {
-      const segment = await closing;
-      await forEachLimit([...batch], APPLY_CONCURRENCY, ([id, p]) => this.applyTo(id, p));
+      await inChunks([...batch], ([id, p]) => this.applyTo(id, p));
       for (const s of [...this.retrySegments, ...(segment ? [segment] : [])]) await this.journal.remove(s);
       this.retrySegments = [];
     } catch (err) {
@@ -239,7 +266,6 @@ export class LowdbStore implements ConversationStore {
         this.pending.set(id, newer ? { ...newer, turns: [...p.turns, ...newer.turns] } : p);
         this.pendingTurns += p.turns.length;
       }
-      const segment = await closing.catch(() => undefined);
       if (segment) this.retrySegments.push(segment);
       throw err;
     } finally {
@@ -248,13 +274,14 @@ export class LowdbStore implements ConversationStore {
   }
 
   /** Appends a conversation's turns to its transcript, then writes its state file. */
-  private async applyTo(id: string, p: PendingConversation): Promise<void> {
+  private applyTo(id: string, p: PendingConversation): void {
     const lines = p.turns.map(({ turn, position }) => `${JSON.stringify({ ...turn, j: positionKey(position) })}\n`).join('');
     // Transcript first: a crash between the two writes is repaired by the replay, and the repeated line is read once.
-    await appendFile(this.transcriptPath(id), lines, 'utf8');
-    const db = this.db(id);
+    appendFileSync(this.transcriptPath(id), lines, 'utf8');
+    const db = new LowSync<StateFile | null>(new StateFileInPlace(this.statePath(id)), null);
     db.data = { conversationId: id, state: JSON.parse(p.state) as ConversationState, updatedAt: p.updatedAt, applied: p.last };
-    await db.write();
+    db.write();
+    this.known.add(baseName(id));
   }
 
   /** Applies the segments a stopped process left, oldest first, skipping what was applied. */
@@ -267,12 +294,12 @@ export class LowdbStore implements ConversationStore {
         if (p) Object.assign(p, { state, updatedAt: record.t.at, last: position }).turns.push({ turn: record.t, position });
         else byConversation.set(record.c, { state, updatedAt: record.t.at, turns: [{ turn: record.t, position }], last: position });
       }
-      await forEachLimit([...byConversation], APPLY_CONCURRENCY, async ([id, p]) => {
+      await inChunks([...byConversation], async ([id, p]) => {
         const db = this.db(id);
         await db.read().catch(() => undefined);
         const applied = db.data?.applied;
         const turns = applied ? p.turns.filter((t) => comparePositions(t.position, applied) > 0) : p.turns;
-        if (turns.length) await this.applyTo(id, { ...p, turns });
+        if (turns.length) this.applyTo(id, { ...p, turns });
       });
       await this.journal.remove(segment);
     }
@@ -319,6 +346,7 @@ export class LowdbStore implements ConversationStore {
       // Its journal turns go to its files first, so nothing is left to bring it back after a restart.
       await this.flush();
       this.states.delete(conversationId);
+      this.known.delete(baseName(conversationId));
       const existed = await stat(this.statePath(conversationId)).then(() => true, () => false);
       const hadTranscript = await stat(this.transcriptPath(conversationId)).then(() => true, () => false);
       const hadTickets = await stat(this.handoffPath(conversationId)).then(() => true, () => false);
@@ -338,6 +366,7 @@ export class LowdbStore implements ConversationStore {
       const data = JSON.parse(await readFile(path, 'utf8').catch(() => 'null')) as StateFile | null;
       if (data && new Date(data.updatedAt) >= cutoff) continue;
       if (data) this.states.delete(data.conversationId);
+      this.known.delete(name.slice(0, -'.json'.length));
       await rm(path, { force: true });
       await rm(join(this.transcriptDir, name.replace(/\.json$/, '.jsonl')), { force: true });
       await rm(join(this.handoffDir, name.replace(/\.json$/, '.jsonl')), { force: true });
@@ -358,7 +387,7 @@ export class LowdbStore implements ConversationStore {
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush().catch((err: Error) => this.log(`store checkpoint failed: ${err.message}`));
-    await this.journal.close();
+    this.journal.close();
     try {
       if (Number(readFileSync(this.lockPath, 'utf8')) === process.pid) rmSync(this.lockPath, { force: true });
     } catch {
@@ -377,13 +406,12 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function forEachLimit<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+/** Runs `work` over `items`, a chunk per turn of the event loop. */
+async function inChunks<T>(items: T[], work: (item: T) => void | Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += APPLY_CHUNK) {
+    for (const item of items.slice(i, i + APPLY_CHUNK)) await work(item);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Transcript lines without their journal positions, a turn applied twice kept once. */

@@ -64,10 +64,9 @@ describe('crash', () => {
     const total = [...answered.values()].reduce((a, l) => a + l.length, 0);
     expect(total).toBeGreaterThan(100);
 
-    // Every state file is still valid JSON (steno's temporary files, .name.tmp, are work in progress).
-    const stateFiles = () => readdirSync(join(dir, 'conversations')).filter((f) => f.endsWith('.json') && !f.startsWith('.'));
-    for (const f of stateFiles()) expect(() => JSON.parse(readFileSync(join(dir, 'conversations', f), 'utf8'))).not.toThrow();
-    // The restarted server applies the journal the killed one left, then answers from the same store.
+    // The restarted server applies the journal the killed one left (rewriting a state file the kill
+    // may have torn), then answers from the same store; every state file is valid JSON.
+    const stateFiles = () => readdirSync(join(dir, 'conversations')).filter((f) => f.endsWith('.json'));
     const second = await startServer();
     const r = await fetch(`${second.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'crash-0', text: '谢谢' }) });
     expect(r.status).toBe(200);

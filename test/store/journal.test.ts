@@ -77,6 +77,25 @@ describe('lowdb journal', () => {
     await restarted.close();
   });
 
+  it('rewrites a state file torn by a crash from the journal segment still there', async () => {
+    const dir = tempDir();
+    const s = stalled(dir);
+    await s.append('a', stateWith(1), turn('一'));
+    await s.append('a', stateWith(2), turn('二'));
+    const saved = join(dir, 'saved');
+    cpSync(join(dir, 'journal'), saved, { recursive: true });
+    await s.flush();
+    const whole = readFileSync(join(dir, 'conversations', 'a.json'), 'utf8');
+    writeFileSync(join(dir, 'conversations', 'a.json'), whole.slice(0, whole.length / 2));
+    for (const f of readdirSync(saved)) cpSync(join(saved, f), join(dir, 'journal', f));
+    const restarted = new LowdbStore(dir);
+    const e = await restarted.export('a');
+    expect(e?.state.turns).toBe(2);
+    expect(e?.turns.map((t) => t.text)).toEqual(['一', '二']);
+    expect(JSON.parse(readFileSync(join(dir, 'conversations', 'a.json'), 'utf8')).state.turns).toBe(2);
+    await restarted.close();
+  });
+
   it('stores many concurrent turns with a few shared writes', async () => {
     const s = new LowdbStore(tempDir());
     await Promise.all(Array.from({ length: 500 }, (_, i) => s.append(`c${i}`, stateWith(1), turn(`m${i}`))));
