@@ -22,6 +22,8 @@ export interface HttpRow {
   p99Ms: number;
   errors: number;
   non2xx: number;
+  /** Conversations started during the row (chat rows): each runs the script, so about requests ÷ 12. */
+  conversations?: number;
 }
 
 /** Starts a process and resolves when a stdout line matches, with the time it took. */
@@ -73,8 +75,17 @@ function chatRequests(): autocannon.Request[] {
 }
 
 async function load(url: string, connections: number, seconds: number, chat: boolean): Promise<Omit<HttpRow, 'target'>> {
+  const firstId = nextId;
   const result = await autocannon({ url, connections, duration: seconds, requests: chat ? chatRequests() : [{ method: 'GET', path: '/' }] });
-  return { connections, requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+  return {
+    connections,
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    ...(chat ? { conversations: nextId - firstId } : {}),
+  };
 }
 
 /** Each target first gets an unrecorded run, so the rows measure compiled code, not the JIT warming up. */
