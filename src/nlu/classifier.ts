@@ -1,5 +1,7 @@
 /**
- * Intent classifier: natural's BayesClassifier trained on segmented features.
+ * Intent classifier: natural's BayesClassifier trained on segmented features, alone (`model:
+ * bayes`) or with a sparse linear SVM trained on the same features (`model: svm+bayes`,
+ * src/nlu/nlu-linear.ts), as knowledge/nlu.yaml sets it.
  * Observations are passed to natural's underlying Bayes model in its sparse form, so the cost of
  * classifying grows with the message's features, not with the vocabulary.
  */

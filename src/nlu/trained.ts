@@ -1,7 +1,7 @@
 /**
  * A model trained on a labelled file (`jianli classify --train`, `jianli eval --train`) instead of
- * the knowledge base: the assistant's own path (normalise, segment, natural's Bayes classifier,
- * all as knowledge/nlu.yaml sets them), answering the ranking's top label.
+ * the knowledge base: the assistant's own path (normalise, segment, the classifier built by
+ * `classifierFor`, all as knowledge/nlu.yaml sets them), answering the ranking's top label.
  *
  * What it leaves out is what only makes sense for the assistant's domain: there is no `fallback`
  * class to fall back to, so no other-domain rule, no domain-evidence check and no answer/suggest
