@@ -74,6 +74,16 @@ describe('IntentClassifier, svm+bayes', () => {
     expect(ensemble().rank(tokens('来 一首 歌'))).toEqual(ensemble().rank(tokens('来 一首 歌')));
   });
 
+  it('uses examples added after a first training once trained again', () => {
+    const c = new IntentClassifier({ likelihood: 'multinomial', smoothing: 0.3 });
+    for (const [label, phrases] of TRAIN) for (const p of phrases) c.add(tokens(p), label);
+    c.train();
+    expect(c.rank(['导航'])).toEqual([]);
+    for (const p of ['导航 去 机场', '导航 到 公司', '打开 导航']) c.add(tokens(p), 'map');
+    c.train();
+    expect(c.rank(tokens('导航 去 火车站'))[0].label).toBe('map');
+  });
+
   it('returns no ranking for a message with no known feature, as the Bayes model does', () => {
     expect(ensemble().rank(['完全陌生'])).toEqual([]);
   });

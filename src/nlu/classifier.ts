@@ -58,6 +58,7 @@ export class IntentClassifier<L extends string = string> {
   /** Adds one training example (its features). */
   add(features: string[], label: L): void {
     if (!features.length) return;
+    this.multinomialTable = undefined;
     features.forEach((f) => this.vocabulary.add(f));
     this.bayes.addExample({ ...features }, label);
     this.svm?.add(features, label);
@@ -67,9 +68,39 @@ export class IntentClassifier<L extends string = string> {
     this.featureTotals.set(label, (this.featureTotals.get(label) ?? 0) + features.length);
   }
 
+  /**
+   * The multinomial model's terms, read once from natural's counts after training: per feature,
+   * log P(feature|intent) for every intent (in `labelOrder`), so ranking a message adds one row per
+   * feature instead of looking each feature up in every intent's counts. Same terms, same order of
+   * addition: the same scores as reading the counts at every message.
+   */
+  private multinomialTable?: { labels: string[]; priors: number[]; rows: Map<string, Float64Array> };
+
   train(): void {
     this.bayes.train();
     this.svm?.train();
+    if (this.likelihood === 'multinomial') this.multinomialTable = this.buildMultinomialTable();
+  }
+
+  private buildMultinomialTable(): { labels: string[]; priors: number[]; rows: Map<string, Float64Array> } {
+    const { classFeatures, classTotals, totalExamples, smoothing } = this.bayes;
+    const v = this.vocabulary.size;
+    const labels = Object.keys(classFeatures);
+    const denominators = labels.map((label) => Math.log((this.featureTotals.get(label) ?? 0) + smoothing * v));
+    const priors = labels.map((label) => Math.log(classTotals[label] / totalExamples));
+    const rows = new Map<string, Float64Array>();
+    const counts = labels.map((label) => classFeatures[label]);
+    // natural stores a seen feature as count + smoothing and reads an unseen one as smoothing.
+    const unseen = denominators.map((d) => Math.log(smoothing) - d);
+    for (const f of this.vocabulary) {
+      const row = new Float64Array(labels.length);
+      for (let c = 0; c < labels.length; c++) {
+        const n = counts[c][f];
+        row[c] = n === undefined ? unseen[c] : Math.log(n) - denominators[c];
+      }
+      rows.set(f, row);
+    }
+    return { labels, priors, rows };
   }
 
   /** The labels seen in training, most examples first (the ranking of a message with no known feature). */
@@ -125,15 +156,13 @@ export class IntentClassifier<L extends string = string> {
    * sum is kept in log space, so no feature cap is needed.
    */
   private multinomialLogs(known: string[]): { label: string; log: number }[] {
-    const { classFeatures, classTotals, totalExamples, smoothing } = this.bayes;
-    const v = this.vocabulary.size;
-    return Object.keys(classFeatures).map((label) => {
-      const counts = classFeatures[label];
-      // natural stores a seen feature as count + smoothing and reads an unseen one as smoothing.
-      const denominator = Math.log((this.featureTotals.get(label) ?? 0) + smoothing * v);
-      let log = Math.log(classTotals[label] / totalExamples);
-      for (const f of known) log += Math.log(counts[f] ?? smoothing) - denominator;
-      return { label, log };
-    });
+    this.multinomialTable ??= this.buildMultinomialTable();
+    const { labels, priors, rows } = this.multinomialTable;
+    const logs = priors.slice();
+    for (const f of known) {
+      const row = rows.get(f)!;
+      for (let c = 0; c < logs.length; c++) logs[c] += row[c];
+    }
+    return labels.map((label, c) => ({ label, log: logs[c] }));
   }
 }

@@ -21,8 +21,9 @@ export interface LinearSvmOptions {
   /** Cost of a margin violation; larger fits the training data more closely. */
   C: number;
   /**
-   * Passes over the data at most; training stops earlier once no example's projected gradient
-   * exceeds `tolerance` (0.01: the same CV accuracy as 0.001 with ~40% fewer passes).
+   * Passes over the (active) examples at most; training stops earlier once the projected gradients
+   * of all examples lie within `tolerance` of each other (LIBLINEAR's criterion; its default is
+   * 0.1, 0.01 gives the same SMP2017 cross-validation accuracy as 0.001).
    */
   maxEpochs?: number;
   tolerance?: number;
@@ -45,8 +46,11 @@ export class LinearSvm<L extends string = string> {
   private readonly index = new Map<string, number>();
   private readonly docs: { features: string[]; label: L }[] = [];
   private idf = new Float64Array(0);
-  /** One weight vector per label; the last entry is the bias. */
-  private weights: Float64Array[] = [];
+  /**
+   * Weights by feature: entry f × labels + c is feature f's weight for label c, the last row the
+   * biases. Scoring reads one contiguous row per feature of the message.
+   */
+  private weights = new Float64Array(0);
   private labelList: L[] = [];
 
   constructor(private readonly options: LinearSvmOptions) {
@@ -63,7 +67,7 @@ export class LinearSvm<L extends string = string> {
   }
 
   train(): void {
-    const { C, maxEpochs = 100, tolerance = 1e-2, seed = 1 } = this.options;
+    const { C, maxEpochs = 1000, tolerance = 0.01, seed = 1 } = this.options;
     this.index.clear();
     for (const d of this.docs) for (const f of d.features) if (!this.index.has(f)) this.index.set(f, this.index.size);
     const v = this.index.size;
@@ -79,25 +83,45 @@ export class LinearSvm<L extends string = string> {
     const diag = 1 / (2 * C);
     // Q_ii = x·x + 1 (bias) + 1/(2C) for the squared hinge loss.
     const qii = xs.map((x) => x.val.reduce((a, b) => a + b * b, 0) + 1 + diag);
-    this.weights = this.labelList.map((_, c) => {
+    const byLabel = this.labelList.map((_, c) => {
       const w = new Float64Array(v + 1);
       const alpha = new Float64Array(n);
       const random = seeded(seed + c);
-      const order = Array.from({ length: n }, (_, i) => i);
+      const order = Int32Array.from({ length: n }, (_, i) => i);
+      // Shrinking, as LIBLINEAR does it: an example at alpha = 0 whose gradient is above the
+      // largest projected gradient of the previous pass is left out of the next passes; once the
+      // active examples are solved, one full pass checks them all again.
+      let active = n;
+      let shrinkAbove = Infinity;
       for (let epoch = 0; epoch < maxEpochs; epoch++) {
-        for (let i = n - 1; i > 0; i--) {
-          const j = Math.floor(random() * (i + 1));
-          [order[i], order[j]] = [order[j], order[i]];
+        for (let s = active - 1; s > 0; s--) {
+          const j = Math.floor(random() * (s + 1));
+          const t = order[s];
+          order[s] = order[j];
+          order[j] = t;
         }
-        let maxViolation = 0;
-        for (const i of order) {
+        let pgMax = -Infinity;
+        let pgMin = Infinity;
+        for (let s = 0; s < active; s++) {
+          const i = order[s];
           const x = xs[i];
           const yi = y[i] === c ? 1 : -1;
           let dot = w[v];
           for (let k = 0; k < x.idx.length; k++) dot += w[x.idx[k]] * x.val[k];
           const g = yi * dot - 1 + diag * alpha[i];
-          const projected = alpha[i] === 0 ? Math.min(g, 0) : g;
-          maxViolation = Math.max(maxViolation, Math.abs(projected));
+          let projected = g;
+          if (alpha[i] === 0) {
+            if (g > shrinkAbove) {
+              active--;
+              order[s] = order[active];
+              order[active] = i;
+              s--;
+              continue;
+            }
+            projected = Math.min(g, 0);
+          }
+          pgMax = Math.max(pgMax, projected);
+          pgMin = Math.min(pgMin, projected);
           if (projected === 0) continue;
           const old = alpha[i];
           alpha[i] = Math.max(old - g / qii[i], 0);
@@ -105,33 +129,52 @@ export class LinearSvm<L extends string = string> {
           for (let k = 0; k < x.idx.length; k++) w[x.idx[k]] += step * x.val[k];
           w[v] += step;
         }
-        if (maxViolation < tolerance) break;
+        if (pgMax - pgMin <= tolerance) {
+          if (active === n) break;
+          active = n;
+          shrinkAbove = Infinity;
+          continue;
+        }
+        shrinkAbove = pgMax <= 0 ? Infinity : pgMax;
       }
       return w;
     });
+    const k = this.labelList.length;
+    this.weights = new Float64Array((v + 1) * k);
+    byLabel.forEach((w, c) => w.forEach((x, j) => (this.weights[j * k + c] = x)));
   }
 
   /** Decision values per label, in `labels` order (features unseen in training are ignored). */
   scores(features: string[]): number[] {
     const x = this.vector([...new Set(features)]);
-    const bias = this.index.size;
-    return this.weights.map((w) => {
-      let dot = w[bias];
-      for (let k = 0; k < x.idx.length; k++) dot += w[x.idx[k]] * x.val[k];
-      return dot;
-    });
+    const k = this.labelList.length;
+    const w = this.weights;
+    const bias = this.index.size * k;
+    const out: number[] = new Array(k);
+    for (let c = 0; c < k; c++) out[c] = w[bias + c];
+    for (let i = 0; i < x.idx.length; i++) {
+      const row = x.idx[i] * k;
+      const value = x.val[i];
+      for (let c = 0; c < k; c++) out[c] += w[row + c] * value;
+    }
+    return out;
   }
 
   private vector(features: string[]): SparseVector {
-    const idx: number[] = [];
-    const val: number[] = [];
+    const idx = new Int32Array(features.length);
+    const val = new Float64Array(features.length);
+    let n = 0;
+    let squares = 0;
     for (const f of features) {
       const j = this.index.get(f);
       if (j === undefined) continue;
-      idx.push(j);
-      val.push(this.idf[j]);
+      idx[n] = j;
+      val[n] = this.idf[j];
+      squares += val[n] * val[n];
+      n++;
     }
-    const norm = Math.sqrt(val.reduce((a, b) => a + b * b, 0)) || 1;
-    return { idx: Int32Array.from(idx), val: Float64Array.from(val, (x) => x / norm) };
+    const norm = Math.sqrt(squares) || 1;
+    for (let i = 0; i < n; i++) val[i] /= norm;
+    return { idx: idx.subarray(0, n), val: val.subarray(0, n) };
   }
 }
