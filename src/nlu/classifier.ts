@@ -74,7 +74,7 @@ export class IntentClassifier<L extends string = string> {
    * feature instead of looking each feature up in every intent's counts. Same terms, same order of
    * addition: the same scores as reading the counts at every message.
    */
-  private multinomialTable?: { labels: string[]; priors: number[]; rows: Map<string, Float64Array> };
+  private multinomialTable?: { labels: string[]; priors: number[]; rows: Map<string, number>; terms: Float64Array };
 
   train(): void {
     this.bayes.train();
@@ -82,25 +82,28 @@ export class IntentClassifier<L extends string = string> {
     if (this.likelihood === 'multinomial') this.multinomialTable = this.buildMultinomialTable();
   }
 
-  private buildMultinomialTable(): { labels: string[]; priors: number[]; rows: Map<string, Float64Array> } {
+  private buildMultinomialTable(): NonNullable<IntentClassifier['multinomialTable']> {
     const { classFeatures, classTotals, totalExamples, smoothing } = this.bayes;
     const v = this.vocabulary.size;
     const labels = Object.keys(classFeatures);
     const denominators = labels.map((label) => Math.log((this.featureTotals.get(label) ?? 0) + smoothing * v));
     const priors = labels.map((label) => Math.log(classTotals[label] / totalExamples));
-    const rows = new Map<string, Float64Array>();
+    // Feature → offset of its row in one array (one object instead of one per feature).
+    const rows = new Map<string, number>();
+    const k = labels.length;
+    const terms = new Float64Array(this.vocabulary.size * k);
     const counts = labels.map((label) => classFeatures[label]);
     // natural stores a seen feature as count + smoothing and reads an unseen one as smoothing.
     const unseen = denominators.map((d) => Math.log(smoothing) - d);
     for (const f of this.vocabulary) {
-      const row = new Float64Array(labels.length);
-      for (let c = 0; c < labels.length; c++) {
-        const n = counts[c][f];
-        row[c] = n === undefined ? unseen[c] : Math.log(n) - denominators[c];
-      }
+      const row = rows.size * k;
       rows.set(f, row);
+      for (let c = 0; c < k; c++) {
+        const n = counts[c][f];
+        terms[row + c] = n === undefined ? unseen[c] : Math.log(n) - denominators[c];
+      }
     }
-    return { labels, priors, rows };
+    return { labels, priors, rows, terms };
   }
 
   /** The labels seen in training, most examples first (the ranking of a message with no known feature). */
@@ -157,11 +160,11 @@ export class IntentClassifier<L extends string = string> {
    */
   private multinomialLogs(known: string[]): { label: string; log: number }[] {
     this.multinomialTable ??= this.buildMultinomialTable();
-    const { labels, priors, rows } = this.multinomialTable;
+    const { labels, priors, rows, terms } = this.multinomialTable;
     const logs = priors.slice();
     for (const f of known) {
       const row = rows.get(f)!;
-      for (let c = 0; c < logs.length; c++) logs[c] += row[c];
+      for (let c = 0; c < logs.length; c++) logs[c] += terms[row + c];
     }
     return labels.map((label, c) => ({ label, log: logs[c] }));
   }

@@ -83,11 +83,18 @@ export class LinearSvm<L extends string = string> {
     const diag = 1 / (2 * C);
     // Q_ii = x·x + 1 (bias) + 1/(2C) for the squared hinge loss.
     const qii = xs.map((x) => x.val.reduce((a, b) => a + b * b, 0) + 1 + diag);
-    const byLabel = this.labelList.map((_, c) => {
-      const w = new Float64Array(v + 1);
-      const alpha = new Float64Array(n);
+    const k = this.labelList.length;
+    this.weights = new Float64Array((v + 1) * k);
+    // One buffer of each kind for all labels: training leaves little garbage for the collector to
+    // meet later, in the middle of classifying.
+    const w = new Float64Array(v + 1);
+    const alpha = new Float64Array(n);
+    const order = new Int32Array(n);
+    for (let c = 0; c < k; c++) {
+      w.fill(0);
+      alpha.fill(0);
+      for (let i = 0; i < n; i++) order[i] = i;
       const random = seeded(seed + c);
-      const order = Int32Array.from({ length: n }, (_, i) => i);
       // Shrinking, as LIBLINEAR does it: an example at alpha = 0 whose gradient is above the
       // largest projected gradient of the previous pass is left out of the next passes; once the
       // active examples are solved, one full pass checks them all again.
@@ -137,11 +144,8 @@ export class LinearSvm<L extends string = string> {
         }
         shrinkAbove = pgMax <= 0 ? Infinity : pgMax;
       }
-      return w;
-    });
-    const k = this.labelList.length;
-    this.weights = new Float64Array((v + 1) * k);
-    byLabel.forEach((w, c) => w.forEach((x, j) => (this.weights[j * k + c] = x)));
+      for (let j = 0; j <= v; j++) this.weights[j * k + c] = w[j];
+    }
   }
 
   /** Decision values per label, in `labels` order (features unseen in training are ignored). */
