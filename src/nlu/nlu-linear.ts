@@ -148,25 +148,44 @@ export class LinearSvm<L extends string = string> {
     }
   }
 
-  /** Decision values per label, in `labels` order (features unseen in training are ignored). */
+  /**
+   * Decision values per label, in `labels` order (features unseen in training are ignored). The
+   * message's vector is built in buffers kept between calls: a typed array per message would give
+   * the garbage collector thousands of small off-heap buffers to sweep, and its pauses would show
+   * in the slowest classifications.
+   */
   scores(features: string[]): number[] {
-    const x = this.vector([...new Set(features)]);
+    const unique = [...new Set(features)];
+    if (this.scratchIdx.length < unique.length) {
+      this.scratchIdx = new Int32Array(unique.length * 2);
+      this.scratchVal = new Float64Array(unique.length * 2);
+    }
+    const n = this.fill(unique, this.scratchIdx, this.scratchVal);
     const k = this.labelList.length;
     const w = this.weights;
     const bias = this.index.size * k;
     const out: number[] = new Array(k);
     for (let c = 0; c < k; c++) out[c] = w[bias + c];
-    for (let i = 0; i < x.idx.length; i++) {
-      const row = x.idx[i] * k;
-      const value = x.val[i];
+    for (let i = 0; i < n; i++) {
+      const row = this.scratchIdx[i] * k;
+      const value = this.scratchVal[i];
       for (let c = 0; c < k; c++) out[c] += w[row + c] * value;
     }
     return out;
   }
 
+  private scratchIdx = new Int32Array(64);
+  private scratchVal = new Float64Array(64);
+
   private vector(features: string[]): SparseVector {
     const idx = new Int32Array(features.length);
     const val = new Float64Array(features.length);
+    const n = this.fill(features, idx, val);
+    return { idx: idx.slice(0, n), val: val.slice(0, n) };
+  }
+
+  /** Writes the known features' indices and L2-normalised TF-IDF weights; returns their number. */
+  private fill(features: string[], idx: Int32Array, val: Float64Array): number {
     let n = 0;
     let squares = 0;
     for (const f of features) {
@@ -179,6 +198,6 @@ export class LinearSvm<L extends string = string> {
     }
     const norm = Math.sqrt(squares) || 1;
     for (let i = 0; i < n; i++) val[i] /= norm;
-    return { idx: idx.subarray(0, n), val: val.subarray(0, n) };
+    return n;
   }
 }
