@@ -46,7 +46,8 @@ interface PendingConversation {
   /** The newest state, as JSON (a turn gets its own copy to change). */
   state: string;
   updatedAt: string;
-  turns: { turn: TurnRecord; position: JournalPosition }[];
+  /** Each turn with its JSON (serialised once, for the journal, and reused for the transcript). */
+  turns: { turn: TurnRecord; json: string; position: JournalPosition }[];
   last: JournalPosition;
 }
 
@@ -85,7 +86,7 @@ class StateFileInPlace implements SyncAdapter<StateFile | null> {
     }
   }
   write(data: StateFile | null): void {
-    writeFileSync(this.path, JSON.stringify(data, null, 2));
+    writeFileSync(this.path, JSON.stringify(data));
   }
 }
 
@@ -213,16 +214,17 @@ export class LowdbStore implements ConversationStore {
   async append(conversationId: string, state: ConversationState, turn: TurnRecord): Promise<void> {
     await this.ready;
     const stateJson = JSON.stringify(state);
-    const { position, written } = this.journal.append(`{"c":${JSON.stringify(conversationId)},"s":${stateJson},"t":${JSON.stringify(turn)}}`);
+    const json = JSON.stringify(turn);
+    const { position, written } = this.journal.append(`{"c":${JSON.stringify(conversationId)},"s":${stateJson},"t":${json}}`);
     // Recorded at once, with the segment the line went to: a checkpoint swaps both together.
     const p = this.pending.get(conversationId);
     if (p) {
       p.state = stateJson;
       p.updatedAt = turn.at;
-      p.turns.push({ turn, position });
+      p.turns.push({ turn, json, position });
       p.last = position;
     } else {
-      this.pending.set(conversationId, { state: stateJson, updatedAt: turn.at, turns: [{ turn, position }], last: position });
+      this.pending.set(conversationId, { state: stateJson, updatedAt: turn.at, turns: [{ turn, json, position }], last: position });
     }
     this.pendingTurns++;
     this.remember(conversationId, stateJson);
@@ -275,7 +277,8 @@ export class LowdbStore implements ConversationStore {
 
   /** Appends a conversation's turns to its transcript, then writes its state file. */
   private applyTo(id: string, p: PendingConversation): void {
-    const lines = p.turns.map(({ turn, position }) => `${JSON.stringify({ ...turn, j: positionKey(position) })}\n`).join('');
+    // The turn's JSON with its journal position put first: {"j":"…",…the turn's fields}.
+    const lines = p.turns.map(({ json, position }) => `{"j":${JSON.stringify(positionKey(position))},${json.slice(1)}\n`).join('');
     // Transcript first: a crash between the two writes is repaired by the replay, and the repeated line is read once.
     appendFileSync(this.transcriptPath(id), lines, 'utf8');
     const db = new LowSync<StateFile | null>(new StateFileInPlace(this.statePath(id)), null);
@@ -291,8 +294,9 @@ export class LowdbStore implements ConversationStore {
       for (const { position, record } of await this.journal.read<JournalRecord>(segment)) {
         const p = byConversation.get(record.c);
         const state = JSON.stringify(record.s);
-        if (p) Object.assign(p, { state, updatedAt: record.t.at, last: position }).turns.push({ turn: record.t, position });
-        else byConversation.set(record.c, { state, updatedAt: record.t.at, turns: [{ turn: record.t, position }], last: position });
+        const t = { turn: record.t, json: JSON.stringify(record.t), position };
+        if (p) Object.assign(p, { state, updatedAt: record.t.at, last: position }).turns.push(t);
+        else byConversation.set(record.c, { state, updatedAt: record.t.at, turns: [t], last: position });
       }
       await inChunks([...byConversation], async ([id, p]) => {
         const db = this.db(id);
