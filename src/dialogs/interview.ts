@@ -8,7 +8,7 @@ import type { InterviewQuestion } from '../schema/interview';
 import type { Goal, Situation, SituationField, Verdict } from '../schema/rules';
 import { checkEligibility } from '../rules/check';
 import { bareAnswer, isExactly, parseYesNo } from '../nlu/answers';
-import { normalizeText } from '../nlu/normalize';
+import { normalizeLabel, normalizeText } from '../nlu/normalize';
 import { describeFact, renderVerdict } from './summary';
 import type { Reply } from '../engine/types';
 
@@ -146,7 +146,7 @@ export class Interview {
     const labels = this.choiceLabels(field);
     let index = -1;
     if (/^\d{1,2}$/.test(normalized)) index = Number(normalized) - 1;
-    else index = labels.findIndex((l) => normalizeText(l) === normalized);
+    else index = labels.findIndex((l) => normalizeLabel(l) === normalized);
     if (index < 0 || index >= labels.length) return undefined;
     const q = this.question(field);
     if (q.kind === 'yesno') return index === 0;

@@ -6,7 +6,7 @@ import type { IntentId } from '../schema/knowledge';
 import type { Knowledge } from '../knowledge/load';
 import { Nlu, type Understanding } from '../nlu/nlu';
 import { isExactly, parseYesNo } from '../nlu/answers';
-import { normalizeText } from '../nlu/normalize';
+import { normalizeLabel, normalizeText } from '../nlu/normalize';
 import { reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
 import { relatedChoices, renderAnswer, titleOf } from './render';
 import { Interview, type InterviewStep } from '../dialogs/interview';
@@ -128,7 +128,7 @@ export class Assistant {
         return { intent: state.flow?.intent ?? 'fallback', confidence: 1, replies: [{ text: this.knowledge.messages.choiceOutOfRange, choices: labels }], sources: [], choices: state.choices, flow: state.flow };
       }
     } else {
-      choice = state.choices.find((c) => normalizeText(c.label) === normalized);
+      choice = state.choices.find((c) => normalizeLabel(c.label) === normalized);
     }
     if (!choice) return undefined;
     if ('answer' in choice.target) return state.flow ? this.follow(state, choice.target.answer, now) : undefined;

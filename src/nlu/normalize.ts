@@ -21,6 +21,8 @@ const CHANGING_RULES: ReadonlyMap<string, [source: string, offset: number][]> = 
     const pairs = typeof dict === 'string' ? dict.split('|').map((p) => p.split(' ')) : (dict as [string, string][]);
     for (const [from, to = ''] of pairs) {
       if (!from || from === to) continue;
+      // Some rules of the first stage are undone by the second (什么 → 什麼 → 什么): not a change.
+      if (twToSimplified(toSimplified(from)) === from) continue;
       const a = [...from];
       const b = [...to];
       let offset = 0;
@@ -53,6 +55,20 @@ export function normalizeText(input: string): string {
   s = toSimplifiedChinese(s);
   s = s.toLowerCase().replace(REPEATED_PUNCT, '$1');
   return s.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * normalizeText for a choice label. Labels come from the knowledge base (a bounded set) and every
+ * turn with pending choices compares the message with each of them, so each is normalised once.
+ */
+const labels = new Map<string, string>();
+export function normalizeLabel(label: string): string {
+  let n = labels.get(label);
+  if (n === undefined) {
+    if (labels.size > 5000) labels.clear();
+    labels.set(label, (n = normalizeText(label)));
+  }
+  return n;
 }
 
 const PUNCT_ONLY = /^[\p{P}\p{S}\s\p{Extended_Pictographic}\u200d\ufe0f]*$/u;
