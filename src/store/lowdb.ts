@@ -5,7 +5,7 @@
  * share one write, so a turn costs a fraction of a file operation instead of the four or five of
  * rewriting its own files (BENCHMARKS.md: that was the turn-rate limit). Behind the journal, every
  * two seconds, each conversation's turns are applied to its own files: a lowdb state file
- * (rewritten in place: see StateFileInPlace) and an append-only JSON-lines transcript; then the
+ * (rewritten in place by the writer thread, apply-worker.mjs; the journal covers a torn write) and an append-only JSON-lines transcript; then the
  * applied journal segment is removed. After a crash the segments left are applied at start-up,
  * skipping what the state files say was applied already (a torn state file is rewritten), and
  * transcript lines carry their journal position so a turn applied twice is read once.
@@ -15,11 +15,12 @@
  * removes them with the conversation. A lock file keeps a second process (a `jianli export`
  * while the server runs) from applying the same journal.
  */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { appendFile, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { Low, LowSync, type SyncAdapter } from 'lowdb';
+import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { ConversationState } from '../engine/types';
 import type { HandoffTicket } from '../handoff/types';
@@ -70,32 +71,16 @@ function baseName(conversationId: string): string {
   return `h_${createHash('sha256').update(conversationId).digest('hex').slice(0, 40)}`;
 }
 
-/**
- * A lowdb adapter that rewrites the state file in place. lowdb's own writers go through a
- * temporary file and a rename to survive a crash mid-write; here the journal segment survives
- * until every state file of it is written, so a torn file is rewritten at the next start, and the
- * temporary file per write (a new inode each time, the largest kernel cost under load) is saved.
- */
-class StateFileInPlace implements SyncAdapter<StateFile | null> {
-  constructor(private readonly path: string) {}
-  read(): StateFile | null {
-    try {
-      return JSON.parse(readFileSync(this.path, 'utf8')) as StateFile;
-    } catch {
-      return null;
-    }
-  }
-  write(data: StateFile | null): void {
-    writeFileSync(this.path, JSON.stringify(data));
-  }
-}
+/** Conversations per message to the writer thread. */
+const APPLY_CHUNK = 256;
 
-/**
- * Conversations applied per turn of the event loop. Applying is synchronous (a few small file
- * operations each, faster than libuv's thread pool round trips); the event loop gets back in
- * between, so turns wait for at most one chunk (about a millisecond).
- */
-const APPLY_CHUNK = 16;
+/** What the writer thread (apply-worker.mjs) does for one conversation. */
+interface ApplyJob {
+  transcriptPath: string;
+  statePath: string;
+  lines: string;
+  stateFile: string;
+}
 
 export class LowdbStore implements ConversationStore {
   readonly kind = 'lowdb' as const;
@@ -123,6 +108,7 @@ export class LowdbStore implements ConversationStore {
   private recoveryError: Error | undefined;
   /** File base names of the conversations with a state file: a new conversation costs no file lookup. */
   private readonly known: Set<string>;
+  private readonly writer = new Writer();
 
   constructor(dataDir: string, opts: LowdbStoreOptions = {}) {
     this.stateDir = join(dataDir, 'conversations');
@@ -258,7 +244,7 @@ export class LowdbStore implements ConversationStore {
     const segment = this.journal.rotate();
     this.applying = batch;
     try {
-      await inChunks([...batch], ([id, p]) => this.applyTo(id, p));
+      await this.applyAll([...batch]);
       for (const s of [...this.retrySegments, ...(segment ? [segment] : [])]) await this.journal.remove(s);
       this.retrySegments = [];
     } catch (err) {
@@ -275,16 +261,25 @@ export class LowdbStore implements ConversationStore {
     }
   }
 
-  /** Appends a conversation's turns to its transcript, then writes its state file. */
-  private applyTo(id: string, p: PendingConversation): void {
+  /** The files of a conversation after its journaled turns: transcript lines to append, the state file to write. */
+  private job(id: string, p: PendingConversation): ApplyJob {
     // The turn's JSON with its journal position put first: {"j":"…",…the turn's fields}.
     const lines = p.turns.map(({ json, position }) => `{"j":${JSON.stringify(positionKey(position))},${json.slice(1)}\n`).join('');
-    // Transcript first: a crash between the two writes is repaired by the replay, and the repeated line is read once.
-    appendFileSync(this.transcriptPath(id), lines, 'utf8');
-    const db = new LowSync<StateFile | null>(new StateFileInPlace(this.statePath(id)), null);
-    db.data = { conversationId: id, state: JSON.parse(p.state) as ConversationState, updatedAt: p.updatedAt, applied: p.last };
-    db.write();
-    this.known.add(baseName(id));
+    const stateFile = `{"conversationId":${JSON.stringify(id)},"state":${p.state},"updatedAt":${JSON.stringify(p.updatedAt)},"applied":${JSON.stringify(p.last)}}`;
+    return { transcriptPath: this.transcriptPath(id), statePath: this.statePath(id), lines, stateFile };
+  }
+
+  /**
+   * Writes conversations' files on the writer thread: under load the file system work (creating
+   * two files per new conversation costs up to hundreds of microseconds each in the kernel here)
+   * would otherwise take a third of the event loop's time (BENCHMARKS.md).
+   */
+  private async applyAll(entries: [string, PendingConversation][]): Promise<void> {
+    for (let i = 0; i < entries.length; i += APPLY_CHUNK) {
+      const chunk = entries.slice(i, i + APPLY_CHUNK);
+      await this.writer.run(chunk.map(([id, p]) => this.job(id, p)));
+      for (const [id] of chunk) this.known.add(baseName(id));
+    }
   }
 
   /** Applies the segments a stopped process left, oldest first, skipping what was applied. */
@@ -298,13 +293,15 @@ export class LowdbStore implements ConversationStore {
         if (p) Object.assign(p, { state, updatedAt: record.t.at, last: position }).turns.push(t);
         else byConversation.set(record.c, { state, updatedAt: record.t.at, turns: [t], last: position });
       }
-      await inChunks([...byConversation], async ([id, p]) => {
+      const toApply: [string, PendingConversation][] = [];
+      for (const [id, p] of byConversation) {
         const db = this.db(id);
         await db.read().catch(() => undefined);
         const applied = db.data?.applied;
         const turns = applied ? p.turns.filter((t) => comparePositions(t.position, applied) > 0) : p.turns;
-        if (turns.length) this.applyTo(id, { ...p, turns });
-      });
+        if (turns.length) toApply.push([id, { ...p, turns }]);
+      }
+      await this.applyAll(toApply);
       await this.journal.remove(segment);
     }
   }
@@ -392,6 +389,7 @@ export class LowdbStore implements ConversationStore {
     clearInterval(this.timer);
     await this.flush().catch((err: Error) => this.log(`store checkpoint failed: ${err.message}`));
     this.journal.close();
+    await this.writer.stop();
     try {
       if (Number(readFileSync(this.lockPath, 'utf8')) === process.pid) rmSync(this.lockPath, { force: true });
     } catch {
@@ -410,11 +408,48 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Runs `work` over `items`, a chunk per turn of the event loop. */
-async function inChunks<T>(items: T[], work: (item: T) => void | Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += APPLY_CHUNK) {
-    for (const item of items.slice(i, i + APPLY_CHUNK)) await work(item);
-    await new Promise((resolve) => setImmediate(resolve));
+/** The writer thread, started on first use; it never keeps the process alive. */
+class Writer {
+  private worker: Worker | undefined;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+
+  run(jobs: ApplyJob[]): Promise<void> {
+    if (!jobs.length) return Promise.resolve();
+    const worker = this.start();
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, jobs });
+    });
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL('./apply-worker.mjs', import.meta.url));
+    worker.unref();
+    worker.on('message', ({ id, error }: { id: number; error?: string }) => {
+      const w = this.waiting.get(id);
+      this.waiting.delete(id);
+      if (error) w?.reject(new Error(error));
+      else w?.resolve();
+    });
+    const fail = (err: Error) => {
+      // A lost thread fails what it had; the batch is kept for the next checkpoint and a new thread starts.
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+      if (this.worker === worker) this.worker = undefined;
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`file writer thread exited (${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
   }
 }
 
