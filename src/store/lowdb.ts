@@ -4,9 +4,9 @@
  * A turn is made durable by one line in a shared journal (src/store/journal.ts): concurrent turns
  * share one write, so a turn costs a fraction of a file operation instead of the four or five of
  * rewriting its own files (BENCHMARKS.md: that was the turn-rate limit). Behind the journal, every
- * two seconds, each conversation's turns are applied to its own files: a lowdb state file
- * (rewritten in place by the writer thread, apply-worker.mjs; the journal covers a torn write) and an append-only JSON-lines transcript; then the
- * applied journal segment is removed. After a crash the segments left are applied at start-up,
+ * two seconds, a writer thread (apply-worker.mjs) applies each conversation's turns to its own
+ * files: a lowdb state file, rewritten in place (the journal covers a torn write), and an
+ * append-only JSON-lines transcript; then the applied journal segment is removed. After a crash the segments left are applied at start-up,
  * skipping what the state files say was applied already (a torn state file is rewritten), and
  * transcript lines carry their journal position so a turn applied twice is read once.
  *
