@@ -4,7 +4,7 @@
  * turn, concurrent turns share writes, and a second process cannot apply the same journal.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,25 @@ describe('lowdb journal', () => {
     expect(e?.turns.map((t) => t.text)).toEqual(['一', '二']);
     expect(JSON.parse(readFileSync(join(dir, 'conversations', 'a.json'), 'utf8')).state.turns).toBe(2);
     await restarted.close();
+  });
+
+  it('keeps the turns when their files cannot be written, and writes them at a later checkpoint', async () => {
+    const dir = tempDir();
+    const s = stalled(dir);
+    await s.append('a', stateWith(1), turn('一'));
+    // A directory where the transcript file should be: the writer thread fails on it.
+    mkdirSync(join(dir, 'transcripts', 'a.jsonl'));
+    await expect(s.flush()).rejects.toThrow(/EISDIR|illegal operation on a directory/);
+    await s.append('a', stateWith(2), turn('二'));
+    expect((await s.export('a'))?.turns.map((t) => t.text)).toEqual(['一', '二']);
+    expect(segments(dir).length).toBeGreaterThan(0);
+    rmSync(join(dir, 'transcripts', 'a.jsonl'), { recursive: true });
+    await s.flush();
+    expect(readFileSync(join(dir, 'transcripts', 'a.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(JSON.parse(readFileSync(join(dir, 'conversations', 'a.json'), 'utf8')).state.turns).toBe(2);
+    // The failed segment is removed with the checkpoint that applied its turns.
+    expect(segments(dir)).toEqual([]);
+    await s.close();
   });
 
   it('stores many concurrent turns with a few shared writes', async () => {
