@@ -6,6 +6,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type RequestHandler } from 'express';
+import { afterAll, beforeAll } from 'vitest';
+import { tempService } from '../../helpers/service';
 import { createTeamsHandler } from '../../../src/channels/teams';
 import type { TeamsConfig } from '../../../src/channels/teams';
 import type { ChatService } from '../../../src/service/types';
@@ -141,4 +143,24 @@ export function cardTexts(nodes: CardNode[]): string[] {
 /** The Adaptive Card of an outgoing activity, if it carries one. */
 export function cardOf(a: OutgoingActivity): CardJson | undefined {
   return a.attachments?.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+}
+
+/**
+ * A harness on a fresh temporary chat service for the whole test file: started before the first
+ * test, stopped (and its files removed) after the last. Read `h` and `service` inside tests.
+ */
+export function harnessForFile(): { h: Harness; service: ReturnType<typeof tempService>['service'] } {
+  const ctx = {} as { h: Harness; service: ReturnType<typeof tempService>['service'] };
+  let cleanup = () => {};
+  beforeAll(async () => {
+    const temp = tempService();
+    ctx.service = temp.service;
+    cleanup = temp.cleanup;
+    ctx.h = await startHarness(temp.service);
+  });
+  afterAll(async () => {
+    await ctx.h?.stop();
+    cleanup();
+  });
+  return ctx;
 }

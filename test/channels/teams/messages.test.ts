@@ -2,36 +2,21 @@
  * The Teams channel over real HTTP: Emulator-style activities in, what the bot posts to the
  * stand-in connector out. Expected wording is checked against the service's own replies.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempService } from '../../helpers/service';
-import { activity, cardOf, cardTexts, post, startHarness, type Harness, type OutgoingActivity } from './harness';
+import { describe, expect, it } from 'vitest';
+import { activity, cardOf, cardTexts, post, harnessForFile, type OutgoingActivity } from './harness';
 
-let h: Harness;
-let cleanup: () => void;
-let service: ReturnType<typeof tempService>['service'];
-
-beforeAll(async () => {
-  const temp = tempService();
-  service = temp.service;
-  cleanup = temp.cleanup;
-  h = await startHarness(service);
-});
-
-afterAll(async () => {
-  await h.stop();
-  cleanup();
-});
+const t = harnessForFile();
 
 /** Sends one user message and returns what the bot posted back. */
 async function say(conversation: string, text: string, extra: Record<string, unknown> = {}): Promise<OutgoingActivity[]> {
-  const res = await post(h, activity(h, conversation, { text, ...extra }));
+  const res = await post(t.h, activity(t.h, conversation, { text, ...extra }));
   expect(res.status).toBe(200);
   return res.sent;
 }
 
 /** Clicks a choice button: an Emulator/Teams submit carries the button's data as `value`, no text. */
 async function click(conversation: string, data: Record<string, unknown>): Promise<OutgoingActivity[]> {
-  const res = await post(h, activity(h, conversation, { value: data }));
+  const res = await post(t.h, activity(t.h, conversation, { value: data }));
   expect(res.status).toBe(200);
   return res.sent;
 }
@@ -43,7 +28,7 @@ function allText(sent: OutgoingActivity[]): string {
 
 describe('Teams channel: messages', () => {
   it('runs in local mode without credentials', () => {
-    expect(h.mode).toBe('local');
+    expect(t.h.mode).toBe('local');
   });
 
   it('answers a FAQ question with the service text and its related questions as buttons', async () => {
@@ -54,7 +39,7 @@ describe('Teams channel: messages', () => {
     expect(['1.4', '1.5']).toContain(card?.version);
     expect(cardTexts(card!.body).join('\n')).toContain('身份证复印件');
     // The buttons are exactly the choices the service offered for that answer.
-    const history = await service.history('teams:faq');
+    const history = await t.service.history('teams:faq');
     const offered = history.at(-1)!.replies[0].choices!;
     expect(card!.actions!.map((a) => a.type)).toEqual(offered.map(() => 'Action.Submit'));
     expect(card!.actions!.map((a) => a.title)).toEqual(offered);
@@ -62,18 +47,18 @@ describe('Teams channel: messages', () => {
   });
 
   it('replies to the incoming activity (POST .../activities/:replyToId) in its conversation', async () => {
-    const before = h.posted.length;
-    const res = await post(h, activity(h, 'threaded', { id: 'msg-42', text: '注销需要什么材料' }));
+    const before = t.h.posted.length;
+    const res = await post(t.h, activity(t.h, 'threaded', { id: 'msg-42', text: '注销需要什么材料' }));
     expect(res.status).toBe(200);
-    expect(h.posted.slice(before).map((p) => [p.conversationId, p.replyToId])).toEqual([['threaded', 'msg-42']]);
+    expect(t.h.posted.slice(before).map((p) => [p.conversationId, p.replyToId])).toEqual([['threaded', 'msg-42']]);
   });
 
   it('posts to .../activities when the incoming activity has no id', async () => {
-    const before = h.posted.length;
-    const a = activity(h, 'no-id', { text: '注销需要什么材料' });
+    const before = t.h.posted.length;
+    const a = activity(t.h, 'no-id', { text: '注销需要什么材料' });
     delete a.id;
-    expect((await post(h, a)).status).toBe(200);
-    expect(h.posted.slice(before).map((p) => [p.conversationId, p.replyToId])).toEqual([['no-id', undefined]]);
+    expect((await post(t.h, a)).status).toBe(200);
+    expect(t.h.posted.slice(before).map((p) => [p.conversationId, p.replyToId])).toEqual([['no-id', undefined]]);
   });
 
   it('sends a reply without choices as a plain message and one with choices as a card', async () => {
@@ -81,7 +66,7 @@ describe('Teams channel: messages', () => {
     expect(sent).toHaveLength(2);
     expect(sent[0].type).toBe('message');
     expect(sent[0].attachments ?? []).toHaveLength(0);
-    const history = await service.history('teams:start');
+    const history = await t.service.history('teams:start');
     const [intro, question] = history.at(-1)!.replies;
     expect(sent[0].text).toBe(intro.text);
     const card = cardOf(sent[1])!;
@@ -95,7 +80,7 @@ describe('Teams channel: messages', () => {
     const regionCard = cardOf(first[1])!;
     const shanghai = regionCard.actions!.find((a) => a.title === '上海')!;
     const sent = await click('click', shanghai.data);
-    const history = await service.history('teams:click');
+    const history = await t.service.history('teams:click');
     expect(history.at(-1)!.text).toBe('上海');
     expect(sent[0].text).toBe(history.at(-1)!.replies[0].text);
     expect(sent[0].text).toContain('上海');
@@ -106,14 +91,14 @@ describe('Teams channel: messages', () => {
   it('ignores a submit from a card that is not ours', async () => {
     const sent = await click('foreign', { verb: 'something.else', x: 1 });
     expect(sent).toEqual([]);
-    expect(await service.history('teams:foreign')).toEqual([]);
+    expect(await t.service.history('teams:foreign')).toEqual([]);
   });
 
   it('ends a whole interview with the summary text and the verdict card', async () => {
     const c = 'interview';
     let last: OutgoingActivity[] = [];
     for (const line of ['帮我看看我能不能注销', '我在上海，退休了，没有项目', '没有', '没有', '修满了', '愿意', '有']) last = await say(c, line);
-    const summary = (await service.history(`teams:${c}`)).at(-1)!.replies.at(-1)!.text;
+    const summary = (await t.service.history(`teams:${c}`)).at(-1)!.replies.at(-1)!.text;
     // The summary as is, then the card.
     const textMessage = last.find((a) => a.text === summary);
     expect(textMessage).toBeDefined();
@@ -134,7 +119,7 @@ describe('Teams channel: messages', () => {
     const c = 'blocked';
     let last: OutgoingActivity[] = [];
     for (const line of ['帮我看看我能不能注销', '我在上海，退休了，没有项目', '没有', '没有', '还没修满', '不愿意', '还没有']) last = await say(c, line);
-    const summary = (await service.history(`teams:${c}`)).at(-1)!.replies.at(-1)!.text;
+    const summary = (await t.service.history(`teams:${c}`)).at(-1)!.replies.at(-1)!.text;
     const texts = cardTexts(cardOf(last.at(-1)!)!.body);
     // Every line of the card is a line of the summary (headings without their brackets).
     for (const t of texts) expect(summary.includes(t) || summary.includes(`【${t}】`)).toBe(true);
@@ -160,7 +145,7 @@ describe('Teams channel: messages', () => {
     const sent = await say('mention', '<at>Bot</at> 注销需要什么材料', {
       entities: [{ type: 'mention', text: '<at>Bot</at>', mentioned: { id: 'bot-1', name: 'Bot' } }],
     });
-    expect((await service.history('teams:mention')).at(-1)!.text).toBe('注销需要什么材料');
+    expect((await t.service.history('teams:mention')).at(-1)!.text).toBe('注销需要什么材料');
     expect(allText(sent)).toContain('身份证复印件');
   });
 });
