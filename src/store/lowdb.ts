@@ -52,6 +52,19 @@ interface PendingConversation {
   last: JournalPosition;
 }
 
+/** Adds a journaled turn to the conversation's pending entry (its newest state and the turn). */
+function addTurn(pending: Map<string, PendingConversation>, id: string, state: string, turn: PendingConversation['turns'][number]): void {
+  const p = pending.get(id);
+  if (p) {
+    p.state = state;
+    p.updatedAt = turn.turn.at;
+    p.turns.push(turn);
+    p.last = turn.position;
+  } else {
+    pending.set(id, { state, updatedAt: turn.turn.at, turns: [turn], last: turn.position });
+  }
+}
+
 /** A transcript line: the turn and, when it came through the journal, its position. */
 type TranscriptLine = TurnRecord & { j?: string };
 
@@ -129,7 +142,7 @@ export class LowdbStore implements ConversationStore {
       throw err;
     });
     this.ready.catch(() => undefined);
-    this.timer = setInterval(() => void this.checkpoint().catch((err: Error) => this.log(`store checkpoint failed: ${err.message}`)), opts.checkpointMs ?? 2000);
+    this.timer = setInterval(() => void this.checkpoint().catch(this.checkpointFailed), opts.checkpointMs ?? 2000);
     this.timer.unref();
   }
 
@@ -203,20 +216,15 @@ export class LowdbStore implements ConversationStore {
     const json = JSON.stringify(turn);
     const { position, written } = this.journal.append(`{"c":${JSON.stringify(conversationId)},"s":${stateJson},"t":${json}}`);
     // Recorded at once, with the segment the line went to: a checkpoint swaps both together.
-    const p = this.pending.get(conversationId);
-    if (p) {
-      p.state = stateJson;
-      p.updatedAt = turn.at;
-      p.turns.push({ turn, json, position });
-      p.last = position;
-    } else {
-      this.pending.set(conversationId, { state: stateJson, updatedAt: turn.at, turns: [{ turn, json, position }], last: position });
-    }
+    addTurn(this.pending, conversationId, stateJson, { turn, json, position });
     this.pendingTurns++;
     this.remember(conversationId, stateJson);
     await written;
-    if (this.pendingTurns >= this.maxPendingTurns) void this.checkpoint().catch((err: Error) => this.log(`store checkpoint failed: ${err.message}`));
+    if (this.pendingTurns >= this.maxPendingTurns) void this.checkpoint().catch(this.checkpointFailed);
   }
+
+  /** For checkpoints nobody waits for: the failure is logged, and its turns wait for the next one. */
+  private readonly checkpointFailed = (err: Error): void => this.log(`store checkpoint failed: ${err.message}`);
 
   /**
    * Applies the journal's turns to the conversation files and removes the applied segment.
@@ -287,11 +295,7 @@ export class LowdbStore implements ConversationStore {
     for (const segment of await this.journal.segments()) {
       const byConversation = new Map<string, PendingConversation>();
       for (const { position, record } of await this.journal.read<JournalRecord>(segment)) {
-        const p = byConversation.get(record.c);
-        const state = JSON.stringify(record.s);
-        const t = { turn: record.t, json: JSON.stringify(record.t), position };
-        if (p) Object.assign(p, { state, updatedAt: record.t.at, last: position }).turns.push(t);
-        else byConversation.set(record.c, { state, updatedAt: record.t.at, turns: [t], last: position });
+        addTurn(byConversation, record.c, JSON.stringify(record.s), { turn: record.t, json: JSON.stringify(record.t), position });
       }
       const toApply: [string, PendingConversation][] = [];
       for (const [id, p] of byConversation) {
@@ -387,7 +391,7 @@ export class LowdbStore implements ConversationStore {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.flush().catch((err: Error) => this.log(`store checkpoint failed: ${err.message}`));
+    await this.flush().catch(this.checkpointFailed);
     this.journal.close();
     await this.writer.stop();
     try {
