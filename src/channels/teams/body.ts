@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Activity } from 'botbuilder';
+import getRawBody from 'raw-body';
 
 /** The largest body read when no body parser ran; real activities are a few kilobytes. */
 const MAX_BODY_BYTES = 1_000_000;
@@ -40,15 +41,13 @@ export async function readJsonBody(req: TeamsRequest): Promise<unknown> {
     return req.body;
   }
   if (req.readableEnded) throw new ActivityBodyError(400, 'the body is empty');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new ActivityBodyError(413, `the body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(buffer);
+  let raw: string;
+  try {
+    raw = (await getRawBody(req, { limit: MAX_BODY_BYTES })).toString('utf8');
+  } catch (err) {
+    if ((err as { type?: string }).type === 'entity.too.large') throw new ActivityBodyError(413, `the body is larger than ${MAX_BODY_BYTES} bytes`);
+    throw err;
   }
-  const raw = Buffer.concat(chunks).toString('utf8');
   if (!raw.trim()) throw new ActivityBodyError(400, 'the body is empty');
   try {
     return JSON.parse(raw) as unknown;

@@ -47,6 +47,13 @@ describe('Teams channel: malformed requests (local mode)', () => {
     });
   }
 
+  it('answers 413 with a reason for a body over 1 MB without a body parser', async () => {
+    const res = await post(h, undefined, { raw: `{"text":"${'x'.repeat(1_100_000)}"}`, path: '/raw/api/messages' });
+    expect(res.status).toBe(413);
+    expect(reason(res.body)).toMatch(/larger than 1000000 bytes/);
+    expect(res.sent).toEqual([]);
+  });
+
   it('parses the body itself when mounted without express.json()', async () => {
     const res = await post(h, activity(h, 'raw', { text: '注销需要什么材料' }), { path: '/raw/api/messages' });
     expect(res.status).toBe(200);
