@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { ChatService } from '../service/types';
 import { mountWebChannel } from '../channels/web/botkit';
 import { PHOTO_CHECK_PATH } from '../photo/http';
-import { createChatEndpoint, JSON_BODY_LIMIT } from './chat-endpoint';
+import { CONVERSATION_ID, createChatEndpoint, decodeUtf8, JSON_BODY_LIMIT } from './chat-endpoint';
 import { errorResponse, HttpError } from './errors';
 import { RateLimits } from './limits';
 
@@ -28,19 +28,7 @@ export interface AppOptions {
   rateLimits?: { perAddressPerMinute: number; perConversationPerMinute: number };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const json = express.json({
-  limit: JSON_BODY_LIMIT,
-  strict: true,
-  // body-parser would silently replace invalid bytes; a client sending them gets a 400 instead.
-  verify: (_req, _res, buf) => {
-    try {
-      utf8.decode(buf);
-    } catch {
-      throw new HttpError(400, 'body is not valid UTF-8');
-    }
-  },
-});
+const json = express.json({ limit: JSON_BODY_LIMIT, strict: true, verify: (_req, _res, buf) => void decodeUtf8(buf) });
 
 export interface App {
   app: express.Express;
@@ -88,7 +76,7 @@ export function createApp(opts: AppOptions): App {
   app.get('/api/conversations/:id/history', async (req, res, next) => {
     try {
       const id = req.params.id;
-      if (!/^[\w:.-]{1,100}$/.test(id)) throw new HttpError(400, 'invalid conversation id');
+      if (!CONVERSATION_ID.test(id)) throw new HttpError(400, 'invalid conversation id');
       res.json({ conversationId: id, turns: await service.history(id) });
     } catch (err) {
       next(err);

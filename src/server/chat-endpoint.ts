@@ -21,17 +21,29 @@ export const CHAT_PATH = '/api/chat';
 /** Largest request body accepted (the same limit as the other JSON endpoints). */
 export const JSON_BODY_LIMIT = 64 * 1024;
 
+/** Conversation ids accepted over HTTP. */
+export const CONVERSATION_ID = /^[\w:.-]{1,100}$/;
+
 /** Control characters other than tab and line breaks are never typed by a person. */
-export const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 const ChatBody = z
   .object({
-    conversationId: z.string({ required_error: 'conversationId is required' }).regex(/^[\w:.-]{1,100}$/, 'conversationId: 1–100 letters, digits, _ : . or -'),
+    conversationId: z.string({ required_error: 'conversationId is required' }).regex(CONVERSATION_ID, 'conversationId: 1–100 letters, digits, _ : . or -'),
     text: z.string({ required_error: 'text is required', invalid_type_error: 'text must be a string' }).refine((t) => !CONTROL_CHARS.test(t), 'text contains control characters'),
   })
   .strict();
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A body's text; invalid UTF-8 is a 400 (body-parser would silently replace the bytes). */
+export function decodeUtf8(buf: Uint8Array): string {
+  try {
+    return utf8.decode(buf);
+  } catch {
+    throw new HttpError(400, 'body is not valid UTF-8');
+  }
+}
 
 /** Reads a JSON request body the way express.json({ strict: true }) does, with its error types. */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
@@ -40,13 +52,7 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   if (charset !== 'utf-8' && charset !== 'utf8') throw Object.assign(new Error(`unsupported charset "${charset}"`), { type: 'charset.unsupported' });
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding !== 'identity') throw Object.assign(new Error(`unsupported content encoding "${encoding}"`), { type: 'encoding.unsupported' });
-  const buf = await getRawBody(req, { limit: JSON_BODY_LIMIT, length: req.headers['content-length'] });
-  let text: string;
-  try {
-    text = utf8.decode(buf);
-  } catch {
-    throw new HttpError(400, 'body is not valid UTF-8');
-  }
+  const text = decodeUtf8(await getRawBody(req, { limit: JSON_BODY_LIMIT, length: req.headers['content-length'] }));
   // strict: only an object or an array, as body-parser's strict mode.
   if (!/^[\s]*[[{]/.test(text)) throw Object.assign(new Error('body is not a JSON object'), { type: 'entity.parse.failed' });
   try {
@@ -97,7 +103,7 @@ export function createChatEndpoint(opts: ChatEndpointOptions) {
   };
 }
 
-export function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
   const json = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
