@@ -27,7 +27,11 @@ const CHANGING_RULES: ReadonlyMap<string, [source: string, offset: number][]> = 
       const b = [...to];
       let offset = 0;
       a.forEach((c, i) => {
-        if (a.length !== b.length || c !== b[i]) rules.set(c, [...(rules.get(c) ?? []), [from, offset]]);
+        if (a.length !== b.length || c !== b[i]) {
+          const list = rules.get(c);
+          if (list) list.push([from, offset]);
+          else rules.set(c, [[from, offset]]);
+        }
         offset += c.length;
       });
     }
