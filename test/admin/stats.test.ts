@@ -1,28 +1,13 @@
 /** The analytics numbers checked against a known set of stored turns and tickets, on both stores. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { computeStats } from '../../src/admin/stats';
 import { newConversationState } from '../../src/engine/types';
 import type { HandoffReason, HandoffTicket } from '../../src/handoff/types';
-import { LowdbStore } from '../../src/store/lowdb';
-import { RedisStore } from '../../src/store/redis';
 import type { ConversationStore, TurnRecord } from '../../src/store/types';
-import { TestRedis } from '../helpers/redis';
 import { tempService } from '../helpers/service';
+import { storesForFile } from '../helpers/stores';
 
-let redis: TestRedis;
-const dirs: string[] = [];
-const opened: ConversationStore[] = [];
-beforeAll(async () => {
-  redis = await TestRedis.start();
-});
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  await redis?.down();
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
+const stores = storesForFile('jianli-stats-');
 
 const rec = (at: string, text: string, intent: string, extra: Partial<TurnRecord> = {}): TurnRecord => ({ at, channel: 'web', text, intent, confidence: 1, replies: [{ text: 're' }], ...extra });
 const ticket = (id: string, createdAt: string, reason: HandoffReason, conversationId: string): HandoffTicket => ({ id, conversationId, channel: 'web', createdAt, reason, summary: { intentPath: [], lastMessages: [] } });
@@ -59,20 +44,11 @@ async function fill(store: ConversationStore): Promise<ConversationStore> {
 }
 
 describe.each([
-  ['lowdb', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'jianli-stats-'));
-    dirs.push(dir);
-    return new LowdbStore(dir);
-  }],
-  ['redis', async () => {
-    const s = new RedisStore(redis.url, { prefix: `stats${Math.random().toString(36).slice(2)}:` });
-    await s.ready();
-    return s;
-  }],
+  ['lowdb', async () => stores.lowdb()],
+  ['redis', async () => stores.redis(`stats${Math.random().toString(36).slice(2)}:`)],
 ] as const)('computeStats on %s', (_name, open) => {
   it('counts questions per Beijing day, top intents, fallback rate, interview completion, verdicts and handoffs', async () => {
     const store = await fill(await open());
-    opened.push(store);
     const stats = await computeStats(store, { now: new Date('2026-03-03T12:00:00.000Z'), days: 4, title: (i) => `《${i}》` });
     expect(stats.conversations).toBe(4);
     expect(stats.questions).toBe(11);

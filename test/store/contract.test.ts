@@ -1,40 +1,17 @@
 /** The same contract for both stores: real lowdb files and a real redis-server. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LowdbStore } from '../../src/store/lowdb';
+import { describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/store/redis';
-import type { ConversationStore, TurnRecord } from '../../src/store/types';
+import type { TurnRecord } from '../../src/store/types';
 import { newConversationState } from '../../src/engine/types';
 import type { HandoffTicket } from '../../src/handoff/types';
 import { TestRedis } from '../helpers/redis';
+import { storesForFile } from '../helpers/stores';
 
-const dirs: string[] = [];
-let redis: TestRedis;
-const opened: ConversationStore[] = [];
-beforeAll(async () => {
-  redis = await TestRedis.start();
-});
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  await redis?.down();
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-
-function lowdb(): LowdbStore {
-  const dir = mkdtempSync(join(tmpdir(), 'jianli-store-'));
-  dirs.push(dir);
-  const s = new LowdbStore(dir);
-  opened.push(s);
-  return s;
-}
-async function redisStore(prefix = `t${Math.random().toString(36).slice(2)}:`): Promise<RedisStore> {
-  const s = new RedisStore(redis.url, { prefix });
-  opened.push(s);
-  await s.ready();
-  return s;
-}
+const stores = storesForFile();
+const lowdb = () => stores.lowdb();
+const redisStore = (prefix?: string) => stores.redis(prefix);
 const turn = (text: string, at = new Date().toISOString()): TurnRecord => ({ at, channel: 'test', text, intent: 'fallback', confidence: 1, replies: [{ text: `re:${text}` }] });
 const stateWith = (turns: number) => ({ ...newConversationState(), turns });
 const ticket = (id: string, conversationId: string, createdAt: string): HandoffTicket => ({
@@ -139,7 +116,7 @@ describe.each([
 describe('lowdb layout', () => {
   it('writes one state file and one transcript per conversation, each valid', async () => {
     const s = lowdb();
-    const dir = dirs.at(-1)!;
+    const dir = stores.dir(s);
     await s.append('web:abc', stateWith(1), turn('你好'));
     await s.append('weird/../id', stateWith(1), turn('x'));
     // Turns reach the conversation files at the next checkpoint (about a second); flush is one now.
@@ -154,7 +131,7 @@ describe('lowdb layout', () => {
 
   it('keeps a conversation\'s handoff tickets in its own JSON-lines file', async () => {
     const s = lowdb();
-    const dir = dirs.at(-1)!;
+    const dir = stores.dir(s);
     await s.saveHandoff(ticket('T1', 'web:abc', '2026-03-01T08:00:00.000Z'));
     await s.saveHandoff(ticket('T2', 'web:abc', '2026-03-01T09:00:00.000Z'));
     expect(readdirSync(join(dir, 'handoffs'))).toEqual(['web_abc.jsonl']);
@@ -164,7 +141,7 @@ describe('lowdb layout', () => {
 
   it('skips a transcript line cut short by a crash', async () => {
     const s = lowdb();
-    const dir = dirs.at(-1)!;
+    const dir = stores.dir(s);
     await s.append('cut', stateWith(1), turn('whole'));
     appendFileSync(join(dir, 'transcripts', 'cut.jsonl'), '{"at":"2026-');
     expect((await s.export('cut'))?.turns.map((t) => t.text)).toEqual(['whole']);
@@ -191,8 +168,7 @@ describe('redis across instances', () => {
 
   it('fails fast with StoreUnavailableError while Redis is down, and recovers by itself', async () => {
     const own = await TestRedis.start();
-    const s = new RedisStore(own.url);
-    opened.push(s);
+    const s = stores.track(new RedisStore(own.url));
     await s.ready();
     await s.append('r', stateWith(1), turn('before'));
     await own.down();
