@@ -3,42 +3,27 @@
  * asks for the token, refuses a wrong one, then draws the numbers and charts from the transcripts
  * and keeps the token for the tab (sessionStorage) across a reload.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { pageServerForFile } from '../helpers/browser';
 import { createAdminRouter } from '../../src/admin/router';
 import { createApp } from '../../src/server/app';
 import { handoffService } from '../helpers/handoff';
-import { listen } from '../helpers/listen';
 
 const TOKEN = 'browser-admin-token';
 const h = handoffService();
-let base = '';
-let browser: Browser;
-let stop: () => Promise<void>;
-
-beforeAll(async () => {
+const t = pageServerForFile(async () => {
   const say = (conversationId: string, text: string) => h.service.handle({ conversationId, text, channel: 'web' });
   await say('faq', '注销需要什么材料');
   await say('faq', '我的电话13812345678，转人工');
   await say('miss', '明天天气怎么样');
   await say('miss', '我想买菜');
   for (const text of ['帮我看看我能不能注销', '我在北京，退休了，手上没有项目', '没有', '不是', '修满了', '愿意', '已解除且有证明']) await say('iv', text);
-  const { server, close } = createApp({ service: h.service, mount: [(app) => app.use('/admin', createAdminRouter({ service: h.service, store: h.store, token: TOKEN }))] });
-  base = await listen(server);
-  browser = await launchChromium();
-  stop = close;
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stop?.();
-  h.cleanup();
-});
+  return createApp({ service: h.service, mount: [(app) => app.use('/admin', createAdminRouter({ service: h.service, store: h.store, token: TOKEN }))] });
+}, h.cleanup);
 
 describe('admin analytics page', () => {
   it('asks for the token, refuses a wrong one, then shows the numbers, charts and tickets', async () => {
-    const page = await browser.newPage();
+    const page = await t.browser.newPage();
     const problems: string[] = [];
     page.on('console', (m) => {
       // The first document load answers 401 by design (no token yet); anything else is a problem.
@@ -50,7 +35,7 @@ describe('admin analytics page', () => {
       if (r.url().includes('/admin/api/') || r.url().includes('/admin/handoffs')) authHeaders.push(r.headers().authorization ?? '');
     });
 
-    await page.goto(`${base}/admin`);
+    await page.goto(`${t.base}/admin`);
     await page.waitForSelector('#login-form:visible');
     expect(await page.locator('#dashboard').isVisible()).toBe(false);
 

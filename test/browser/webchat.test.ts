@@ -4,30 +4,15 @@
  * message with <script> as text.
  */
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openChatPage } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openChatPage, pageServerForFile } from '../helpers/browser';
 import { createApp } from '../../src/server/app';
 import { tempService } from '../helpers/service';
 import { listen } from '../helpers/listen';
 
 const temp = tempService();
-let base = '';
-let browser: Browser;
-let stop: () => Promise<void>;
-
-beforeAll(async () => {
-  const { server, close } = createApp({ service: temp.service });
-  base = await listen(server);
-  browser = await launchChromium();
-  stop = close;
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stop?.();
-  temp.cleanup();
-});
+const t = pageServerForFile(async () => createApp({ service: temp.service }), temp.cleanup);
 
 const botTexts = (page: Page) => page.locator('.msg.bot').allTextContents();
 async function say(page: Page, text: string): Promise<void> {
@@ -39,8 +24,8 @@ async function say(page: Page, text: string): Promise<void> {
 
 describe('web chat page', () => {
   it('greets, answers a FAQ, follows a clicked choice, and keeps the history across a reload', async () => {
-    const page = await browser.newPage();
-    await page.goto(base);
+    const page = await t.browser.newPage();
+    await page.goto(t.base);
     await page.waitForSelector('.msg.bot');
     expect((await botTexts(page))[0]).toContain('监理注销助手');
 
@@ -61,8 +46,8 @@ describe('web chat page', () => {
   });
 
   it('runs an interview to its verdict and shows a printable checklist', async () => {
-    const page = await browser.newPage();
-    await page.goto(base);
+    const page = await t.browser.newPage();
+    await page.goto(t.base);
     await page.waitForSelector('.msg.bot');
     await say(page, '帮我看看我能不能注销');
     await say(page, '我在北京，退休了，手上没有项目');
@@ -81,7 +66,7 @@ describe('web chat page', () => {
   });
 
   it('shows a message containing <script> as text and never runs it', async () => {
-    const { page, dialogs } = await openChatPage(browser, base);
+    const { page, dialogs } = await openChatPage(t.browser, t.base);
     await say(page, '<script>window.__pwned = true; alert(1)</script><img src=x onerror="window.__pwned=true">');
     expect(await page.locator('.msg.user').last().textContent()).toContain('<script>');
     expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
@@ -93,7 +78,7 @@ describe('web chat page', () => {
     const own = tempService();
     const app = createApp({ service: own.service });
     await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', () => r()));
-    const page = await browser.newPage();
+    const page = await t.browser.newPage();
     await page.goto(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
     await page.waitForSelector('.msg.bot');
     await app.close();
