@@ -45,7 +45,11 @@ export function decodeUtf8(buf: Uint8Array): string {
   }
 }
 
-/** Reads a JSON request body the way express.json({ strict: true }) does, with its error types. */
+/**
+ * Reads a JSON request body as express.json({ strict: true }) does, with its error types, except
+ * that an empty body is a 400 "not valid JSON" here (body-parser reads it as {}, which the schema
+ * then refuses with its own 400) and a compressed body is refused with 415 (body-parser inflates it).
+ */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   if (!typeis(req, ['application/json'])) throw new HttpError(415, 'Content-Type must be application/json');
   const charset = (contentType.parse(req).parameters.charset ?? 'utf-8').toLowerCase();
