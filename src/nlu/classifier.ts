@@ -77,6 +77,7 @@ export class IntentClassifier<L extends string = string> {
   private multinomialTable?: { labels: string[]; priors: number[]; rows: Map<string, number>; terms: Float64Array };
 
   train(): void {
+    this.bayesOrder = undefined;
     this.bayes.train();
     this.svm?.train();
     if (this.likelihood === 'multinomial') this.multinomialTable = this.buildMultinomialTable();
@@ -122,10 +123,11 @@ export class IntentClassifier<L extends string = string> {
     const bayes = this.likelihood === 'multinomial' ? this.multinomialLogs(known) : this.documentLogs(known);
     const logs = this.svm ? this.ensembleLogs(known, bayes) : bayes;
     // Bayes posteriors are near 0/1; a tempered softmax over log scores gives a usable confidence.
-    const scaled = logs.map((r) => r.log / this.temperature);
-    const max = Math.max(...scaled);
-    const exps = scaled.map((l) => Math.exp(l - max));
-    const sum = exps.reduce((a, b) => a + b, 0);
+    let max = -Infinity;
+    for (const r of logs) max = Math.max(max, r.log / this.temperature);
+    const exps = logs.map((r) => Math.exp(r.log / this.temperature - max));
+    let sum = 0;
+    for (const e of exps) sum += e;
     return logs
       .map((r, i) => ({ label: r.label as L, score: exps[i] / sum }))
       .sort((a, b) => b.score - a.score);
@@ -138,12 +140,22 @@ export class IntentClassifier<L extends string = string> {
    */
   private ensembleLogs(known: string[], bayes: { label: string; log: number }[]): { label: string; log: number }[] {
     const svm = this.svm!;
-    const max = Math.max(...bayes.map((r) => r.log));
-    const logSum = max + Math.log(bayes.reduce((a, r) => a + Math.exp(r.log - max), 0));
-    const posterior = new Map(bayes.map((r) => [r.label, r.log - logSum]));
+    let max = -Infinity;
+    for (const r of bayes) max = Math.max(max, r.log);
+    let total = 0;
+    for (const r of bayes) total += Math.exp(r.log - max);
+    const logSum = max + Math.log(total);
+    // Where each SVM label sits in the Bayes list: fixed once trained for the multinomial table,
+    // sorted by score (so per message) for natural's own scoring.
+    const order = this.likelihood === 'multinomial' ? (this.bayesOrder ??= labelIndex(bayes)) : labelIndex(bayes);
     const scores = svm.scores(known);
-    return svm.labels.map((label, i) => ({ label, log: scores[i] + this.bayesWeight * (posterior.get(label) ?? -Infinity) }));
+    return svm.labels.map((label, i) => {
+      const b = order.get(label);
+      return { label, log: scores[i] + this.bayesWeight * (b === undefined ? -Infinity : bayes[b].log - logSum) };
+    });
   }
+
+  private bayesOrder?: Map<string, number>;
 
   /** natural's own scoring (a product, hence the feature cap). */
   private documentLogs(known: string[]): { label: string; log: number }[] {
@@ -168,4 +180,8 @@ export class IntentClassifier<L extends string = string> {
     }
     return labels.map((label, c) => ({ label, log: logs[c] }));
   }
+}
+
+function labelIndex(list: { label: string }[]): Map<string, number> {
+  return new Map(list.map((r, i) => [r.label, i]));
 }

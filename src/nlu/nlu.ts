@@ -24,7 +24,10 @@ export interface Understanding {
 
 /** Normalises a message and keeps only the part the NLU reads. */
 export function readMessage(text: string, maxChars: number): { normalized: string; truncated: boolean } {
-  const full = normalizeText(text);
+  return truncate(normalizeText(text), maxChars);
+}
+
+function truncate(full: string, maxChars: number): { normalized: string; truncated: boolean } {
   const truncated = full.length > maxChars;
   return { normalized: truncated ? full.slice(0, maxChars) : full, truncated };
 }
@@ -59,7 +62,7 @@ export class Nlu {
         const normalized = normalizeText(p);
         // Other-certificate phrases are settled by the rule in understand(); as training data they
         // would only teach the model that 注销 + 材料 is out of scope.
-        if (intent === 'fallback' && this.isOtherDomain(normalized)) continue;
+        if (intent === 'fallback' && this.isOtherDomain(this.segmenter.canonicalize(normalized))) continue;
         this.classifier.add(this.segmenter.features(normalized), intent);
         if (intent !== 'fallback') {
           for (const w of new Set(this.segmenter.words(normalized, true))) this.domainWords.set(w, (this.domainWords.get(w) ?? 0) + 1);
@@ -71,7 +74,12 @@ export class Nlu {
 
   /** Understands one message; pure apart from reading the trained model. */
   understand(text: string): Understanding {
-    const { normalized, truncated } = readMessage(text, this.config.maxChars);
+    return this.understandNormalized(normalizeText(text));
+  }
+
+  /** understand() of text normalizeText() has already read (the engine normalises each message once). */
+  understandNormalized(full: string): Understanding {
+    const { normalized, truncated } = truncate(full, this.config.maxChars);
     const base = { normalized, truncated, candidates: [] as Scored<IntentId>[] };
     const fallback = (reason: Understanding['reason'], confidence: number, candidates = base.candidates): Understanding => ({
       ...base,
@@ -84,9 +92,11 @@ export class Nlu {
 
     if (!normalized) return fallback('empty', 1);
     if (hasNoWords(normalized)) return fallback('no-words', 1);
-    if (this.isOtherDomain(normalized)) return fallback('other-domain', 1);
+    // Synonyms rewritten once for the domain checks, the features and the evidence.
+    const canonical = this.segmenter.canonicalize(normalized);
+    if (this.isOtherDomain(canonical)) return fallback('other-domain', 1);
 
-    const features = this.segmenter.features(normalized);
+    const features = this.segmenter.featuresOf(canonical);
     const { thresholds } = this.config;
     const ranking = this.classifier.rank(features);
     if (!ranking.length) return fallback('unknown-words', 1);
@@ -95,7 +105,7 @@ export class Nlu {
     if (top.label === 'fallback') return fallback('out-of-scope', top.score, candidates);
     // Small talk is short and varied; the domain needs words the domain's phrases really use.
     if (!this.smallTalk.has(top.label)) {
-      const evidence = this.domainEvidence(normalized);
+      const evidence = this.evidenceOf(canonical);
       if (evidence.coverage < thresholds.minCoverage || evidence.support < thresholds.minSupport) return fallback('unknown-words', 1, candidates);
     }
     if (top.score >= thresholds.answer) {
@@ -113,15 +123,18 @@ export class Nlu {
    * of them occurs in (a word seen once, like 清楚, is no evidence on its own).
    */
   domainEvidence(normalized: string): { coverage: number; support: number } {
-    const content = this.segmenter.words(normalized, true).filter((w) => !this.genericWords.has(w));
+    return this.evidenceOf(this.segmenter.canonicalize(normalized));
+  }
+
+  private evidenceOf(canonical: string): { coverage: number; support: number } {
+    const content = this.segmenter.wordsOf(canonical, true).filter((w) => !this.genericWords.has(w));
     if (!content.length) return { coverage: 0, support: 0 };
     const counts = content.map((w) => this.domainWords.get(w) ?? 0);
     return { coverage: counts.filter((c) => c > 0).length / content.length, support: Math.max(...counts) };
   }
 
   /** Names another certificate or account (驾照, 建造师 …) without anchoring itself in this domain. */
-  private isOtherDomain(normalized: string): boolean {
-    const text = this.segmenter.canonicalize(normalized);
+  private isOtherDomain(text: string): boolean {
     return (
       this.config.otherDomains.some((w) => text.includes(w)) && !this.config.domainAnchors.some((w) => text.includes(w))
     );

@@ -53,9 +53,21 @@ export class Segmenter {
    * words inside long ones (证明文件 → 证明, 文件), for judging whether words are known.
    */
   words(normalized: string, fine = false): string[] {
-    const text = this.canonicalize(normalized);
-    const tokens = fine ? this.jieba.cutForSearch(text, true) : this.jieba.cut(text, true);
-    return tokens.map((t) => t.trim()).filter((t) => t && WORDLIKE.test(t) && !this.stop.has(t));
+    return this.wordsOf(this.canonicalize(normalized), fine);
+  }
+
+  /** words() of text that is already canonical (understand() canonicalises once per message). */
+  wordsOf(canonical: string, fine = false): string[] {
+    return this.keepWords(fine ? this.jieba.cutForSearch(canonical, true) : this.jieba.cut(canonical, true));
+  }
+
+  private keepWords(tokens: string[]): string[] {
+    const out: string[] = [];
+    for (const token of tokens) {
+      const t = token.trim();
+      if (t && WORDLIKE.test(t) && !this.stop.has(t)) out.push(t);
+    }
+    return out;
   }
 
   /**
@@ -65,13 +77,29 @@ export class Segmenter {
    * Each feature appears once per message: a repeated word is not more evidence of the intent.
    */
   features(normalized: string): string[] {
-    const words = this.words(normalized);
+    return this.featuresOf(this.canonicalize(normalized));
+  }
+
+  /** features() of text that is already canonical. */
+  featuresOf(text: string): string[] {
+    let words: string[];
+    let tags: string[] = [];
+    if (this.feat.partOfSpeech) {
+      // jieba's tag() is cut() plus a tag per word, so one call gives both (segmenting is most of the cost).
+      const tagged = this.jieba.tag(text, true);
+      words = this.keepWords(tagged.map((t) => t.word));
+      for (const { word, tag } of tagged) if (WORDLIKE.test(word)) tags.push(tag);
+    } else {
+      words = this.keepWords(this.jieba.cut(text, true));
+    }
     const feats = new Set<string>(words);
-    const text = this.canonicalize(normalized);
     const inScope = this.feat.charScope === 'han' ? CJK : WORDLIKE;
-    const chars = [...text].filter((c) => inScope.test(c));
+    const chars: string[] = [];
+    for (const c of text) if (inScope.test(c)) chars.push(c);
     for (const n of this.feat.charNgrams) {
-      for (let i = 0; i + n <= chars.length; i++) feats.add(`#${chars.slice(i, i + n).join('')}`);
+      if (n === 1) for (const c of chars) feats.add(`#${c}`);
+      else if (n === 2) for (let i = 0; i + 2 <= chars.length; i++) feats.add(`#${chars[i]}${chars[i + 1]}`);
+      else for (let i = 0; i + n <= chars.length; i++) feats.add(`#${chars.slice(i, i + n).join('')}`);
     }
     // The prefixes below (^ $ @ %) cannot start a word token: words contain letters or digits only.
     if (this.feat.boundaries && chars.length) {
@@ -83,13 +111,13 @@ export class Segmenter {
       }
     }
     if (this.feat.partOfSpeech) {
-      const tags = this.jieba
-        .tag(text, true)
-        .filter(({ word }) => WORDLIKE.test(word))
-        .map(({ tag }) => tag);
       for (const tag of tags) feats.add(`@${tag}`);
-      const seq = ['^', ...tags, '$'];
-      for (let i = 0; i + 1 < seq.length; i++) feats.add(`@${seq[i]}_${seq[i + 1]}`);
+      let prev = '^';
+      for (const tag of tags) {
+        feats.add(`@${prev}_${tag}`);
+        prev = tag;
+      }
+      feats.add(`@${prev}_$`);
     }
     if (this.feat.length) {
       feats.add(`%c${Math.min(chars.length, 12)}`);

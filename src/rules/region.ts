@@ -17,8 +17,11 @@ function shortCity(name: string): string {
 export class RegionIndex {
   /** lower-cased name → province */
   private readonly names = new Map<string, string>();
-  /** Names longest first, for finding a place inside a sentence. */
-  private readonly byLength: string[];
+  /**
+   * Names by their first character, each list longest first, with each name's rank in the whole
+   * longest-first order: a sentence is searched only for the names its characters can start.
+   */
+  private readonly byFirstChar = new Map<string, { name: string; rank: number }[]>();
 
   constructor(regions: Iterable<RegionFile>) {
     for (const r of regions) {
@@ -28,7 +31,13 @@ export class RegionIndex {
         for (const n of new Set([city, shortCity(city)])) if (n.length >= 2 && !this.names.has(n)) this.names.set(n, r.province);
       }
     }
-    this.byLength = [...this.names.keys()].sort((a, b) => b.length - a.length);
+    const byLength = [...this.names.keys()].sort((a, b) => b.length - a.length);
+    byLength.forEach((name, rank) => {
+      const first = name[0];
+      const list = this.byFirstChar.get(first);
+      if (list) list.push({ name, rank });
+      else this.byFirstChar.set(first, [{ name, rank }]);
+    });
   }
 
   /** The province for a whole input such as 江苏 / 江苏省 / jiangsu / 南京, or undefined. */
@@ -39,9 +48,17 @@ export class RegionIndex {
   /** The first province or city named inside a sentence (我在南京工作 → 江苏). */
   find(text: string): string | undefined {
     const lower = text.toLowerCase();
-    // A name can only occur if its first character does: a set lookup instead of a substring search for most of the ~700 names.
-    const chars = new Set(lower);
-    const hit = this.byLength.find((n) => chars.has(n[0]) && lower.includes(n) && (/[a-z]/.test(n) ? new RegExp(`\\b${n}\\b`).test(lower) : true));
-    return hit ? this.names.get(hit) : undefined;
+    // The longest name that occurs wins (南京市 over 南京); among equally long ones, the first in the data.
+    let best: { name: string; rank: number } | undefined;
+    for (const c of new Set(lower)) {
+      for (const n of this.byFirstChar.get(c) ?? []) {
+        if (best && n.rank > best.rank) break;
+        if (lower.includes(n.name) && (/[a-z]/.test(n.name) ? new RegExp(`\\b${n.name}\\b`).test(lower) : true)) {
+          best = n;
+          break;
+        }
+      }
+    }
+    return best ? this.names.get(best.name) : undefined;
   }
 }
