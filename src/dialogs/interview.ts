@@ -8,7 +8,7 @@ import type { InterviewQuestion } from '../schema/interview';
 import type { Goal, Situation, SituationField, Verdict } from '../schema/rules';
 import { checkEligibility } from '../rules/check';
 import { bareAnswer, isExactly, parseYesNo } from '../nlu/answers';
-import { normalizeLabel, normalizeText } from '../nlu/normalize';
+import { normalizeLabel } from '../nlu/normalize';
 import { describeFact, renderVerdict } from './summary';
 import type { Reply } from '../engine/types';
 
@@ -68,11 +68,10 @@ export class Interview {
     return this.advance(state, replies, now);
   }
 
-  /** One user message inside the interview. */
-  turn(state: InterviewState, text: string, now: Date, isOtherQuestion: (text: string) => boolean): InterviewStep {
+  /** One user message (as normalizeText() left it) inside the interview. */
+  turn(state: InterviewState, normalized: string, now: Date, isOtherQuestion: (normalized: string) => boolean): InterviewStep {
     const d = this.data;
     const nlu = this.k.nlu;
-    const normalized = normalizeText(text);
 
     if (isExactly(normalized, nlu.quit) || isExactly(normalized, nlu.cancel)) return { replies: [{ text: d.quit }] };
     if (isExactly(normalized, nlu.restart)) {
@@ -97,7 +96,7 @@ export class Interview {
     const facts = this.readFacts(state, normalized);
     if (facts.size) return this.record(state, facts, normalized, now);
 
-    if (isOtherQuestion(text)) return { state, replies: [{ text: d.sideAnswerThen }, this.ask(state.current!)], sideQuestion: true };
+    if (isOtherQuestion(normalized)) return { state, replies: [{ text: d.sideAnswerThen }, this.ask(state.current!)], sideQuestion: true };
 
     const next = { ...state, tries: state.tries + 1 };
     const reply = this.ask(state.current!);

@@ -78,7 +78,7 @@ export class Assistant {
     }
 
     const now = event.now ?? new Date();
-    if (state.interview) return this.finish(state, this.continueInterview(state, event.text, now));
+    if (state.interview) return this.finish(state, this.continueInterview(state, normalized, now));
 
     // An offered choice wins over a control word with the same text (不用了 as an answer).
     const picked = this.pickChoice(state, normalized, now);
@@ -92,7 +92,7 @@ export class Assistant {
       if (answer) return this.finish(state, this.follow(state, answer, now));
     }
 
-    const u = this.nlu.understand(event.text);
+    const u = this.nlu.understandNormalized(normalized);
     if (state.flow && u.decision !== 'answer') return this.finish(state, this.reask(state));
     const outcome = this.respond(u, state, now);
     if (u.truncated) outcome.replies.unshift({ text: k.messages.tooLong });
@@ -204,10 +204,10 @@ export class Assistant {
   }
 
   /** A message inside the interview; a question about something else is answered first. */
-  private continueInterview(state: ConversationState, text: string, now: Date): Outcome {
+  private continueInterview(state: ConversationState, normalized: string, now: Date): Outcome {
     let side: Understanding | undefined;
-    const step = this.interview.turn(state.interview!, text, now, (t) => {
-      const u = this.nlu.understand(t);
+    const step = this.interview.turn(state.interview!, normalized, now, (t) => {
+      const u = this.nlu.understandNormalized(t);
       if (u.decision !== 'answer' || NOT_SIDE_QUESTIONS.has(u.intent)) return false;
       side = u;
       return true;
