@@ -47,21 +47,25 @@ interface PendingConversation {
   /** The newest state, as JSON (a turn gets its own copy to change). */
   state: string;
   updatedAt: string;
-  /** Each turn with its JSON (serialised once, for the journal, and reused for the transcript). */
-  turns: { turn: TurnRecord; json: string; position: JournalPosition }[];
+  /**
+   * Each turn as JSON only (serialised once for the journal and reused for the transcript; parsed
+   * again only for an export): thousands of turns wait here between checkpoints, and plain strings
+   * cost the garbage collector far less to keep than the turns' object trees.
+   */
+  turns: { json: string; position: JournalPosition }[];
   last: JournalPosition;
 }
 
 /** Adds a journaled turn to the conversation's pending entry (its newest state and the turn). */
-function addTurn(pending: Map<string, PendingConversation>, id: string, state: string, turn: PendingConversation['turns'][number]): void {
+function addTurn(pending: Map<string, PendingConversation>, id: string, state: string, at: string, turn: PendingConversation['turns'][number]): void {
   const p = pending.get(id);
   if (p) {
     p.state = state;
-    p.updatedAt = turn.turn.at;
+    p.updatedAt = at;
     p.turns.push(turn);
     p.last = turn.position;
   } else {
-    pending.set(id, { state, updatedAt: turn.turn.at, turns: [turn], last: turn.position });
+    pending.set(id, { state, updatedAt: at, turns: [turn], last: turn.position });
   }
 }
 
@@ -216,7 +220,7 @@ export class LowdbStore implements ConversationStore {
     const json = JSON.stringify(turn);
     const { position, written } = this.journal.append(`{"c":${JSON.stringify(conversationId)},"s":${stateJson},"t":${json}}`);
     // Recorded at once, with the segment the line went to: a checkpoint swaps both together.
-    addTurn(this.pending, conversationId, stateJson, { turn, json, position });
+    addTurn(this.pending, conversationId, stateJson, turn.at, { json, position });
     this.pendingTurns++;
     this.remember(conversationId, stateJson);
     await written;
@@ -295,7 +299,7 @@ export class LowdbStore implements ConversationStore {
     for (const segment of await this.journal.segments()) {
       const byConversation = new Map<string, PendingConversation>();
       for (const { position, record } of await this.journal.read<JournalRecord>(segment)) {
-        addTurn(byConversation, record.c, JSON.stringify(record.s), { turn: record.t, json: JSON.stringify(record.t), position });
+        addTurn(byConversation, record.c, JSON.stringify(record.s), record.t.at, { json: JSON.stringify(record.t), position });
       }
       const toApply: [string, PendingConversation][] = [];
       for (const [id, p] of byConversation) {
@@ -321,7 +325,7 @@ export class LowdbStore implements ConversationStore {
   private async readTranscript(conversationId: string): Promise<TurnRecord[]> {
     const rows = await readJsonLines<TranscriptLine>(this.transcriptPath(conversationId));
     const inJournal = [...(this.applying?.get(conversationId)?.turns ?? []), ...(this.pending.get(conversationId)?.turns ?? [])];
-    return turnsOnce([...rows, ...inJournal.map(({ turn, position }) => ({ ...turn, j: positionKey(position) }))]);
+    return turnsOnce([...rows, ...inJournal.map(({ json, position }) => ({ ...(JSON.parse(json) as TurnRecord), j: positionKey(position) }))]);
   }
 
   async *scan(): AsyncIterable<ConversationTranscript> {
