@@ -213,8 +213,8 @@ program
     process.stdout.write(
       [
         `start-up of jianli serve (lowdb): ${result.startup.lowdbMs.toFixed(0)} ms to listening, RSS ${result.startup.rssMiB.toFixed(0)} MiB`,
-        'target                     conns    req/s   p50 ms  p99 ms  errors  non-2xx  conversations',
-        ...result.rows.map((r) => `${r.target.padEnd(26)} ${String(r.connections).padStart(5)} ${r.requestsPerSecond.toFixed(0).padStart(8)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(7)} ${String(r.errors).padStart(7)} ${String(r.non2xx).padStart(8)} ${String(r.conversations ?? '').padStart(14)}`),
+        'target                     conns    req/s   p50 ms  p99 ms  errors  non-2xx  conversations  server p50/p99 ms',
+        ...result.rows.map((r) => `${r.target.padEnd(26)} ${String(r.connections).padStart(5)} ${r.requestsPerSecond.toFixed(0).padStart(8)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(7)} ${String(r.errors).padStart(7)} ${String(r.non2xx).padStart(8)} ${String(r.conversations ?? '').padStart(14)}  ${r.serverP50Ms === undefined ? '' : `${r.serverP50Ms} / ${r.serverP99Ms}`}`),
       ].join('\n') + '\n',
     );
   });

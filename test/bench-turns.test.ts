@@ -10,7 +10,7 @@ describe('jianli bench-turns --quick', () => {
     const result = JSON.parse(r.stdout);
     expect(result.startup.lowdbMs).toBeGreaterThan(0);
     expect(result.startup.rssMiB).toBeGreaterThan(0);
-    const rows = result.rows as { target: string; connections: number; requestsPerSecond: number; errors: number; non2xx: number; conversations?: number }[];
+    const rows = result.rows as { target: string; connections: number; requestsPerSecond: number; errors: number; non2xx: number; conversations?: number; serverP50Ms?: number; serverP99Ms?: number }[];
     expect(rows.map((row) => `${row.target}@${row.connections}`)).toEqual(
       ['bare node http', 'jianli /api/chat, lowdb', 'jianli /api/chat, redis'].flatMap((t) => [1, 50, 200].map((c) => `${t}@${c}`)),
     );
@@ -21,6 +21,9 @@ describe('jianli bench-turns --quick', () => {
     // The script is 12 turns: a row whose conversations each got one turn would measure greetings only.
     for (const row of rows.filter((x) => x.conversations !== undefined)) {
       expect(row.conversations!, `${row.target}@${row.connections}`).toBeLessThanOrEqual(Math.ceil((row.requestsPerSecond * 1.5) / 12) + row.connections);
+      // The server's own answer times, read from it after the row: present and ordered.
+      expect(row.serverP50Ms, row.target).toBeGreaterThan(0);
+      expect(row.serverP99Ms!, row.target).toBeGreaterThanOrEqual(row.serverP50Ms!);
     }
   }, 180_000);
 });

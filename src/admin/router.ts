@@ -4,6 +4,8 @@
  *   GET /admin            the analytics page (a browser without the token gets the page's code
  *                         with the 401 and asks for the token; no data is in the document)
  *   GET /admin/api/stats  the analytics as JSON, computed from the transcripts, cached briefly
+ *   GET /admin/api/latency     how long answering a chat turn takes (p50/p90/p99/max since start-up
+ *                         or the last reset); DELETE resets it and returns the last counts
  *   GET /admin/handoffs   handoff tickets as a JSON list, newest first (?limit=1..1000, default 100)
  *   POST /admin/reload    reloads knowledge/ and dialogs/; a bad file is refused (422) and the old
  *                         knowledge keeps serving
@@ -12,6 +14,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { reloadKnowledge, type AssistantHost } from '../knowledge/reload';
 import type { IntentId } from '../schema/knowledge';
+import type { LatencyRecorder } from '../server/latency';
 import type { ConversationStore } from '../store/types';
 import { AUTH_MESSAGES, bearerChecker } from './auth';
 import { loadAdminPage } from './page';
@@ -26,6 +29,8 @@ export interface AdminRouterOptions {
   /** How long computed stats are reused (default 15 s): the page may be reloaded often, a scan reads every transcript. */
   statsCacheMs?: number;
   stats?: Pick<StatsOptions, 'timeZone' | 'days' | 'topIntents'>;
+  /** The chat endpoint's answer times (absent: /admin/api/latency is 404). */
+  latency?: LatencyRecorder;
   /** Failed authentications allowed per address and minute before 429 (default 30). */
   failedAuthPerMinute?: number;
 }
@@ -81,6 +86,12 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
   });
 
   router.get('/', (req, res) => sendPage(req, res, 200));
+
+  const latency = opts.latency;
+  if (latency) {
+    router.get('/api/latency', (_req, res) => void res.json(latency.snapshot()));
+    router.delete('/api/latency', (_req, res) => void res.json(latency.reset()));
+  }
 
   router.get('/handoffs', async (req, res, next) => {
     try {

@@ -8,7 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import type { LatencySnapshot } from '../server/latency';
 import { TestRedis } from './redis-server';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -24,6 +26,13 @@ export interface HttpRow {
   non2xx: number;
   /** Conversations started during the row (chat rows): each runs the script, so about requests ÷ 12. */
   conversations?: number;
+  /**
+   * The server's own time per answered turn during the row (chat rows, GET /admin/api/latency):
+   * from the request reaching the handler to the reply leaving it. The client's latency adds the
+   * time each request waits in the socket before the server reads it.
+   */
+  serverP50Ms?: number;
+  serverP99Ms?: number;
 }
 
 /** Starts a process and resolves when a stdout line matches, with the time it took. */
@@ -74,9 +83,22 @@ function chatRequests(): autocannon.Request[] {
   }));
 }
 
+/** The admin token the bench gives the servers it starts, to read their answer times. */
+const ADMIN_TOKEN = randomUUID();
+
+/** Resets the server's answer-time counts; returns what they were (undefined for the bare server). */
+async function serverLatency(url: string, chat: boolean): Promise<LatencySnapshot | undefined> {
+  if (!chat) return undefined;
+  const r = await fetch(`${url}/admin/api/latency`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  if (!r.ok) throw new Error(`GET /admin/api/latency: ${r.status}`);
+  return (await r.json()) as LatencySnapshot;
+}
+
 async function load(url: string, connections: number, seconds: number, chat: boolean): Promise<Omit<HttpRow, 'target'>> {
   const firstId = nextId;
+  await serverLatency(url, chat);
   const result = await autocannon({ url, connections, duration: seconds, requests: chat ? chatRequests() : [{ method: 'GET', path: '/' }] });
+  const server = await serverLatency(url, chat);
   return {
     connections,
     requestsPerSecond: result.requests.average,
@@ -85,6 +107,7 @@ async function load(url: string, connections: number, seconds: number, chat: boo
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     ...(chat ? { conversations: nextId - firstId } : {}),
+    ...(server ? { serverP50Ms: server.p50Ms, serverP99Ms: server.p99Ms } : {}),
   };
 }
 
@@ -113,7 +136,7 @@ export async function benchHttp(opts: { seconds: number; connections: number[]; 
   await stop(bare.child);
 
   const serve = (env: NodeJS.ProcessEnv) =>
-    startProcess([join(ROOT, 'bin', 'jianli.js'), 'serve', '--port', '0'], { ...env, JIANLI_RATE_PER_ADDRESS: '0', JIANLI_RATE_PER_CONVERSATION: '0', DOTENV_CONFIG_QUIET: 'true' }, /web chat:\s+http:\/\/localhost:(\d+)\//);
+    startProcess([join(ROOT, 'bin', 'jianli.js'), 'serve', '--port', '0'], { ...env, JIANLI_ADMIN_TOKEN: ADMIN_TOKEN, JIANLI_RATE_PER_ADDRESS: '0', JIANLI_RATE_PER_CONVERSATION: '0', DOTENV_CONFIG_QUIET: 'true' }, /web chat:\s+http:\/\/localhost:(\d+)\//);
 
   const dir = mkdtempSync(join(tmpdir(), 'jianli-bench-http-'));
   const lowdb = await serve({ JIANLI_DATA: dir });

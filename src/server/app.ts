@@ -10,6 +10,7 @@ import { mountWebChannel } from '../channels/web/botkit';
 import { PHOTO_CHECK_PATH } from '../photo/http';
 import { CONVERSATION_ID, createChatEndpoint, decodeUtf8, JSON_BODY_LIMIT } from './chat-endpoint';
 import { errorResponse, HttpError } from './errors';
+import { LatencyRecorder } from './latency';
 import { RateLimits } from './limits';
 
 export { HttpError } from './errors';
@@ -26,6 +27,8 @@ export interface AppOptions {
   unavailableText?: string;
   /** Requests per minute allowed from one address, and for one conversation (0 = no limit). */
   rateLimits?: { perAddressPerMinute: number; perConversationPerMinute: number };
+  /** Where POST /api/chat records its answer times (one is made when not given). */
+  latency?: LatencyRecorder;
 }
 
 const json = express.json({ limit: JSON_BODY_LIMIT, strict: true, verify: (_req, _res, buf) => void decodeUtf8(buf) });
@@ -33,6 +36,8 @@ const json = express.json({ limit: JSON_BODY_LIMIT, strict: true, verify: (_req,
 export interface App {
   app: express.Express;
   server: Server;
+  /** How long answering a turn at POST /api/chat takes (GET /admin/api/latency). */
+  latency: LatencyRecorder;
   /** Stops listening and drops every open connection, websockets included. */
   close(): Promise<void>;
 }
@@ -45,7 +50,8 @@ export function createApp(opts: AppOptions): App {
   // Replies are per turn; an ETag (a SHA-1 of every body) buys nothing.
   app.set('etag', false);
   const limits = new RateLimits(opts.rateLimits ?? { perAddressPerMinute: 600, perConversationPerMinute: 60 });
-  const chat = createChatEndpoint({ service, maxTextLength, limits });
+  const latency = opts.latency ?? new LatencyRecorder();
+  const chat = createChatEndpoint({ service, maxTextLength, limits, latency });
   // The chat endpoint is served before Express (see chat-endpoint.ts); everything else goes to the app.
   const server = createServer((req, res) => (chat.matches(req) ? chat.handle(req, res) : app(req, res)));
 
@@ -97,7 +103,7 @@ export function createApp(opts: AppOptions): App {
       server.close(() => resolve());
       server.closeAllConnections();
     });
-  return { app, server, close };
+  return { app, server, latency, close };
 }
 
 function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { turnJson } from '../channels/console/format';
 import type { ChatService } from '../service/types';
 import { errorResponse, HttpError } from './errors';
+import type { LatencyRecorder } from './latency';
 import type { RateLimits } from './limits';
 
 export const CHAT_PATH = '/api/chat';
@@ -70,13 +71,15 @@ export interface ChatEndpointOptions {
   service: ChatService;
   maxTextLength: number;
   limits: RateLimits;
+  /** Receives the time of every answered turn (200). */
+  latency?: LatencyRecorder;
 }
 
 /** The handler for POST /api/chat; `matches` tells the server which requests it takes. */
 export function createChatEndpoint(opts: ChatEndpointOptions) {
-  const { service, maxTextLength, limits } = opts;
+  const { service, maxTextLength, limits, latency } = opts;
 
-  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function answer(req: IncomingMessage, res: ServerResponse, started: bigint): Promise<void> {
     await limits.hitAddress(req, res);
     const parsed = ChatBody.safeParse(await readJsonBody(req));
     if (!parsed.success) {
@@ -87,6 +90,7 @@ export function createChatEndpoint(opts: ChatEndpointOptions) {
     if (parsed.data.text.length > maxTextLength) throw new HttpError(413, `text is longer than ${maxTextLength} characters`, 'text');
     const result = await service.handle({ conversationId: parsed.data.conversationId, text: parsed.data.text, channel: 'api' });
     send(res, 200, turnJson(result));
+    latency?.record(started);
   }
 
   return {
@@ -96,7 +100,7 @@ export function createChatEndpoint(opts: ChatEndpointOptions) {
       return url === CHAT_PATH || url.startsWith(`${CHAT_PATH}?`);
     },
     handle(req: IncomingMessage, res: ServerResponse): void {
-      answer(req, res).catch((err: unknown) => {
+      answer(req, res, process.hrtime.bigint()).catch((err: unknown) => {
         const { status, body } = errorResponse(err);
         // The rest of an unread body would otherwise be parsed as the next request.
         if (!req.complete) res.setHeader('connection', 'close');

