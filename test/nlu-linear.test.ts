@@ -1,6 +1,6 @@
 /**
  * The linear SVM of the `svm+bayes` model (src/nlu/nlu-linear.ts), the classifier that combines it
- * with the Bayes model, the part-of-speech features, the settings' validation and the
+ * with the Bayes model, the part-of-speech and rare-word features, the settings' validation and the
  * cross-validation script's folds.
  */
 import { describe, expect, it } from 'vitest';
@@ -99,6 +99,64 @@ describe('part-of-speech features', () => {
     expect(on.some((f) => /^@\S+_\$$/.test(f))).toBe(true);
     const off = new Segmenter({ ...config, features: { ...config.features, partOfSpeech: false } }).features('周杰伦的歌');
     expect(off.some((f) => f.startsWith('@'))).toBe(false);
+  });
+});
+
+describe('rare-word features', () => {
+  const config = loadNluConfig();
+  const segmenter = (rareWords: number) => new Segmenter({ ...config, features: { ...config.features, rareWords } });
+  // Toy phrases written for this test: 周杰伦 occurs in one phrase, 播放 in two.
+  const PHRASES = ['播放周杰伦的歌', '播放音乐', '今天天气'];
+
+  it('marks a word of a training phrase as rare when fewer than rareWords other phrases contain it', () => {
+    const [first, second] = segmenter(1).trainingFeatures(PHRASES);
+    // 周杰伦 is in no other phrase: rare, so its tag (nr) and length bucket are features.
+    expect(first).toContain('?nr');
+    expect(first).toContain('?nr3');
+    // 播放 is in the other phrase as well: not rare at rareWords 1, so only 音乐 is.
+    expect(second.filter((f) => f.startsWith('?'))).toEqual(['?n', '?n2']);
+  });
+
+  it('tests a new message against all training phrases: unseen words are rare, seen ones are not', () => {
+    const s = segmenter(1);
+    s.trainingFeatures(PHRASES);
+    expect(s.features('播放周杰伦').filter((f) => f.startsWith('?'))).toEqual([]);
+    expect(s.features('播放刘德华').filter((f) => f.startsWith('?'))).toEqual(['?nr', '?nr3']);
+  });
+
+  it('adds nothing when off (the default), and the other features stay the same', () => {
+    const off = new Segmenter({ ...config, features: { ...config.features, rareWords: 0 } });
+    const [first] = off.trainingFeatures(PHRASES);
+    expect(first.some((f) => f.startsWith('?'))).toBe(false);
+    expect(first).toEqual(off.features(PHRASES[0]));
+    const on = segmenter(2).trainingFeatures(PHRASES)[0];
+    expect(on.filter((f) => !f.startsWith('?'))).toEqual(first);
+  });
+
+  it('lets an ensemble classify a phrase whose only content word is unseen, deterministically', () => {
+    const s = segmenter(2);
+    // Toy data: music names a song or singer nobody else mentions; weather repeats its words.
+    const train: [string, string][] = [
+      ['来一首青花瓷', 'music'], ['来一首稻香', 'music'], ['来一首晴天', 'music'], ['放一首七里香', 'music'],
+      ['今天天气怎么样', 'weather'], ['明天天气怎么样', 'weather'], ['今天会下雨吗', 'weather'], ['明天会下雨吗', 'weather'],
+    ];
+    const build = () => {
+      const c = new IntentClassifier({ likelihood: 'multinomial', model: 'svm+bayes', svmC: 8, bayesWeight: 0.02, smoothing: 0.3, temperature: 0.2 });
+      s.trainingFeatures(train.map(([t]) => t)).forEach((f, i) => c.add(f, train[i][1]));
+      c.train();
+      return c;
+    };
+    const ranking = build().rank(s.features('放一首双截棍'));
+    expect(ranking[0].label).toBe('music');
+    expect(build().rank(s.features('放一首双截棍'))).toEqual(ranking);
+  });
+
+  it('is validated in knowledge/nlu.yaml and defaults to off', () => {
+    const raw = JSON.parse(JSON.stringify(loadNluConfig())) as Record<string, Record<string, unknown>>;
+    delete raw.features.rareWords;
+    expect(NluFile.parse(raw).features.rareWords).toBe(0);
+    raw.features.rareWords = -1;
+    expect(NluFile.safeParse(raw).success).toBe(false);
   });
 });
 

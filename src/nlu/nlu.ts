@@ -57,18 +57,22 @@ export class Nlu {
     this.classifier = classifierFor<IntentId>(config);
     this.genericWords = new Set(config.genericWords);
     this.smallTalk = new Set(config.smallTalkIntents);
+    const kept: { normalized: string; intent: IntentId }[] = [];
     for (const [intent, phrases] of training) {
       for (const p of phrases) {
         const normalized = normalizeText(p);
         // Other-certificate phrases are settled by the rule in understand(); as training data they
         // would only teach the model that 注销 + 材料 is out of scope.
         if (intent === 'fallback' && this.isOtherDomain(this.segmenter.canonicalize(normalized))) continue;
-        this.classifier.add(this.segmenter.features(normalized), intent);
+        kept.push({ normalized, intent });
         if (intent !== 'fallback') {
           for (const w of new Set(this.segmenter.words(normalized, true))) this.domainWords.set(w, (this.domainWords.get(w) ?? 0) + 1);
         }
       }
     }
+    // All phrases at once: the rareWords features need every phrase's words counted first.
+    const features = this.segmenter.trainingFeatures(kept.map((k) => k.normalized));
+    kept.forEach((k, i) => this.classifier.add(features[i], k.intent));
     this.classifier.train();
   }
 

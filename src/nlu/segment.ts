@@ -16,7 +16,7 @@ export interface SegmenterOptions {
   features?: NluFeatures;
 }
 
-const DEFAULT_FEATURES: NluFeatures = { charNgrams: [2], charScope: 'han', boundaries: false, partOfSpeech: false, length: false };
+const DEFAULT_FEATURES: NluFeatures = { charNgrams: [2], charScope: 'han', boundaries: false, partOfSpeech: false, length: false, rareWords: 0 };
 
 const WORDLIKE = /[\p{L}\p{N}]/u;
 const CJK = /\p{Script=Han}/u;
@@ -82,16 +82,48 @@ export class Segmenter {
 
   /** features() of text that is already canonical. */
   featuresOf(text: string): string[] {
-    let words: string[];
-    let tags: string[] = [];
-    if (this.feat.partOfSpeech) {
-      // jieba's tag() is cut() plus a tag per word, so one call gives both (segmenting is most of the cost).
-      const tagged = this.jieba.tag(text, true);
-      words = this.keepWords(tagged.map((t) => t.word));
-      for (const { word, tag } of tagged) if (WORDLIKE.test(word)) tags.push(tag);
-    } else {
-      words = this.keepWords(this.jieba.cut(text, true));
+    return this.assemble(text, this.analyse(text), 0);
+  }
+
+  /**
+   * features() of every training phrase (normalised text), in order. With `rareWords`, the
+   * phrases' word counts are kept here for later messages: a word is rare in a training phrase when
+   * fewer than `rareWords` other phrases contain it, the same test a new message's word meets
+   * against all of them (leave-one-out, so the model learns what an unseen word looks like).
+   */
+  trainingFeatures(normalized: string[]): string[][] {
+    const texts = normalized.map((t) => this.canonicalize(t));
+    const analyses = texts.map((t) => this.analyse(t));
+    if (this.feat.rareWords) {
+      this.wordPhrases = new Map();
+      for (const a of analyses) for (const w of new Set(a.words)) this.wordPhrases.set(w, (this.wordPhrases.get(w) ?? 0) + 1);
     }
+    return texts.map((t, i) => this.assemble(t, analyses[i], 1));
+  }
+
+  /** Training phrases each word occurs in (set by trainingFeatures when `rareWords` is on). */
+  private wordPhrases = new Map<string, number>();
+
+  /** Words (as words() keeps them), their part-of-speech tags, and every word-like token's tag. */
+  private analyse(text: string): { words: string[]; wordTags: string[]; tags: string[] } {
+    if (!this.feat.partOfSpeech && !this.feat.rareWords) return { words: this.keepWords(this.jieba.cut(text, true)), wordTags: [], tags: [] };
+    // jieba's tag() is cut() plus a tag per word, so one call gives both (segmenting is most of the cost).
+    const words: string[] = [];
+    const wordTags: string[] = [];
+    const tags: string[] = [];
+    for (const { word, tag } of this.jieba.tag(text, true)) {
+      if (WORDLIKE.test(word)) tags.push(tag);
+      const t = word.trim();
+      if (t && WORDLIKE.test(t) && !this.stop.has(t)) {
+        words.push(t);
+        wordTags.push(tag);
+      }
+    }
+    return { words, wordTags, tags };
+  }
+
+  /** The feature set of one analysed text; `self` is 1 for a training phrase (its own words are counted). */
+  private assemble(text: string, { words, wordTags, tags }: ReturnType<Segmenter['analyse']>, self: number): string[] {
     const feats = new Set<string>(words);
     const inScope = this.feat.charScope === 'han' ? CJK : WORDLIKE;
     const chars: string[] = [];
@@ -101,7 +133,7 @@ export class Segmenter {
       else if (n === 2) for (let i = 0; i + 2 <= chars.length; i++) feats.add(`#${chars[i]}${chars[i + 1]}`);
       else for (let i = 0; i + n <= chars.length; i++) feats.add(`#${chars.slice(i, i + n).join('')}`);
     }
-    // The prefixes below (^ $ @ %) cannot start a word token: words contain letters or digits only.
+    // The prefixes below (^ $ @ ? %) cannot start a word token: words contain letters or digits only.
     if (this.feat.boundaries && chars.length) {
       feats.add(`^${chars[0]}`);
       feats.add(`$${chars[chars.length - 1]}`);
@@ -118,6 +150,15 @@ export class Segmenter {
         prev = tag;
       }
       feats.add(`@${prev}_$`);
+    }
+    // Rare words (in fewer than `rareWords` training phrases) by their tag and length: a title, a
+    // name or a dish the training data never saw still says "a noun I do not know" (来一首 + ?nz).
+    if (this.feat.rareWords) {
+      words.forEach((w, i) => {
+        if ((this.wordPhrases.get(w) ?? 0) - self >= this.feat.rareWords) return;
+        feats.add(`?${wordTags[i]}`);
+        feats.add(`?${wordTags[i]}${Math.min(w.length, 4)}`);
+      });
     }
     if (this.feat.length) {
       feats.add(`%c${Math.min(chars.length, 12)}`);

@@ -33,7 +33,8 @@ export class TrainedNlu {
     this.segmenter = new Segmenter(config);
     this.classifier = classifierFor<string>(config);
     // A line with several accepted ids teaches its first one, the id recall is counted for.
-    for (const e of examples) this.classifier.add(this.segmenter.features(readMessage(e.text, config.maxChars).normalized), e.accepted[0]);
+    const features = this.segmenter.trainingFeatures(examples.map((e) => readMessage(e.text, config.maxChars).normalized));
+    examples.forEach((e, i) => this.classifier.add(features[i], e.accepted[0]));
     this.classifier.train();
     this.mostFrequent = this.classifier.labelsByFrequency()[0] ?? examples[0].accepted[0];
   }

@@ -135,6 +135,12 @@ export const NluFeatures = z
     partOfSpeech: z.boolean().default(false),
     /** Length buckets (characters, words) as features. */
     length: z.boolean().default(false),
+    /**
+     * Words found in fewer than this many training phrases also give their part-of-speech tag and
+     * length (`?nz`, `?nz3`), counted leave-one-out in training: a message's unknown title, name or
+     * dish then still counts as evidence (来一首 + an unknown noun). 0: off.
+     */
+    rareWords: z.number().int().min(0).default(0),
   })
   .strict()
   .default({ charNgrams: [2], charScope: 'han' });
