@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 describe('jianli bench-turns --quick', () => {
-  it('loads /api/chat on both stores beside the bare floor, each conversation running the whole script', () => {
+  it('loads /api/chat on both stores beside the bare floor and the canned-turn ceiling, each conversation running the whole script', () => {
     const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'jianli.js'), 'bench-turns', '--quick', '--json'], { encoding: 'utf8', timeout: 170_000 });
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
@@ -12,7 +12,7 @@ describe('jianli bench-turns --quick', () => {
     expect(result.startup.rssMiB).toBeGreaterThan(0);
     const rows = result.rows as { target: string; connections: number; requestsPerSecond: number; errors: number; non2xx: number; conversations?: number; serverP50Ms?: number; serverP99Ms?: number }[];
     expect(rows.map((row) => `${row.target}@${row.connections}`)).toEqual(
-      ['bare node http', 'jianli /api/chat, lowdb', 'jianli /api/chat, redis'].flatMap((t) => [1, 50, 200].map((c) => `${t}@${c}`)),
+      ['bare node http', 'jianli /api/chat, canned', 'jianli /api/chat, lowdb', 'jianli /api/chat, redis'].flatMap((t) => [1, 50, 200].map((c) => `${t}@${c}`)),
     );
     for (const row of rows) {
       expect(row.requestsPerSecond, row.target).toBeGreaterThan(0);

@@ -2,7 +2,8 @@
  * Turn cost over HTTP on loopback: `jianli serve` in its own process, loaded by autocannon with
  * one conversation per connection, at 1, 50 and 200 concurrent conversations, for the lowdb and
  * the Redis store; beside it the bare floor (a minimal Node HTTP server answering fixed JSON under
- * the same load), and the start-up time and resident memory of the server.
+ * the same load), the same endpoint answering a canned turn (src/bench/canned-chat.ts: HTTP and
+ * request handling alone), and the start-up time and resident memory of the server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,7 +39,7 @@ export interface HttpRow {
 /** Starts a process and resolves when a stdout line matches, with the time it took. */
 function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray; ms: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -134,6 +135,11 @@ export async function benchHttp(opts: { seconds: number; connections: number[]; 
   const bare = await startProcess(['-e', "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end('{\"ok\":true}')});s.listen(0,()=>console.log('port '+s.address().port))"], {}, /port (\d+)/);
   rows.push(...(await rowsFor('bare node http', `http://127.0.0.1:${bare.match[1]}`, opts, false)));
   await stop(bare.child);
+
+  // The ceiling our own HTTP handling allows: the real endpoint answering a canned turn.
+  const canned = await startProcess(['--import', 'tsx', join(ROOT, 'src', 'bench', 'canned-chat.ts')], { DOTENV_CONFIG_QUIET: 'true' }, /port (\d+)/);
+  rows.push(...(await rowsFor('jianli /api/chat, canned', `http://127.0.0.1:${canned.match[1]}`, opts, true)));
+  await stop(canned.child);
 
   const serve = (env: NodeJS.ProcessEnv) =>
     startProcess([join(ROOT, 'bin', 'jianli.js'), 'serve', '--port', '0'], { ...env, JIANLI_ADMIN_TOKEN: ADMIN_TOKEN, JIANLI_RATE_PER_ADDRESS: '0', JIANLI_RATE_PER_CONVERSATION: '0', DOTENV_CONFIG_QUIET: 'true' }, /web chat:\s+http:\/\/localhost:(\d+)\//);
