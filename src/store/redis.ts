@@ -91,21 +91,34 @@ export class RedisStore implements ConversationStore {
       const ttl = this.opts.lockTtlMs ?? 5000;
       const deadline = Date.now() + (this.opts.lockWaitMs ?? 5000);
       for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
-        const got = await this.call(() => this.redis.set(lock, token, 'PX', ttl, 'NX'));
-        if (got === 'OK') break;
+        // The state is read in the same round trip as the lock is taken (a section almost always
+        // starts by reading it). Redis runs the two in order, and nobody writes the state without
+        // the lock, so when the lock is ours the value read is the current one.
+        const [locked, state] = (await this.call(() => this.redis.pipeline().set(lock, token, 'PX', ttl, 'NX').get(this.key('s', conversationId)).exec())) ?? [];
+        if (locked?.[0] || state?.[0]) throw locked?.[0] ?? state?.[0];
+        if (locked?.[1] === 'OK') {
+          this.prefetched.set(conversationId, state?.[1] as string | null);
+          break;
+        }
         if (Date.now() > deadline) throw new StoreUnavailableError(`conversation ${conversationId} is locked by another instance`);
         await new Promise((r) => setTimeout(r, wait));
       }
       try {
         return await work();
       } finally {
+        this.prefetched.delete(conversationId);
         await this.redis.eval(RELEASE, 1, lock, token).catch(() => undefined);
       }
     });
   }
 
+  /** The state read with the lock, for the section's first getState (then read from Redis again). */
+  private readonly prefetched = new Map<string, string | null>();
+
   async getState(conversationId: string): Promise<ConversationState | undefined> {
-    const raw = await this.call(() => this.redis.get(this.key('s', conversationId)));
+    const early = this.prefetched.get(conversationId);
+    this.prefetched.delete(conversationId);
+    const raw = early !== undefined ? early : await this.call(() => this.redis.get(this.key('s', conversationId)));
     return raw ? (JSON.parse(raw) as StateRecord).state : undefined;
   }
 
