@@ -84,6 +84,15 @@ export class RedisStore implements ConversationStore {
   }
 
   exclusive<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    // The caller has its answer once the work is done (the turn is stored by then); the lock's
+    // release is one more round trip that the next section of this conversation waits for here,
+    // in the in-process queue, but the reply does not.
+    return new Promise<T>((resolve, reject) => {
+      this.locked(conversationId, work, resolve, reject).catch(reject);
+    });
+  }
+
+  private locked<T>(conversationId: string, work: () => Promise<T>, resolve: (value: T) => void, reject: (err: unknown) => void): Promise<void> {
     // In-process queue first, so one instance does not contend with itself for the Redis lock.
     return this.queue.run(conversationId, async () => {
       const lock = this.key('l', conversationId);
@@ -104,7 +113,9 @@ export class RedisStore implements ConversationStore {
         await new Promise((r) => setTimeout(r, wait));
       }
       try {
-        return await work();
+        resolve(await work());
+      } catch (err) {
+        reject(err);
       } finally {
         this.prefetched.delete(conversationId);
         await this.redis.eval(RELEASE, 1, lock, token).catch(() => undefined);
