@@ -23,6 +23,13 @@ const turn = (text: string): TurnRecord => ({ at: new Date().toISOString(), chan
 const stateWith = (turns: number) => ({ ...newConversationState(), turns });
 /** A store that never checkpoints by itself: what it leaves behind is what a killed server leaves. */
 const stalled = (dir: string) => new LowdbStore(dir, { checkpointMs: 100_000_000 });
+/** A checkpoint whose journal segments are still there afterwards, as a crash before their removal leaves them. */
+async function flushKeepingSegments(s: LowdbStore, dir: string): Promise<void> {
+  const saved = join(dir, 'saved');
+  cpSync(join(dir, 'journal'), saved, { recursive: true });
+  await s.flush();
+  for (const f of readdirSync(saved)) cpSync(join(saved, f), join(dir, 'journal', f));
+}
 const segments = (dir: string) => readdirSync(join(dir, 'journal')).filter((f) => f.endsWith('.jsonl'));
 
 describe('lowdb journal', () => {
@@ -64,12 +71,9 @@ describe('lowdb journal', () => {
     const oldState = readFileSync(join(dir, 'conversations', 'a.json'), 'utf8');
     await s.append('a', stateWith(2), turn('二'));
     await s.append('a', stateWith(3), turn('三'));
-    const saved = join(dir, 'saved');
-    cpSync(join(dir, 'journal'), saved, { recursive: true });
-    await s.flush();
+    await flushKeepingSegments(s, dir);
     // The crash: transcript lines written, state file not yet, segment not yet removed.
     writeFileSync(join(dir, 'conversations', 'a.json'), oldState);
-    for (const f of readdirSync(saved)) cpSync(join(saved, f), join(dir, 'journal', f));
     const restarted = new LowdbStore(dir);
     const e = await restarted.export('a');
     expect(e?.turns.map((t) => t.text)).toEqual(['一', '二', '三']);
@@ -82,12 +86,9 @@ describe('lowdb journal', () => {
     const s = stalled(dir);
     await s.append('a', stateWith(1), turn('一'));
     await s.append('a', stateWith(2), turn('二'));
-    const saved = join(dir, 'saved');
-    cpSync(join(dir, 'journal'), saved, { recursive: true });
-    await s.flush();
+    await flushKeepingSegments(s, dir);
     const whole = readFileSync(join(dir, 'conversations', 'a.json'), 'utf8');
     writeFileSync(join(dir, 'conversations', 'a.json'), whole.slice(0, whole.length / 2));
-    for (const f of readdirSync(saved)) cpSync(join(saved, f), join(dir, 'journal', f));
     const restarted = new LowdbStore(dir);
     const e = await restarted.export('a');
     expect(e?.state.turns).toBe(2);
