@@ -91,7 +91,7 @@ const ADMIN_TOKEN = randomUUID();
 async function serverLatency(url: string, chat: boolean): Promise<LatencySnapshot | undefined> {
   if (!chat) return undefined;
   const r = await fetch(`${url}/admin/api/latency`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-  if (!r.ok) throw new Error(`GET /admin/api/latency: ${r.status}`);
+  if (!r.ok) throw new Error(`DELETE /admin/api/latency: ${r.status}`);
   return (await r.json()) as LatencySnapshot;
 }
 

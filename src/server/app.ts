@@ -36,8 +36,6 @@ const json = express.json({ limit: JSON_BODY_LIMIT, strict: true, verify: (_req,
 export interface App {
   app: express.Express;
   server: Server;
-  /** How long answering a turn at POST /api/chat takes (GET /admin/api/latency). */
-  latency: LatencyRecorder;
   /** Stops listening and drops every open connection, websockets included. */
   close(): Promise<void>;
 }
@@ -103,7 +101,7 @@ export function createApp(opts: AppOptions): App {
       server.close(() => resolve());
       server.closeAllConnections();
     });
-  return { app, server, latency, close };
+  return { app, server, close };
 }
 
 function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
