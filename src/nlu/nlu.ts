@@ -109,7 +109,7 @@ export class Nlu {
     if (top.label === 'fallback') return fallback('out-of-scope', top.score, candidates);
     // Small talk is short and varied; the domain needs words the domain's phrases really use.
     if (!this.smallTalk.has(top.label)) {
-      const evidence = this.evidenceOf(canonical);
+      const evidence = this.domainEvidence(canonical);
       if (evidence.coverage < thresholds.minCoverage || evidence.support < thresholds.minSupport) return fallback('unknown-words', 1, candidates);
     }
     if (top.score >= thresholds.answer) {
@@ -124,13 +124,10 @@ export class Nlu {
   /**
    * How much the message's content words (generic question words aside) look like the domain:
    * `coverage`, the share seen in in-domain phrases; `support`, the most in-domain phrases any one
-   * of them occurs in (a word seen once, like 清楚, is no evidence on its own).
+   * of them occurs in (a word seen once, like 清楚, is no evidence on its own). Takes the message
+   * with its synonyms already rewritten.
    */
-  domainEvidence(normalized: string): { coverage: number; support: number } {
-    return this.evidenceOf(this.segmenter.canonicalize(normalized));
-  }
-
-  private evidenceOf(canonical: string): { coverage: number; support: number } {
+  private domainEvidence(canonical: string): { coverage: number; support: number } {
     const content = this.segmenter.wordsOf(canonical, true).filter((w) => !this.genericWords.has(w));
     if (!content.length) return { coverage: 0, support: 0 };
     const counts = content.map((w) => this.domainWords.get(w) ?? 0);
