@@ -12,6 +12,7 @@ import { evaluate, formatReport, parseEvalTsv } from './nlu/evaluate';
 import { TrainedNlu } from './nlu/trained';
 import { benchEngine } from './bench/engine';
 import { benchStores } from './bench/store';
+import type { HttpRow } from './bench/http';
 import { checkEligibility } from './rules/check';
 import { parseSituation, SituationError } from './rules/situation';
 import { openStore, storeSettingsFromEnv } from './store/open';
@@ -202,20 +203,27 @@ program
   .command('bench-turns')
   .description('turn cost over HTTP (autocannon) at 1, 50 and 200 concurrent conversations, both stores, beside a bare Node server')
   .option('--quick', 'one-second runs (CI)')
+  .option('--budget', 'instead: the canned endpoint at 200 conversations with each turn burning 0–150 µs of CPU, to show what the targets leave for the engine and the store')
   .option('--json', 'print JSON')
-  .action(async (opts: { quick?: boolean; json?: boolean }) => {
-    const { benchHttp } = await import('./bench/http');
-    const result = await benchHttp({ seconds: opts.quick ? 1 : 10, connections: [1, 50, 200], log: (l) => process.stderr.write(`${l}\n`) });
+  .action(async (opts: { quick?: boolean; budget?: boolean; json?: boolean }) => {
+    const { benchHttp, benchBudget } = await import('./bench/http');
+    const log = (l: string) => process.stderr.write(`${l}\n`);
+    const seconds = opts.quick ? 1 : 10;
+    const header = 'target                     conns    req/s   p50 ms  p99 ms  errors  non-2xx  conversations  server p50/p99 ms';
+    const line = (r: HttpRow) =>
+      `${r.target.padEnd(26)} ${String(r.connections).padStart(5)} ${r.requestsPerSecond.toFixed(0).padStart(8)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(7)} ${String(r.errors).padStart(7)} ${String(r.non2xx).padStart(8)} ${String(r.conversations ?? '').padStart(14)}  ${r.serverP50Ms === undefined ? '' : `${r.serverP50Ms} / ${r.serverP99Ms}`}`;
+    if (opts.budget) {
+      const rows = await benchBudget({ seconds, connections: [200], servicesUs: opts.quick ? [0, 100] : [0, 25, 50, 75, 100, 150], log });
+      process.stdout.write(opts.json ? `${JSON.stringify({ rows }, null, 2)}\n` : [header, ...rows.map(line)].join('\n') + '\n');
+      return;
+    }
+    const result = await benchHttp({ seconds, connections: [1, 50, 200], log });
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return;
     }
     process.stdout.write(
-      [
-        `start-up of jianli serve (lowdb): ${result.startup.lowdbMs.toFixed(0)} ms to listening, RSS ${result.startup.rssMiB.toFixed(0)} MiB`,
-        'target                     conns    req/s   p50 ms  p99 ms  errors  non-2xx  conversations  server p50/p99 ms',
-        ...result.rows.map((r) => `${r.target.padEnd(26)} ${String(r.connections).padStart(5)} ${r.requestsPerSecond.toFixed(0).padStart(8)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(7)} ${String(r.errors).padStart(7)} ${String(r.non2xx).padStart(8)} ${String(r.conversations ?? '').padStart(14)}  ${r.serverP50Ms === undefined ? '' : `${r.serverP50Ms} / ${r.serverP99Ms}`}`),
-      ].join('\n') + '\n',
+      [`start-up of jianli serve (lowdb): ${result.startup.lowdbMs.toFixed(0)} ms to listening, RSS ${result.startup.rssMiB.toFixed(0)} MiB`, header, ...result.rows.map(line)].join('\n') + '\n',
     );
   });
 

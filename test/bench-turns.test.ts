@@ -26,4 +26,14 @@ describe('jianli bench-turns --quick', () => {
       expect(row.serverP99Ms!, row.target).toBeGreaterThanOrEqual(row.serverP50Ms!);
     }
   }, 180_000);
+
+  it('--budget: the canned endpoint burning a given CPU time per turn, so each turn the server answers takes at least that long', () => {
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'jianli.js'), 'bench-turns', '--budget', '--quick', '--json'], { encoding: 'utf8', timeout: 80_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout).rows as { target: string; serviceUs: number; connections: number; requestsPerSecond: number; errors: number; non2xx: number; serverP50Ms: number }[];
+    expect(rows.map((row) => `${row.serviceUs}@${row.connections}`)).toEqual(['0@200', '100@200']);
+    for (const row of rows) expect(row.errors + row.non2xx, row.target).toBe(0);
+    expect(rows[1].serverP50Ms).toBeGreaterThanOrEqual(0.1);
+    expect(rows[0].serverP50Ms).toBeLessThan(rows[1].serverP50Ms);
+  }, 90_000);
 });

@@ -4,7 +4,11 @@
  * no engine work and nothing stored. Its row shows what node:http and our request handling cost
  * alone, so the other rows can be read as that plus the engine plus the store.
  *
- *   node --import tsx src/bench/canned-chat.ts     # prints "port N" once listening
+ *   node --import tsx src/bench/canned-chat.ts                    # prints "port N" once listening
+ *   node --import tsx src/bench/canned-chat.ts --service-us 50    # each turn also busy-waits 50 µs
+ *
+ * `--service-us` stands in for an engine and store that cost exactly that much CPU per turn and
+ * touch no memory: `bench-turns --budget` sweeps it to show what the HTTP targets leave for them.
  */
 import type { AddressInfo } from 'node:net';
 import { Assistant } from '../engine/assistant';
@@ -16,8 +20,19 @@ import type { ChatService } from '../service/types';
 
 // A real answer (the materials list, one of the longer replies), computed once.
 const canned = new Assistant(loadKnowledge()).turn(newConversationState(), { text: '注销需要什么材料' });
+const at = process.argv.indexOf('--service-us');
+const serviceMs = at < 0 ? 0 : Number(process.argv[at + 1]) / 1000;
+if (!(serviceMs >= 0)) throw new Error('--service-us needs a number of microseconds');
+/** Burns the CPU the way a turn's work would: the event loop can do nothing else meanwhile. */
+function busy(): void {
+  const until = performance.now() + serviceMs;
+  while (performance.now() < until);
+}
 const service: ChatService = {
-  handle: async () => canned,
+  handle: async () => {
+    if (serviceMs > 0) busy();
+    return canned;
+  },
   greet: async () => canned,
   check: () => {
     throw new Error('not part of this benchmark');

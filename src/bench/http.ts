@@ -165,3 +165,24 @@ export async function benchHttp(opts: { seconds: number; connections: number[]; 
   }
   return { startup, rows };
 }
+
+export interface BudgetRow extends HttpRow {
+  /** CPU each turn burns in place of the engine and the store (busy-wait, no memory touched). */
+  serviceUs: number;
+}
+
+/**
+ * What the HTTP targets leave for the engine and the store: the canned endpoint with each turn
+ * also burning `serviceUs` of CPU, at the given connections. Read beside the in-process cost of
+ * the real engine and store (`npm run bench`), it tells how much work per turn a target allows.
+ */
+export async function benchBudget(opts: { seconds: number; connections: number[]; servicesUs: number[]; log: (l: string) => void }): Promise<BudgetRow[]> {
+  const rows: BudgetRow[] = [];
+  for (const serviceUs of opts.servicesUs) {
+    const canned = await startProcess(['--import', 'tsx', join(ROOT, 'src', 'bench', 'canned-chat.ts'), '--service-us', String(serviceUs)], { DOTENV_CONFIG_QUIET: 'true' }, /port (\d+)/);
+    const target = `canned + ${serviceUs} µs/turn`;
+    rows.push(...(await rowsFor(target, `http://127.0.0.1:${canned.match[1]}`, opts, true)).map((r) => ({ ...r, serviceUs })));
+    await stop(canned.child);
+  }
+  return rows;
+}
