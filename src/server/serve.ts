@@ -2,7 +2,9 @@
  * Starts the assistant's HTTP server on the embedded store (or the store JIANLI_STORE names).
  */
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { Assistant } from '../engine/assistant';
+import { EngineThread } from '../engine/thread';
 import { loadKnowledge } from '../knowledge/load';
 import { AssistantChatService } from '../service/chat';
 import { openStore, storeSettingsFromEnv } from '../store/open';
@@ -39,7 +41,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const store = openStore(settings);
   // A Redis store gets a moment to connect, so the first requests do not meet a 503.
   if (store instanceof RedisStore) await store.ready(5000).catch((err: Error) => log(`redis not ready yet (${err.message}); requests get 503 until it is`));
-  const service = new AssistantChatService(new Assistant(knowledge), store);
+  const thread = engineThreadWanted(env) ? new EngineThread(knowledge.root) : undefined;
+  const service = new AssistantChatService(new Assistant(knowledge), store, { thread });
   // Fallback and low-confidence turns go to the missed-questions log that `jianli review` reads.
   service.observe(new MissedLog(settings.dataDir).observer());
   // Handoff tickets (转人工, complaints, two misses in a row): stored, listed at /admin/handoffs, sent to the webhook.
@@ -74,6 +77,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     latency,
     unavailableText: knowledge.messages.unavailable,
   });
+  // The thread loads the knowledge while the main thread did the same; the first turns wait for neither.
+  if (thread) await thread.ready().catch((err: Error) => log(`${err.message}; turns run on the main thread`));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
@@ -104,7 +109,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       stopWatching?.();
       await close();
       await webhook?.idle();
+      await service.close();
       await store.close();
     },
   };
+}
+
+/**
+ * JIANLI_ENGINE_THREAD: 1 = the engine runs on its own thread, 0 = on the event loop; unset = on
+ * its own thread when the machine has more than one core (on one core it only adds hand-overs).
+ */
+export function engineThreadWanted(env: NodeJS.ProcessEnv): boolean {
+  const v = env.JIANLI_ENGINE_THREAD?.trim();
+  if (v === undefined || v === '') return availableParallelism() > 1;
+  if (v === '1' || v === '0') return v === '1';
+  throw new Error('JIANLI_ENGINE_THREAD must be 1 (engine on its own thread) or 0 (on the event loop)');
 }

@@ -3,7 +3,8 @@
  * Turns of one conversation are serialised so concurrent messages never lose an update.
  */
 import type { Assistant } from '../engine/assistant';
-import { newConversationState, plainReply, type ConversationState, type TurnResult } from '../engine/types';
+import { EngineThread, EngineThreadDown } from '../engine/thread';
+import { newConversationState, plainReply, type ConversationState, type TurnEvent, type TurnResult } from '../engine/types';
 import { maskPersonalData } from '../privacy/mask';
 import { checkEligibility } from '../rules/check';
 import { parseSituation } from '../rules/situation';
@@ -17,23 +18,64 @@ import type { ChatRequest, ChatService } from './types';
  */
 export type TurnObserver = (event: { req: ChatRequest; record: TurnRecord; result: TurnResult; previous: ConversationState | undefined }) => Promise<void> | void;
 
+export interface ChatServiceOptions {
+  log?: (line: string) => void;
+  /**
+   * Runs the engine's turns on this thread (same knowledge as the assistant). If the thread fails,
+   * turns fall back to the assistant on this thread, so users still get answers.
+   */
+  thread?: EngineThread;
+}
+
 export class AssistantChatService implements ChatService {
   private readonly observers: TurnObserver[] = [];
+  private readonly log: (line: string) => void;
+  private thread: EngineThread | undefined;
 
   constructor(
     private current: Assistant,
     readonly store: ConversationStore,
-    private readonly log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
-  ) {}
+    opts: ChatServiceOptions = {},
+  ) {
+    this.log = opts.log ?? ((l) => process.stderr.write(`${l}\n`));
+    this.thread = opts.thread;
+  }
 
   /** The assistant answering now (replaced by a knowledge reload). */
   get assistant(): Assistant {
     return this.current;
   }
 
-  /** Swaps in an assistant built from reloaded knowledge; turns already running finish on the old one. */
+  /**
+   * Swaps in an assistant built from reloaded knowledge; turns already running finish on the old
+   * one. An engine thread is replaced by a new one on the same knowledge: turns from now on wait
+   * for it, so no answer comes from the old knowledge after the reload returns.
+   */
   replaceAssistant(next: Assistant): void {
     this.current = next;
+    if (this.thread) {
+      const old = this.thread;
+      this.thread = new EngineThread(next.knowledge.root);
+      void old.stop();
+    }
+  }
+
+  /** Stops the engine thread, if any, after its turns. */
+  async close(): Promise<void> {
+    await this.thread?.stop();
+  }
+
+  private async threadTurn(thread: EngineThread, state: ConversationState, event: TurnEvent): Promise<TurnResult> {
+    try {
+      return await thread.turn(state, event);
+    } catch (err) {
+      if (!(err instanceof EngineThreadDown)) throw err;
+      if (this.thread === thread) {
+        this.thread = undefined;
+        this.log(`${err.message}; turns run on the main thread from now on`);
+      }
+      return this.assistant.turn(state, event);
+    }
   }
 
   /** Adds an observer of every stored turn. */
@@ -55,7 +97,8 @@ export class AssistantChatService implements ChatService {
   handle(req: ChatRequest): Promise<TurnResult> {
     return this.store.exclusive(req.conversationId, async () => {
       const state = await this.store.getState(req.conversationId);
-      const result = this.assistant.turn(state ?? newConversationState(), { text: req.text, channel: req.channel, now: req.now });
+      const event = { text: req.text, channel: req.channel, now: req.now };
+      const result = this.thread ? await this.threadTurn(this.thread, state ?? newConversationState(), event) : this.assistant.turn(state ?? newConversationState(), event);
       const turn = record(req, result, state);
       await this.store.append(req.conversationId, result.state, turn);
       await this.notify(req, turn, result, state);
