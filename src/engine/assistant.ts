@@ -39,12 +39,22 @@ const NOT_SIDE_QUESTIONS = new Set<IntentId>(['interview.start', 'chitchat.greet
 const MAX_SUGGESTIONS = 3;
 
 export class Assistant {
-  readonly nlu: Nlu;
+  private trained: Nlu | undefined;
   private readonly interview: Interview;
 
-  constructor(readonly knowledge: Knowledge) {
-    this.nlu = new Nlu(knowledge.nlu, knowledge.phrases);
+  /** `lazy`: train the NLU on first use, not now (the server's main thread, when an engine thread answers the turns). */
+  constructor(
+    readonly knowledge: Knowledge,
+    opts: { lazy?: boolean } = {},
+  ) {
+    if (!opts.lazy) this.trained = new Nlu(knowledge.nlu, knowledge.phrases);
     this.interview = new Interview(knowledge);
+  }
+
+  /** The trained NLU (trained now if the assistant was built lazy). */
+  get nlu(): Nlu {
+    this.trained ??= new Nlu(this.knowledge.nlu, this.knowledge.phrases);
+    return this.trained;
   }
 
   /** The greeting a new conversation opens with. */

@@ -21,11 +21,13 @@ export interface ReloadResult {
 export interface AssistantHost {
   readonly assistant: Assistant;
   replaceAssistant(next: Assistant): void;
+  /** Its turns are answered on an engine thread: its own assistant need not train until used. */
+  readonly turnsOnThread?: boolean;
 }
 
 export function reloadKnowledge(host: AssistantHost, root?: string): ReloadResult {
   try {
-    const next = new Assistant(loadKnowledge(root ?? host.assistant.knowledge.root));
+    const next = new Assistant(loadKnowledge(root ?? host.assistant.knowledge.root), { lazy: host.turnsOnThread });
     host.replaceAssistant(next);
     const phrases = [...next.knowledge.phrases.values()].reduce((a, p) => a + p.length, 0);
     return { ok: true, intents: next.knowledge.phrases.size, phrases };

@@ -42,7 +42,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // A Redis store gets a moment to connect, so the first requests do not meet a 503.
   if (store instanceof RedisStore) await store.ready(5000).catch((err: Error) => log(`redis not ready yet (${err.message}); requests get 503 until it is`));
   const thread = engineThreadWanted(env) ? new EngineThread(knowledge.root) : undefined;
-  const service = new AssistantChatService(new Assistant(knowledge), store, { thread });
+  // With an engine thread, this thread's assistant trains only if the thread fails (it greets and checks without).
+  const service = new AssistantChatService(new Assistant(knowledge, { lazy: thread !== undefined }), store, { thread });
   // Fallback and low-confidence turns go to the missed-questions log that `jianli review` reads.
   service.observe(new MissedLog(settings.dataDir).observer());
   // Handoff tickets (转人工, complaints, two misses in a row): stored, listed at /admin/handoffs, sent to the webhook.

@@ -60,6 +60,11 @@ export class AssistantChatService implements ChatService {
     }
   }
 
+  /** Whether turns go to an engine thread (AssistantHost: a reload need not train on this thread). */
+  get turnsOnThread(): boolean {
+    return this.thread !== undefined;
+  }
+
   /** Stops the engine thread, if any, after its turns. */
   async close(): Promise<void> {
     await this.thread?.stop();
