@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { Assistant } from './engine/assistant';
+import { EngineThread, engineThreadWanted } from './engine/thread';
 import { KnowledgeFileError } from './knowledge/errors';
 import { DEFAULT_ROOT, loadKnowledge, loadNluConfig } from './knowledge/load';
 import { runClassify, runConsoleChat, runJsonlChat } from './channels/console/chat';
@@ -44,9 +45,11 @@ program
 const serve = async (opts: { port?: string }) => {
   const port = Number(opts.port ?? process.env.PORT ?? 3978);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${opts.port ?? process.env.PORT}`);
+  // The engine thread starts first: it loads and trains while this thread imports the channels.
+  const thread = engineThreadWanted(process.env) ? new EngineThread(process.env.JIANLI_KNOWLEDGE_ROOT ?? DEFAULT_ROOT) : undefined;
   // Loaded on demand: the channels pull in botkit and teams-ai, which other commands do not need.
   const { startServer } = await import('./server/serve');
-  const running = await startServer({ port });
+  const running = await startServer({ port, thread });
   const stop = () => void running.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -5,6 +5,7 @@
  * the thread needs nothing but the same knowledge files. Turns asked for in one event-loop turn go
  * over in one message: one thread wake-up per batch, not per turn.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ConversationState, TurnEvent, TurnResult } from './types';
 
@@ -97,4 +98,15 @@ export class EngineThread {
     this.down ??= new EngineThreadDown('engine thread stopped');
     await this.worker.terminate();
   }
+}
+
+/**
+ * JIANLI_ENGINE_THREAD: 1 = the engine runs on its own thread, 0 = on the event loop; unset = on
+ * its own thread when the machine has more than one core (on one core it only adds hand-overs).
+ */
+export function engineThreadWanted(env: NodeJS.ProcessEnv): boolean {
+  const v = env.JIANLI_ENGINE_THREAD?.trim();
+  if (v === undefined || v === '') return availableParallelism() > 1;
+  if (v === '1' || v === '0') return v === '1';
+  throw new Error('JIANLI_ENGINE_THREAD must be 1 (engine on its own thread) or 0 (on the event loop)');
 }

@@ -2,9 +2,8 @@
  * Starts the assistant's HTTP server on the embedded store (or the store JIANLI_STORE names).
  */
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
 import { Assistant } from '../engine/assistant';
-import { EngineThread } from '../engine/thread';
+import { EngineThread, engineThreadWanted } from '../engine/thread';
 import { loadKnowledge } from '../knowledge/load';
 import { AssistantChatService } from '../service/chat';
 import { openStore, storeSettingsFromEnv } from '../store/open';
@@ -24,6 +23,11 @@ export interface ServeOptions {
   host?: string;
   /** Overrides JIANLI_DATA. */
   dataDir?: string;
+  /**
+   * An engine thread the caller started early, so it loads while this process imports the
+   * channels (`jianli serve` does); it must read the same knowledge root. Default: JIANLI_ENGINE_THREAD.
+   */
+  thread?: EngineThread;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -41,7 +45,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const store = openStore(settings);
   // A Redis store gets a moment to connect, so the first requests do not meet a 503.
   if (store instanceof RedisStore) await store.ready(5000).catch((err: Error) => log(`redis not ready yet (${err.message}); requests get 503 until it is`));
-  const thread = engineThreadWanted(env) ? new EngineThread(knowledge.root) : undefined;
+  const thread = opts.thread ?? (engineThreadWanted(env) ? new EngineThread(knowledge.root) : undefined);
   // With an engine thread, this thread's assistant trains only if the thread fails (it greets and checks without).
   const service = new AssistantChatService(new Assistant(knowledge, { lazy: thread !== undefined }), store, { thread });
   // Fallback and low-confidence turns go to the missed-questions log that `jianli review` reads.
@@ -114,15 +118,4 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       await store.close();
     },
   };
-}
-
-/**
- * JIANLI_ENGINE_THREAD: 1 = the engine runs on its own thread, 0 = on the event loop; unset = on
- * its own thread when the machine has more than one core (on one core it only adds hand-overs).
- */
-export function engineThreadWanted(env: NodeJS.ProcessEnv): boolean {
-  const v = env.JIANLI_ENGINE_THREAD?.trim();
-  if (v === undefined || v === '') return availableParallelism() > 1;
-  if (v === '1' || v === '0') return v === '1';
-  throw new Error('JIANLI_ENGINE_THREAD must be 1 (engine on its own thread) or 0 (on the event loop)');
 }
