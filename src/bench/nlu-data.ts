@@ -1,12 +1,25 @@
 /**
  * The NLU benchmark's data: SMP2017-ECDT (train.tsv → dev.tsv) and the assistant's own domain
  * (knowledge/phrases → ../shared/eval/dev.tsv and test/fixtures/heldout.tsv). Only read here; the
- * evaluation files are never copied into training data.
+ * evaluation files are never copied into training data (test/knowledge/eval-leak.test.ts checks dev.tsv).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_ROOT, loadKnowledge } from '../knowledge/load';
 import { parseEvalTsv, type LabelledExample } from '../nlu/evaluate';
+import { normalizeText } from '../nlu/normalize';
+
+/** A line's comparable form: normalised, without spaces, punctuation or symbols (谢谢！ = 谢谢). */
+export function comparable(text: string): string {
+  return normalizeText(text).replace(/[\s\p{P}\p{S}]+/gu, '');
+}
+
+/** The examples whose text is none of the training phrases: the lines that measure generalisation. */
+export function unseenOnly(examples: LabelledExample[], phrases: Iterable<string>): LabelledExample[] {
+  const seen = new Set<string>();
+  for (const p of phrases) seen.add(comparable(p));
+  return examples.filter((e) => !seen.has(comparable(e.text)));
+}
 
 export type DatasetName = 'smp2017' | 'domain';
 export const DATASETS: DatasetName[] = ['smp2017', 'domain'];

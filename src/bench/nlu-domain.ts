@@ -11,18 +11,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_ROOT, loadKnowledge } from '../knowledge/load';
-import { evaluate, parseEvalTsv } from '../nlu/evaluate';
+import { evaluate, parseEvalTsv, type LabelledExample } from '../nlu/evaluate';
 import { Nlu } from '../nlu/nlu';
 import type { NluFile } from '../schema/knowledge';
-import { sharedDir } from './nlu-data';
+import { sharedDir, unseenOnly } from './nlu-data';
 
-export interface DomainScore {
-  name: string;
+export interface Score {
   accuracy: number;
   correct: number;
   total: number;
   outOfDomainAnswered: number;
   outOfDomain: number;
+}
+
+export interface DomainScore extends Score {
+  name: string;
+  /** The same, on the lines that are none of the training phrases (short lines like 你好 or 转人工 often are). */
+  unseen: Score;
 }
 
 export const DOMAIN_FILES = [
@@ -34,22 +39,19 @@ export const DOMAIN_FILES = [
 export function scoreDomain(config: NluFile): DomainScore[] {
   const k = loadKnowledge();
   const nlu = new Nlu(config, k.phrases);
+  const score = (examples: LabelledExample[]): Score => {
+    const report = evaluate(examples, (text) => nlu.understand(text).intent);
+    const ood = examples.filter((e) => e.accepted.includes('fallback'));
+    const answered = ood.filter((e) => nlu.understand(e.text).intent !== 'fallback').length;
+    return { accuracy: report.accuracy, correct: report.correct, total: report.total, outOfDomainAnswered: answered, outOfDomain: ood.length };
+  };
   return DOMAIN_FILES.map(({ name, path }) => {
     const examples = parseEvalTsv(readFileSync(path, 'utf8'));
-    let outOfDomain = 0;
-    let outOfDomainAnswered = 0;
-    const report = evaluate(examples, (text) => {
-      const intent = nlu.understand(text).intent;
-      return intent;
-    });
-    for (const e of examples) {
-      if (!e.accepted.includes('fallback')) continue;
-      outOfDomain++;
-      if (nlu.understand(e.text).intent !== 'fallback') outOfDomainAnswered++;
-    }
-    return { name, accuracy: report.accuracy, correct: report.correct, total: report.total, outOfDomainAnswered, outOfDomain };
+    return { name, ...score(examples), unseen: score(unseenOnly(examples, [...k.phrases.values()].flat())) };
   });
 }
+
+const line = (s: Score) => `${(s.accuracy * 100).toFixed(1)}% (${s.correct}/${s.total}), out-of-domain answered ${s.outOfDomainAnswered}/${s.outOfDomain}`;
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
     const scores = scoreDomain(config);
     console.log(
       `svmC ${svmC}, bayesWeight ${bayesWeight}, temperature ${temperature}: ${scores
-        .map((s) => `${s.name} ${(s.accuracy * 100).toFixed(1)}% (${s.correct}/${s.total}), out-of-domain answered ${s.outOfDomainAnswered}/${s.outOfDomain}`)
+        .map((s) => `${s.name} ${line(s)} [lines not among the phrases: ${line(s.unseen)}]`)
         .join('; ')}`,
     );
   }

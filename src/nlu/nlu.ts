@@ -8,6 +8,9 @@ import { Segmenter } from './segment';
 
 export type Decision = 'answer' | 'suggest' | 'fallback';
 
+/** A token that is only a number (digits or Chinese numerals), perhaps with its unit: 66, 六十六岁, 3个. */
+const NUMBER = /^[0-9零〇一二三四五六七八九十百千万亿两]+(?:周岁|岁|年|个|天|月|号|次)?$/;
+
 /** What the NLU made of one message. */
 export interface Understanding {
   normalized: string;
@@ -128,7 +131,8 @@ export class Nlu {
    * with its synonyms already rewritten.
    */
   private domainEvidence(canonical: string): { coverage: number; support: number } {
-    const content = this.segmenter.wordsOf(canonical, true).filter((w) => !this.genericWords.has(w));
+    // Numbers (66, 六十六) say nothing about the domain either way: an age or a count is not an unknown word.
+    const content = this.segmenter.wordsOf(canonical, true).filter((w) => !this.genericWords.has(w) && !NUMBER.test(w));
     if (!content.length) return { coverage: 0, support: 0 };
     const counts = content.map((w) => this.domainWords.get(w) ?? 0);
     return { coverage: counts.filter((c) => c > 0).length / content.length, support: Math.max(...counts) };

@@ -52,6 +52,14 @@ describe('NLU', () => {
     expect(assistant.classify('我有建造师也有监理工程师，监理这个注销要什么材料').intent).toBe('process.materials');
   });
 
+  it('reads an age or a count in Chinese numerals as a number, not as unknown words', () => {
+    expect(assistant.classify('我六十六岁了，还需要注销吗').intent).toBe('info.reasons');
+    expect(assistant.classify('手上还有三个项目没验收能注销吗').intent).toBe('process.blockers');
+    // A number alone is still no question.
+    expect(assistant.classify('十六岁').intent).toBe('fallback');
+    expect(assistant.classify('一二三四五').intent).toBe('fallback');
+  });
+
   it('reads only the head of a very long message and says so', () => {
     const u = assistant.classify(`注销需要什么材料${'啊'.repeat(10_000)}`);
     expect(u.truncated).toBe(true);
