@@ -124,6 +124,11 @@ async function rowsFor(target: string, url: string, opts: { seconds: number; con
   return rows;
 }
 
+/** src/bench/canned-chat.ts in its own process; `serviceUs`: CPU each turn burns besides. */
+function startCanned(serviceUs = 0) {
+  return startProcess(['--import', 'tsx', join(ROOT, 'src', 'bench', 'canned-chat.ts'), '--service-us', String(serviceUs)], { DOTENV_CONFIG_QUIET: 'true' }, /port (\d+)/);
+}
+
 export interface HttpBenchResult {
   startup: { lowdbMs: number; rssMiB: number };
   rows: HttpRow[];
@@ -137,7 +142,7 @@ export async function benchHttp(opts: { seconds: number; connections: number[]; 
   await stop(bare.child);
 
   // The ceiling our own HTTP handling allows: the real endpoint answering a canned turn.
-  const canned = await startProcess(['--import', 'tsx', join(ROOT, 'src', 'bench', 'canned-chat.ts')], { DOTENV_CONFIG_QUIET: 'true' }, /port (\d+)/);
+  const canned = await startCanned();
   rows.push(...(await rowsFor('jianli /api/chat, canned', `http://127.0.0.1:${canned.match[1]}`, opts, true)));
   await stop(canned.child);
 
@@ -179,7 +184,7 @@ export interface BudgetRow extends HttpRow {
 export async function benchBudget(opts: { seconds: number; connections: number[]; servicesUs: number[]; log: (l: string) => void }): Promise<BudgetRow[]> {
   const rows: BudgetRow[] = [];
   for (const serviceUs of opts.servicesUs) {
-    const canned = await startProcess(['--import', 'tsx', join(ROOT, 'src', 'bench', 'canned-chat.ts'), '--service-us', String(serviceUs)], { DOTENV_CONFIG_QUIET: 'true' }, /port (\d+)/);
+    const canned = await startCanned(serviceUs);
     const target = `canned + ${serviceUs} µs/turn`;
     rows.push(...(await rowsFor(target, `http://127.0.0.1:${canned.match[1]}`, opts, true)).map((r) => ({ ...r, serviceUs })));
     await stop(canned.child);

@@ -52,11 +52,6 @@ export class EngineThread {
     return this.started;
   }
 
-  /** Whether the thread has failed: its turns are refused with EngineThreadDown. */
-  get failed(): boolean {
-    return this.down !== undefined;
-  }
-
   turn(state: ConversationState, event: TurnEvent): Promise<TurnResult> {
     if (this.down) return Promise.reject(this.down);
     const id = this.nextId++;

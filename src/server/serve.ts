@@ -82,7 +82,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     latency,
     unavailableText: knowledge.messages.unavailable,
   });
-  // The thread loads the knowledge while the main thread did the same; the first turns wait for neither.
+  // Listen only once the thread has trained (it did so while this thread set up the app), so the first turns do not wait.
   if (thread) await thread.ready().catch((err: Error) => log(`${err.message}; turns run on the main thread`));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -102,8 +102,9 @@ export class AssistantChatService implements ChatService {
   handle(req: ChatRequest): Promise<TurnResult> {
     return this.store.exclusive(req.conversationId, async () => {
       const state = await this.store.getState(req.conversationId);
+      const from = state ?? newConversationState();
       const event = { text: req.text, channel: req.channel, now: req.now };
-      const result = this.thread ? await this.threadTurn(this.thread, state ?? newConversationState(), event) : this.assistant.turn(state ?? newConversationState(), event);
+      const result = this.thread ? await this.threadTurn(this.thread, from, event) : this.assistant.turn(from, event);
       const turn = record(req, result, state);
       await this.store.append(req.conversationId, result.state, turn);
       await this.notify(req, turn, result, state);
