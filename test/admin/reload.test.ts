@@ -1,26 +1,19 @@
 /** POST /admin/reload over real HTTP: token required, edited knowledge swapped in, a broken file refused (422). */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminRouter } from '../../src/admin/router';
 import { Assistant } from '../../src/engine/assistant';
-import { DEFAULT_ROOT, loadKnowledge } from '../../src/knowledge/load';
+import { loadKnowledge } from '../../src/knowledge/load';
 import { createApp } from '../../src/server/app';
 import { AssistantChatService } from '../../src/service/chat';
 import { LowdbStore } from '../../src/store/lowdb';
 import { listen } from '../helpers/listen';
+import { tempDirs } from '../helpers/temp';
 
 const TOKEN = 'reload-token';
-const dirs: string[] = [];
-const temp = (p: string) => {
-  const d = mkdtempSync(join(tmpdir(), p));
-  dirs.push(d);
-  return d;
-};
-const root = temp('jianli-admin-reload-');
-cpSync(join(DEFAULT_ROOT, 'knowledge'), join(root, 'knowledge'), { recursive: true });
-cpSync(join(DEFAULT_ROOT, 'dialogs'), join(root, 'dialogs'), { recursive: true });
+const { temp, knowledgeCopy, cleanup } = tempDirs();
+const root = knowledgeCopy('jianli-admin-reload-');
 const service = new AssistantChatService(new Assistant(loadKnowledge(root)), new LowdbStore(temp('jianli-admin-reload-data-')));
 let base = '';
 let close: () => Promise<void>;
@@ -32,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await close?.();
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  cleanup();
 });
 
 const reload = (headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) => fetch(`${base}/admin/reload`, { method: 'POST', headers });

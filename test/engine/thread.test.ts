@@ -1,6 +1,5 @@
 /** The engine on its own thread (src/engine/thread.ts): same answers, knowledge reloads, and a failed thread never costs an answer. */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Assistant } from '../../src/engine/assistant';
@@ -11,14 +10,10 @@ import { reloadKnowledge } from '../../src/knowledge/reload';
 import { AssistantChatService } from '../../src/service/chat';
 import { LowdbStore } from '../../src/store/lowdb';
 import { sharedAssistant } from '../helpers/assistant';
+import { tempDirs } from '../helpers/temp';
 
-const dirs: string[] = [];
-const temp = (p: string) => {
-  const d = mkdtempSync(join(tmpdir(), p));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const { temp, knowledgeCopy, cleanup } = tempDirs();
+afterAll(cleanup);
 
 const NOW = new Date('2026-11-20T10:00:00+08:00');
 const heldout = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'heldout.tsv'), 'utf8')
@@ -81,9 +76,7 @@ describe('EngineThread', () => {
   }, 60_000);
 
   it('after a knowledge reload, the next turn is answered from the new knowledge on a new thread', async () => {
-    const root = temp('jianli-thread-reload-');
-    cpSync(join(DEFAULT_ROOT, 'knowledge'), join(root, 'knowledge'), { recursive: true });
-    cpSync(join(DEFAULT_ROOT, 'dialogs'), join(root, 'dialogs'), { recursive: true });
+    const root = knowledgeCopy('jianli-thread-reload-');
     const thread = new EngineThread(root);
     await thread.ready();
     const store = new LowdbStore(temp('jianli-thread-reload-data-'));

@@ -1,7 +1,6 @@
 /** The missed-questions log, `jianli review`, attaching phrases, and reloading knowledge. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AssistantChatService } from '../../src/service/chat';
@@ -11,22 +10,14 @@ import { reloadKnowledge, watchKnowledge } from '../../src/knowledge/reload';
 import { Assistant } from '../../src/engine/assistant';
 import { loadKnowledge, DEFAULT_ROOT } from '../../src/knowledge/load';
 import { sharedAssistant } from '../helpers/assistant';
+import { tempDirs } from '../helpers/temp';
 
-const tmp: string[] = [];
-const temp = (p: string) => {
-  const d = mkdtempSync(join(tmpdir(), p));
-  tmp.push(d);
-  return d;
-};
-afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const dirs = tempDirs();
+const temp = dirs.temp;
+afterAll(dirs.cleanup);
 
 /** A copy of the knowledge an operator may edit. */
-function knowledgeCopy(): string {
-  const root = temp('jianli-kcopy-');
-  cpSync(join(DEFAULT_ROOT, 'knowledge'), join(root, 'knowledge'), { recursive: true });
-  cpSync(join(DEFAULT_ROOT, 'dialogs'), join(root, 'dialogs'), { recursive: true });
-  return root;
-}
+const knowledgeCopy = () => dirs.knowledgeCopy('jianli-kcopy-');
 const jianli = (args: string[], env: Record<string, string>) =>
   spawnSync(process.execPath, [join(DEFAULT_ROOT, 'bin', 'jianli.js'), ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
 
