@@ -98,9 +98,14 @@ export function positionKey(p: JournalPosition): string {
   return `${p.segment}#${p.index}`;
 }
 
+/**
+ * Per process, not per journal: a store reopened in the same process within the same millisecond
+ * (a restart in tests, a reload) must not get the name of a segment it is about to recover.
+ */
+let segmentCounter = 0;
+
 export class Journal {
   private current: Segment;
-  private counter = 0;
   /** Lines and write calls of the segments closed so far (see `stats`). */
   private closedLines = 0;
   private closedWrites = 0;
@@ -112,7 +117,7 @@ export class Journal {
 
   /** Segment names: start time, process and a counter, so they sort by age and never repeat. */
   private newSegment(): Segment {
-    const name = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${String(this.counter++).padStart(6, '0')}`;
+    const name = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${String(segmentCounter++).padStart(6, '0')}`;
     return new Segment(name, join(this.dir, name + SUFFIX));
   }
 

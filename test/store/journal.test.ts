@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { newConversationState } from '../../src/engine/types';
 import { LowdbStore } from '../../src/store/lowdb';
 import type { TurnRecord } from '../../src/store/types';
@@ -61,6 +61,24 @@ describe('lowdb journal', () => {
     expect(readdirSync(join(dir, 'conversations')).sort()).toEqual(['a.json', 'b.json']);
     expect(segments(dir)).toEqual([]);
     await restarted.close();
+  });
+
+  it('recovers a crashed store reopened in the same process within the same millisecond', async () => {
+    // Segment names start with the time: a reopened journal must still not take the crashed one's name.
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_800_000_000_000);
+    try {
+      const dir = tempDir();
+      const crashed = stalled(dir);
+      await crashed.append('a', stateWith(1), turn('一'));
+      const restarted = new LowdbStore(dir);
+      expect((await restarted.export('a'))?.turns.map((t) => t.text)).toEqual(['一']);
+      await restarted.append('a', stateWith(2), turn('二'));
+      await restarted.flush();
+      expect((await restarted.export('a'))?.turns.map((t) => t.text)).toEqual(['一', '二']);
+      await restarted.close();
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('applies a segment once even when a crash left it behind after its transcript lines were written', async () => {
