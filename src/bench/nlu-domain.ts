@@ -34,6 +34,7 @@ export const DOMAIN_FILES = [
   { name: 'eval/dev.tsv', path: join(sharedDir(), 'eval', 'dev.tsv') },
   { name: 'heldout.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout.tsv') },
   { name: 'heldout2.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout2.tsv') },
+  { name: 'heldout3.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout3.tsv') },
 ];
 
 export function scoreDomain(config: NluFile): DomainScore[] {

@@ -52,11 +52,11 @@ function tables(results: RunResult[]): string {
   }
   const domain = results.filter((r) => r.dataset === 'domain');
   if (domain.length) {
-    const [dev, held] = domain[0].tests;
-    out.push(`Domain: trained on the ${domain[0].trainExamples} phrases of knowledge/phrases (fallback included); ${dev.name} ${dev.total} lines (${dev.outOfDomain} out of domain), ${held.name} ${held.total} lines (${held.outOfDomain} out of domain)`, '');
+    const sets = domain[0].tests;
+    out.push(`Domain: trained on the ${domain[0].trainExamples} phrases of knowledge/phrases (fallback included); ${sets.map((t) => `${t.name} ${t.total} lines (${t.outOfDomain} out of domain)`).join(', ')}`, '');
     const ood = (t: RunResult['tests'][number]) => `${pct(t.outOfDomainAnswered / (t.outOfDomain || 1))} (${t.outOfDomainAnswered}/${t.outOfDomain})`;
-    out.push(row(['engine', `${dev.name} accuracy`, `${dev.name} out-of-domain answered`, `${held.name} accuracy`, `${held.name} out-of-domain answered`, ...COST_HEAD]), row(Array(11).fill('---')));
-    for (const r of domain) out.push(row([ENGINE_TITLES[r.engine], pct(r.tests[0].accuracy), ood(r.tests[0]), pct(r.tests[1].accuracy), ood(r.tests[1]), ...costCells(r)]));
+    out.push(row(['engine', ...sets.flatMap((t) => [`${t.name} accuracy`, `${t.name} out-of-domain answered`]), ...COST_HEAD]), row(Array(1 + 2 * sets.length + COST_HEAD.length).fill('---')));
+    for (const r of domain) out.push(row([ENGINE_TITLES[r.engine], ...r.tests.flatMap((t) => [pct(t.accuracy), ood(t)]), ...costCells(r)]));
   }
   return out.join('\n');
 }
