@@ -34,7 +34,8 @@ interface Outcome {
 }
 
 /** Intents that do not interrupt an interview question (it carries on asking instead). */
-const NOT_SIDE_QUESTIONS = new Set<IntentId>(['interview.start', 'chitchat.greeting', 'chitchat.thanks', 'fallback']);
+// Thanks mid-interview gets its answer (不客气) and the question again, not "not understood".
+const NOT_SIDE_QUESTIONS = new Set<IntentId>(['interview.start', 'chitchat.greeting', 'fallback']);
 
 const MAX_SUGGESTIONS = 3;
 

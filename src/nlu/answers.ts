@@ -8,7 +8,8 @@ const PARTICLES = /[啊呀吧呢嘛哦哈呗啦的了喔噢]+$/u;
 const NON_WORD = /[\p{P}\p{S}\s]/gu;
 /** A reply longer than this is a sentence, not a short answer. */
 const MAX_SHORT_ANSWER = 10;
-const QUESTION = /[?？吗]|怎么|什么|哪|多少|能不能|可不可以|是不是/u;
+// 要多久 starts with the yes-word 要 but asks something: question words keep it from the yes/no reading.
+const QUESTION = /[?？吗]|怎么|什么|哪|多少|多久|多长|几[天个年次]|为什么|为啥|咋|啥|如何|能不能|可不可以|是不是/u;
 
 /** Strips punctuation, spaces and trailing particles: "有的呀！" → "有". */
 export function bareAnswer(normalized: string): string {
