@@ -35,6 +35,7 @@ export const DOMAIN_FILES = [
   { name: 'heldout.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout.tsv') },
   { name: 'heldout2.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout2.tsv') },
   { name: 'heldout3.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout3.tsv') },
+  { name: 'heldout4.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout4.tsv') },
 ];
 
 export function scoreDomain(config: NluFile): DomainScore[] {

@@ -24,6 +24,17 @@ describe('NLU', () => {
     expect(evaluate(second, (t) => assistant.classify(t).intent).accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
+  it.each([
+    ['heldout3.tsv', 425],
+    ['heldout4.tsv', 345],
+  ])('generalises to %s, written from the article and the answers without seeing the phrases', (file, lines) => {
+    const set = parseEvalTsv(readFileSync(join(import.meta.dirname, '..', 'fixtures', file), 'utf8'));
+    expect(set.length).toBe(lines);
+    expect(evaluate(set, (t) => assistant.classify(t).intent).accuracy).toBeGreaterThanOrEqual(0.95);
+    const ood = set.filter((e) => e.accepted.includes('fallback'));
+    expect(ood.filter((e) => assistant.classify(e.text).intent !== 'fallback').length).toBeLessThanOrEqual(2);
+  });
+
   it('rarely answers an out-of-domain question', () => {
     const ood = heldout.filter((e) => e.accepted.includes('fallback'));
     const answered = ood.filter((e) => assistant.classify(e.text).intent !== 'fallback');
