@@ -1,6 +1,6 @@
 /**
  * The NLU benchmark's data: SMP2017-ECDT (train.tsv → dev.tsv) and the assistant's own domain
- * (knowledge/phrases → ../shared/eval/dev.tsv, test/fixtures/heldout.tsv, heldout3.tsv and heldout4.tsv). Only read here; the
+ * (knowledge/phrases → ../shared/eval/dev.tsv, test/fixtures/heldout.tsv, heldout3–5.tsv). Only read here; the
  * evaluation files are never copied into training data (test/knowledge/eval-leak.test.ts checks dev.tsv).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -57,9 +57,10 @@ export function loadBenchData(name: DatasetName, quick: boolean): BenchData {
     tests: [
       { name: 'eval/dev.tsv', examples: readTsv(join(sharedDir(), 'eval', 'dev.tsv')) },
       { name: 'heldout.tsv', examples: readTsv(join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout.tsv')) },
-      // heldout3/4: written in session 6 by authors who saw the article and the answers, not the phrases.
+      // heldout3–5: written in session 6 by authors who saw the article and the answers, not the phrases.
       { name: 'heldout3.tsv', examples: readTsv(join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout3.tsv')) },
       { name: 'heldout4.tsv', examples: readTsv(join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout4.tsv')) },
+      { name: 'heldout5.tsv', examples: readTsv(join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout5.tsv')) },
     ],
   };
 }

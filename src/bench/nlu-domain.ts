@@ -36,6 +36,7 @@ export const DOMAIN_FILES = [
   { name: 'heldout2.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout2.tsv') },
   { name: 'heldout3.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout3.tsv') },
   { name: 'heldout4.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout4.tsv') },
+  { name: 'heldout5.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout5.tsv') },
 ];
 
 export function scoreDomain(config: NluFile): DomainScore[] {
