@@ -7,7 +7,7 @@ import type { Knowledge } from '../knowledge/load';
 import type { InterviewQuestion } from '../schema/interview';
 import type { Goal, Situation, SituationField, Verdict } from '../schema/rules';
 import { checkEligibility } from '../rules/check';
-import { bareAnswer, isExactly, parseYesNo } from '../nlu/answers';
+import { bareAnswer, firstClause, isExactly, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel } from '../nlu/normalize';
 import { describeFact, renderVerdict } from './summary';
 import type { Reply } from '../engine/types';
@@ -81,25 +81,31 @@ export class Interview {
     if (state.current && d.whyWords.some((w) => bareAnswer(normalized).startsWith(w))) {
       const q = this.question(state.current);
       const why = `${d.whyPrefix}${q.why}\n【${d.summary.source}】${q.sources.map((s) => this.k.sources[s].title).join('；')}`;
-      return { state, replies: [{ text: why }, this.ask(state.current)] };
+      return { state, replies: [{ text: why }, this.ask(state.current, state.goal)] };
     }
     const amend = this.amendTarget(normalized);
     if (amend !== undefined) {
       const field = state.asked[amend - 1];
-      if (!field) return { state, replies: [{ text: d.amendUnknown }, ...(state.current ? [this.ask(state.current)] : [])] };
+      if (!field) return { state, replies: [{ text: d.amendUnknown }, ...(state.current ? [this.ask(state.current, state.goal)] : [])] };
       const situation = { ...state.situation };
       delete situation[field];
       const next: InterviewState = { ...state, situation, asked: state.asked.filter((f) => f !== field), skipped: state.skipped.filter((f) => f !== field), current: field, tries: 0 };
-      return { state: next, replies: [this.ask(field)] };
+      return { state: next, replies: [this.ask(field, state.goal)] };
+    }
+
+    // A bare 不对 / 说错了 says an earlier answer is wrong, not which one: ask, rather than read it as "no".
+    if (isExactly(normalized, d.correctionWords) && state.asked.length) {
+      const list = state.asked.map((f, i) => `${i + 1}. ${this.factText(f, state.situation)}`).join('\n');
+      return { state, replies: [{ text: `${d.amendWhich}\n${list}` }, ...(state.current ? [this.ask(state.current, state.goal)] : [])] };
     }
 
     const facts = this.readFacts(state, normalized);
     if (facts.size) return this.record(state, facts, normalized, now);
 
-    if (isOtherQuestion(normalized)) return { state, replies: [{ text: d.sideAnswerThen }, this.ask(state.current!)], sideQuestion: true };
+    if (isOtherQuestion(normalized)) return { state, replies: [{ text: d.sideAnswerThen }, this.ask(state.current!, state.goal)], sideQuestion: true };
 
     const next = { ...state, tries: state.tries + 1 };
-    const reply = this.ask(state.current!);
+    const reply = this.ask(state.current!, state.goal);
     const help = next.tries >= 2 ? `${d.notUnderstood}${d.pickNumber}` : d.notUnderstood;
     return { state: next, replies: [{ text: `${help}\n${reply.text}`, choices: reply.choices }] };
   }
@@ -112,8 +118,9 @@ export class Interview {
     return q.choices;
   }
 
-  private ask(field: SituationField): Reply {
-    return { text: this.question(field).ask, choices: this.choiceLabels(field) };
+  private ask(field: SituationField, goal: Goal): Reply {
+    const q = this.question(field);
+    return { text: (goal === 'reregister' ? q.askFor?.reregister : undefined) ?? q.ask, choices: this.choiceLabels(field) };
   }
 
   /** Facts found in a message: any field named anywhere, plus a bare answer to the current question. */
@@ -132,12 +139,29 @@ export class Interview {
     if (current && !facts.has(current)) {
       const q = this.question(current);
       if (q.kind === 'yesno') {
-        const yn = parseYesNo(normalized, this.k.nlu);
+        const yn = this.yesNoFor(normalized, facts.size > 0);
         if (yn) facts.set(current, yn === 'yes');
       }
       if (q.kind === 'region' && q.skippable && isExactly(normalized, this.data.skipWords)) facts.set(current, null);
     }
     return facts;
+  }
+
+  /**
+   * A yes/no answer to the current question. A message that names other facts answers the
+   * current question only if it opens with a bare yes/no clause (没有，也没出过事故): otherwise
+   * 没有没处理的事故, asked about projects, would also record "no projects". A correction word
+   * (不对) is never a "no". A longer message is read by its first clause (有一个，下个月结算完).
+   */
+  private yesNoFor(normalized: string, namesOtherFacts: boolean): 'yes' | 'no' | undefined {
+    const nlu = this.k.nlu;
+    const first = firstClause(normalized);
+    if (isExactly(first, this.data.correctionWords)) return undefined;
+    const bare = bareAnswer(first);
+    if (nlu.no.includes(bare)) return 'no';
+    if (nlu.yes.includes(bare)) return 'yes';
+    if (namesOtherFacts) return undefined;
+    return parseLeadingYesNo(normalized, nlu);
   }
 
   /** A number or an exact choice label for the current question. */
@@ -206,7 +230,7 @@ export class Interview {
   private advance(state: InterviewState, replies: Reply[], now: Date): InterviewStep {
     const verdict = checkEligibility(state.situation, this.k.rules);
     const next = verdict.missing.find((f) => !state.skipped.includes(f));
-    if (next) return { state: { ...state, current: next, tries: state.current === next ? state.tries : 0 }, replies: [...replies, this.ask(next)] };
+    if (next) return { state: { ...state, current: next, tries: state.current === next ? state.tries : 0 }, replies: [...replies, this.ask(next, state.goal)] };
     return { replies: [...replies, { text: renderVerdict(verdict, state.situation, this.k, now) }], verdict };
   }
 

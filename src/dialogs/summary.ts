@@ -18,7 +18,7 @@ export function describeFact(field: SituationField, s: Situation, k: Knowledge):
 export function renderVerdict(v: Verdict, situation: Situation, k: Knowledge, now: Date): string {
   const s = k.interview.summary;
   const titles = v.goal === 'reregister' ? s.titleReregister : s.title;
-  const blocks: string[] = [titles[v.status]];
+  const blocks: string[] = [v.status === 'eligible' && v.warnings.length ? titles.eligibleWithWarnings : titles[v.status]];
 
   const fields = k.rules.rules.goals[v.goal].fields.filter((f) => situation[f] !== undefined) as SituationField[];
   if (fields.length) blocks.push(`【${s.facts}】\n${fields.map((f) => `· ${describeFact(f, situation, k)}`).join('\n')}`);
@@ -31,7 +31,7 @@ export function renderVerdict(v: Verdict, situation: Situation, k: Knowledge, no
   const regionLine = v.region ? '' : `\n${s.regionUnknown}`;
   blocks.push(`【${s.materials}】${regionLine}\n${v.materials.map((m) => `☐ ${m.name}：${m.requirement}`).join('\n')}`);
   if (v.nextSteps.length) blocks.push(`【${s.nextSteps}】\n${v.nextSteps.map((n, i) => `${i + 1}. ${n}`).join('\n')}`);
-  if (v.status !== 'blocked') {
+  if (v.status !== 'blocked' && v.approvalDays) {
     const w = decisionWindow(now, v.approvalDays.min, v.approvalDays.max);
     blocks.push(s.window.replace('{min}', String(v.approvalDays.min)).replace('{max}', String(v.approvalDays.max)).replace('{today}', w.today).replace('{from}', w.from).replace('{to}', w.to));
   }

@@ -5,7 +5,7 @@
 import type { IntentId } from '../schema/knowledge';
 import type { Knowledge } from '../knowledge/load';
 import { Nlu, type Understanding } from '../nlu/nlu';
-import { isExactly, parseYesNo } from '../nlu/answers';
+import { isExactly, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel, normalizeText } from '../nlu/normalize';
 import { reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
 import { relatedChoices, renderAnswer, titleOf } from './render';
@@ -99,12 +99,14 @@ export class Assistant {
     if (control) return this.finish(state, control);
 
     if (state.flow) {
-      const answer = parseYesNo(normalized, k.nlu);
+      const answer = parseLeadingYesNo(normalized, k.nlu);
       if (answer) return this.finish(state, this.follow(state, answer, now));
     }
 
     const u = this.nlu.understandNormalized(normalized);
     if (state.flow && u.decision !== 'answer') return this.finish(state, this.reask(state));
+    // The same question twice in a row (inside its dialog or just after): the user wants the answer, not the dialog's first step again.
+    if (u.decision === 'answer' && u.intent === state.lastIntent && k.answers.get(u.intent)?.flow) return this.finish(state, this.plainAnswer(u.intent, u.confidence));
     const outcome = this.respond(u, state, now);
     if (u.truncated) outcome.replies.unshift({ text: k.messages.tooLong });
     return this.finish(state, outcome);

@@ -195,8 +195,8 @@ function crossCheck(k: Knowledge, kdir: string, show: (p: string) => string): vo
 function checkRuleSources(k: Knowledge, kdir: string, show: (p: string) => string): void {
   const missing = (ids: string[]) => ids.filter((id) => !k.sources[id]);
   const rulesProblems: FieldProblem[] = [];
-  missing(k.rules.rules.approvalDays.sources).forEach((id) => rulesProblems.push({ field: 'approvalDays.sources', message: `unknown source "${id}"` }));
   for (const [goal, spec] of Object.entries(k.rules.rules.goals)) {
+    missing(spec.approvalDays?.sources ?? []).forEach((id) => rulesProblems.push({ field: `goals.${goal}.approvalDays.sources`, message: `unknown source "${id}"` }));
     spec.rules.forEach((r, i) => {
       missing(r.sources).forEach((id) => rulesProblems.push({ field: `goals.${goal}.rules.${i}.sources`, message: `unknown source "${id}"` }));
       if (!spec.fields.includes(r.when.field)) rulesProblems.push({ field: `goals.${goal}.rules.${i}.when.field`, message: `${r.when.field} is not in goals.${goal}.fields` });

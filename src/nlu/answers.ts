@@ -11,6 +11,11 @@ const MAX_SHORT_ANSWER = 10;
 // 要多久 starts with the yes-word 要 but asks something: question words keep it from the yes/no reading.
 const QUESTION = /[?？吗]|怎么|什么|哪|多少|多久|多长|几[天个年次]|为什么|为啥|咋|啥|如何|能不能|可不可以|是不是/u;
 
+/** The message asks something (a question mark, 吗, or a question word). */
+export function isQuestion(normalized: string): boolean {
+  return QUESTION.test(normalized);
+}
+
 /** Strips punctuation, spaces and trailing particles: "有的呀！" → "有". */
 export function bareAnswer(normalized: string): string {
   let s = normalized.replace(NON_WORD, '');
@@ -40,4 +45,23 @@ export function parseYesNo(normalized: string, config: Pick<NluFile, 'yes' | 'no
   if ([...config.no].sort(byLength).some((w) => bare.startsWith(w))) return 'no';
   if ([...config.yes].sort(byLength).some((w) => bare.startsWith(w))) return 'yes';
   return undefined;
+}
+
+/** Where a message's first clause ends. */
+const CLAUSE_BREAK = /[，,。；;！!、\s]+/u;
+
+/** The first clause of a message: 有离职证明，但是没有解除合同的证明 → 有离职证明. */
+export function firstClause(normalized: string): string {
+  return normalized.split(CLAUSE_BREAK).find((c) => c.length > 0) ?? '';
+}
+
+/**
+ * A yes/no answer, or one that opens a longer message (有一个，不过下个月就结算完了). A message
+ * that asks something is not read by its first clause: 有，那要怎么办？ goes to the classifier.
+ */
+export function parseLeadingYesNo(normalized: string, config: Pick<NluFile, 'yes' | 'no'>): 'yes' | 'no' | undefined {
+  const whole = parseYesNo(normalized, config);
+  if (whole) return whole;
+  const first = firstClause(normalized);
+  return first !== normalized && !isQuestion(normalized) ? parseYesNo(first, config) : undefined;
 }

@@ -2,7 +2,7 @@
  * The shared rule checker: (situation, rule book) → verdict. Pure: no I/O, no clock.
  * The interview, `jianli check`, the HTTP API and the staff console all call checkEligibility.
  */
-import type { Condition, Finding, Goal, Material, MaterialsFile, RegionFile, RulesFile, Situation, SituationField, Verdict } from '../schema/rules';
+import type { Condition, Finding, Goal, MaterialsFile, RegionFile, RulesFile, Situation, SituationField, Verdict } from '../schema/rules';
 
 /** Everything the checker reads, loaded and validated by the knowledge loader. */
 export interface RuleBook {
@@ -14,9 +14,13 @@ export interface RuleBook {
   sourceTitle: (id: string) => string;
 }
 
-function holds(c: Condition, s: Situation): boolean {
+function holds(c: Condition | Condition[], s: Situation): boolean {
+  if (Array.isArray(c)) return c.some((one) => holds(one, s));
   return s[c.field] !== undefined && s[c.field] === c.equals;
 }
+
+/** A data item with optional `when` / `unless` conditions applies to this situation. */
+const applies = (item: { when?: Condition | Condition[]; unless?: Condition | Condition[] }, s: Situation) => (!item.when || holds(item.when, s)) && !(item.unless && holds(item.unless, s));
 
 /** Checks a situation for a goal (default: deregister). */
 export function checkEligibility(situation: Situation, book: RuleBook): Verdict {
@@ -29,18 +33,18 @@ export function checkEligibility(situation: Situation, book: RuleBook): Verdict 
   const blockers = findings.filter((r) => r.severity === 'blocker').map(toFinding);
   const warnings = findings.filter((r) => r.severity === 'warning').map(toFinding);
 
-  const missing = spec.fields.filter((f) => situation[f] === undefined) as SituationField[];
+  const skipped = new Set(spec.skip.filter((k) => holds(k.when, situation)).map((k) => k.field));
+  const missing = spec.fields.filter((f) => situation[f] === undefined && !skipped.has(f)) as SituationField[];
   const blockerFields = new Set(spec.rules.filter((r) => r.severity === 'blocker').map((r) => r.when.field));
   const status: Verdict['status'] = blockers.length ? 'blocked' : missing.some((f) => blockerFields.has(f)) ? 'needs_info' : 'eligible';
 
   const region = situation.region ? book.regions.get(situation.region) : undefined;
-  const applies = (m: Material) => (!m.when || holds(m.when, situation)) && !(m.unless && holds(m.unless, situation));
   const materials = [
-    ...book.materials.goals[goal].filter(applies),
+    ...book.materials.goals[goal].filter((m) => applies(m, situation)),
     ...(goal === 'deregister' ? (region?.materials ?? []) : []),
   ].map((m) => ({ id: m.id, name: m.name, requirement: m.requirement, source: book.sourceTitle(m.source) }));
 
-  const nextSteps = spec.nextSteps[status].map((n) => n.text);
+  const nextSteps = spec.nextSteps[status].filter((n) => applies(n, situation)).map((n) => n.text);
   // Regional steps (e.g. a paper receipt) belong to the application itself, not to clearing a blocker.
   if (status !== 'blocked' && goal === 'deregister') nextSteps.push(...(region?.nextSteps ?? []).map((n) => n.text));
 
@@ -54,6 +58,6 @@ export function checkEligibility(situation: Situation, book: RuleBook): Verdict 
     materials,
     nextSteps,
     notes: (region?.notes ?? []).map((n) => n.text),
-    approvalDays: { min: book.rules.approvalDays.min, max: book.rules.approvalDays.max },
+    ...(spec.approvalDays ? { approvalDays: { min: spec.approvalDays.min, max: spec.approvalDays.max } } : {}),
   };
 }

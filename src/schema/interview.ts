@@ -17,7 +17,8 @@ const pattern = z.string().refine(
   { message: 'not a valid regular expression' },
 );
 
-const common = { ask: text, why: text, sources: z.array(z.string()).min(1) };
+// askFor: the question worded for one goal (re-registration asks for the new employer's province).
+const common = { ask: text, askFor: z.object({ reregister: text }).strict().optional(), why: text, sources: z.array(z.string()).min(1) };
 
 const RegionQuestion = z.object({ kind: z.literal('region'), ...common, choices: z.array(text).min(2), skippable: z.boolean().default(false), fact: text }).strict();
 
@@ -44,7 +45,8 @@ const YesNoQuestion = z
 export const InterviewQuestion = z.discriminatedUnion('kind', [RegionQuestion, ReasonQuestion, YesNoQuestion]);
 export type InterviewQuestion = z.infer<typeof InterviewQuestion>;
 
-const byStatus = z.object({ eligible: text, blocked: text, needs_info: text }).strict();
+// eligibleWithWarnings: nothing blocks, but a warning changes the way (e.g. the employer refuses).
+const byStatus = z.object({ eligible: text, eligibleWithWarnings: text, blocked: text, needs_info: text }).strict();
 
 export const InterviewFile = z
   .object({
@@ -61,6 +63,7 @@ export const InterviewFile = z
     sideAnswerThen: text,
     skipped: text,
     amendUnknown: text,
+    amendWhich: text,
     whyWords: z.array(text),
     amendPatterns: z.array(pattern),
     correctionWords: z.array(text),

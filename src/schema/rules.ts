@@ -76,14 +76,24 @@ export const Rule = z
   .strict();
 export type Rule = z.infer<typeof Rule>;
 
-const NextStep = z.object({ text, sources: z.array(z.string()).min(1) }).strict();
+/** One condition or several (any of them). */
+const Conditions = z.union([Condition, z.array(Condition).min(1)]);
+
+/** `when` lists the step only if it holds; `unless` leaves it out (e.g. a step needing the employer). */
+const NextStep = z.object({ text, sources: z.array(z.string()).min(1), when: Conditions.optional(), unless: Conditions.optional() }).strict();
+
+const ApprovalDays = z.object({ min: z.number().int().positive(), max: z.number().int().positive(), sources: z.array(z.string()).min(1) }).strict();
 
 export const GoalRules = z
   .object({
     /** The fields that can change this goal's verdict, in the order the interview asks them. */
     fields: z.array(SituationField).min(1),
     rules: z.array(Rule).min(1),
+    /** Fields not asked (and not missing) when a condition holds: no consent letter from a company that is gone. */
+    skip: z.array(z.object({ field: SituationField, when: Conditions }).strict()).default([]),
     nextSteps: z.object({ eligible: z.array(NextStep), blocked: z.array(NextStep), needs_info: z.array(NextStep) }).strict(),
+    /** How long the authority takes to decide; only where the source gives a figure for this goal. */
+    approvalDays: ApprovalDays.optional(),
   })
   .strict();
 
@@ -91,7 +101,6 @@ export const GoalRules = z
 export const RulesFile = z
   .object({
     version,
-    approvalDays: z.object({ min: z.number().int().positive(), max: z.number().int().positive(), sources: z.array(z.string()).min(1) }).strict(),
     goals: z.object({ deregister: GoalRules, reregister: GoalRules }).strict(),
   })
   .strict();
@@ -103,10 +112,10 @@ export const Material = z
     name: text,
     requirement: text,
     source: z.string(),
-    /** Listed only when this holds. */
-    when: Condition.optional(),
-    /** Left out when this holds. */
-    unless: Condition.optional(),
+    /** Listed only when this holds (any of them, for a list). */
+    when: Conditions.optional(),
+    /** Left out when this holds (any of them, for a list). */
+    unless: Conditions.optional(),
   })
   .strict();
 export type Material = z.infer<typeof Material>;
@@ -150,5 +159,6 @@ export interface Verdict {
   materials: { id: string; name: string; requirement: string; source: string }[];
   nextSteps: string[];
   notes: string[];
-  approvalDays: { min: number; max: number };
+  /** Absent where the source gives no figure (re-registration). */
+  approvalDays?: { min: number; max: number };
 }

@@ -60,6 +60,10 @@ describe('checkEligibility: deregister', () => {
     expect(codes(v.warnings)).toEqual(['EMPLOYER_REFUSAL']);
     expect(v.warnings[0].remedy).toMatch(/投诉.*仲裁.*强制注销/s);
     expect(v.materials.map((m) => m.id)).toContain('refusal_evidence');
+    // The refusing employer will neither write the consent letter nor confirm online.
+    expect(v.materials.map((m) => m.id)).not.toContain('employer_consent_letter');
+    expect(v.nextSteps.join()).not.toContain('聘用单位需在线确认');
+    expect(v.nextSteps.join()).toMatch(/三条途径/);
   });
 
   it('warns about a dissolved employer and swaps the consent letter for the proof of dissolution', () => {
@@ -69,6 +73,16 @@ describe('checkEligibility: deregister', () => {
     const ids = v.materials.map((m) => m.id);
     expect(ids).toContain('dissolved_employer_proof');
     expect(ids).not.toContain('employer_consent_letter');
+    expect(v.nextSteps.join()).not.toContain('聘用单位需在线确认');
+    expect(v.nextSteps.join()).toContain('原单位已不存在');
+  });
+
+  it('does not ask whether a company that is gone will write a consent letter', () => {
+    const { employerCooperates: _, ...rest } = clear;
+    const v = check({ ...rest, region: '上海', reason: 'employer_dissolved' });
+    expect(v.missing).toEqual([]);
+    expect(v.status).toBe('eligible');
+    expect(check({ reason: 'left_employer' }).missing).toContain('employerCooperates');
   });
 
   it('warns when there is no proof of the ended contract', () => {
@@ -128,6 +142,8 @@ describe('checkEligibility: reregister', () => {
     expect(v.status).toBe('eligible');
     expect(v.nextSteps.join()).toContain('初审');
     expect(v.materials.map((m) => m.id)).toContain('new_labor_contract');
+    // The article's 5–15 working days are for deregistration; it gives no figure for re-registration.
+    expect(v.approvalDays).toBeUndefined();
   });
   it.each([
     ['previousRegistrationCleared', false, 'PREVIOUS_REGISTRATION_ACTIVE'],
