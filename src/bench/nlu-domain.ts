@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_ROOT, loadKnowledge } from '../knowledge/load';
 import { evaluate, parseEvalTsv, type LabelledExample } from '../nlu/evaluate';
-import { Nlu } from '../nlu/nlu';
+import { domainNlu } from '../nlu/nlu';
 import type { NluFile } from '../schema/knowledge';
 import { sharedDir, unseenOnly } from './nlu-data';
 
@@ -41,7 +41,7 @@ export const DOMAIN_FILES = [
 
 export function scoreDomain(config: NluFile): DomainScore[] {
   const k = loadKnowledge();
-  const nlu = new Nlu(config, k.phrases);
+  const nlu = domainNlu(k, config);
   const score = (examples: LabelledExample[]): Score => {
     const report = evaluate(examples, (text) => nlu.understand(text).intent);
     const ood = examples.filter((e) => e.accepted.includes('fallback'));

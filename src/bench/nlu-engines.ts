@@ -34,14 +34,15 @@ export async function createEngine(name: EngineName, dataset: DatasetName): Prom
 }
 
 async function oursDomain(): Promise<Engine> {
-  const [{ loadNluConfig }, { Nlu }] = await Promise.all([import('../knowledge/load'), import('../nlu/nlu')]);
-  const config = loadNluConfig();
+  const [{ loadKnowledge }, { Nlu, withoutPlaces }] = await Promise.all([import('../knowledge/load'), import('../nlu/nlu')]);
+  // The whole knowledge base for its settings and its place names (neutral, as in the assistant).
+  const k = loadKnowledge();
   let nlu: InstanceType<typeof Nlu> | undefined;
   return {
     async train(examples) {
       const byIntent = new Map<string, string[]>();
       for (const e of examples) byIntent.set(e.accepted[0], [...(byIntent.get(e.accepted[0]) ?? []), e.text]);
-      nlu = new Nlu(config, byIntent as Map<never, string[]>);
+      nlu = new Nlu(k.nlu, byIntent as Map<never, string[]>, { neutralize: (t) => withoutPlaces(k, t) });
     },
     async classify(text) {
       return nlu!.understand(text).intent;

@@ -4,7 +4,7 @@
  */
 import type { IntentId } from '../schema/knowledge';
 import type { Knowledge } from '../knowledge/load';
-import { Nlu, type Understanding } from '../nlu/nlu';
+import { domainNlu, type Nlu, type Understanding } from '../nlu/nlu';
 import { isExactly, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel, normalizeText } from '../nlu/normalize';
 import { reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
@@ -48,13 +48,13 @@ export class Assistant {
     readonly knowledge: Knowledge,
     opts: { lazy?: boolean } = {},
   ) {
-    if (!opts.lazy) this.trained = new Nlu(knowledge.nlu, knowledge.phrases);
+    if (!opts.lazy) this.trained = domainNlu(knowledge);
     this.interview = new Interview(knowledge);
   }
 
   /** The trained NLU (trained now if the assistant was built lazy). */
   get nlu(): Nlu {
-    this.trained ??= new Nlu(this.knowledge.nlu, this.knowledge.phrases);
+    this.trained ??= domainNlu(this.knowledge);
     return this.trained;
   }
 

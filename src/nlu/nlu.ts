@@ -1,6 +1,7 @@
 /**
  * The NLU pipeline: normalise → segment → classify → decide (answer, suggest or fallback).
  */
+import type { Knowledge } from '../knowledge/load';
 import type { IntentId, NluFile } from '../schema/knowledge';
 import { IntentClassifier, type Scored } from './classifier';
 import { hasNoWords, normalizeText } from './normalize';
@@ -44,8 +45,14 @@ export function classifierFor<L extends string>(config: NluFile): IntentClassifi
 /** Training examples: intent → phrases. */
 export type TrainingSet = Iterable<[IntentId, string[]]>;
 
+export interface NluOptions {
+  /** Removes words that must not sway the intent (place names, for the domain). */
+  neutralize?: (normalized: string) => string;
+}
+
 export class Nlu {
   readonly segmenter: Segmenter;
+  private readonly neutralize: (normalized: string) => string;
   private readonly classifier: IntentClassifier<IntentId>;
   /** In-domain phrases each word occurs in: a message with no well-supported word is about something else. */
   private readonly domainWords = new Map<string, number>();
@@ -55,7 +62,9 @@ export class Nlu {
   constructor(
     private readonly config: NluFile,
     training: TrainingSet,
+    opts: NluOptions = {},
   ) {
+    this.neutralize = opts.neutralize ?? ((t) => t);
     this.segmenter = new Segmenter(config);
     this.classifier = classifierFor<IntentId>(config);
     this.genericWords = new Set(config.genericWords);
@@ -63,7 +72,8 @@ export class Nlu {
     const kept: { normalized: string; intent: IntentId }[] = [];
     for (const [intent, phrases] of training) {
       for (const p of phrases) {
-        const normalized = normalizeText(p);
+        const normalized = this.neutralize(normalizeText(p));
+        if (!normalized) continue;
         // Other-certificate phrases are settled by the rule in understand(); as training data they
         // would only teach the model that 注销 + 材料 is out of scope.
         if (intent === 'fallback' && this.isOtherDomain(this.segmenter.canonicalize(normalized))) continue;
@@ -99,8 +109,11 @@ export class Nlu {
 
     if (!normalized) return fallback('empty', 1);
     if (hasNoWords(normalized)) return fallback('no-words', 1);
+    const neutral = this.neutralize(normalized);
+    // Only a place name (北京): nothing asked.
+    if (hasNoWords(neutral)) return fallback('unknown-words', 1);
     // Synonyms rewritten once for the domain checks, the features and the evidence.
-    const canonical = this.segmenter.canonicalize(normalized);
+    const canonical = this.segmenter.canonicalize(neutral);
     if (this.isOtherDomain(canonical)) return fallback('other-domain', 1);
 
     const features = this.segmenter.featuresOf(canonical);
@@ -144,4 +157,17 @@ export class Nlu {
       this.config.otherDomains.some((w) => text.includes(w)) && !this.config.domainAnchors.some((w) => text.includes(w))
     );
   }
+}
+
+/** A place with the words that only frame it: 我是上海的 / 我在南京 / 广东这边 say no more than the place. */
+const PLACE_FRAME = /(?:我是|我在|人在|我们是|我们在|在)?\u0000+(?:的|这边|那边|这里|那里|地区)?/gu;
+
+/** The message without place names and their frames (see RegionIndex.withoutPlaces). */
+export function withoutPlaces(k: Pick<Knowledge, 'regions'>, text: string): string {
+  return k.regions.withoutPlaces(text, '\u0000').replace(PLACE_FRAME, '');
+}
+
+/** The assistant's NLU: the knowledge base's phrases, place names neutral. */
+export function domainNlu(k: Pick<Knowledge, 'nlu' | 'phrases' | 'regions'>, config: NluFile = k.nlu): Nlu {
+  return new Nlu(config, k.phrases, { neutralize: (t) => withoutPlaces(k, t) });
 }

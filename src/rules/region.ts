@@ -40,6 +40,24 @@ export class RegionIndex {
     });
   }
 
+  /**
+   * The text without any Chinese province or city name (广东注销要多久 → 注销要多久). The NLU reads
+   * messages this way: a place says nothing about which question is asked, while the training
+   * phrases mention places mostly in out-of-scope questions (上海明天天气), which made any place
+   * name pull a domain question to the fallback.
+   */
+  withoutPlaces(text: string, replacement = ''): string {
+    let out = '';
+    for (let i = 0; i < text.length; ) {
+      const name = (this.byFirstChar.get(text[i]) ?? []).find((n) => !/[a-z]/.test(n.name) && text.startsWith(n.name, i))?.name;
+      if (name) {
+        i += name.length;
+        out += replacement;
+      } else out += text[i++];
+    }
+    return out;
+  }
+
   /** The province for a whole input such as 江苏 / 江苏省 / jiangsu / 南京, or undefined. */
   resolve(input: string): string | undefined {
     return this.names.get(input.trim().toLowerCase());

@@ -49,6 +49,15 @@ describe('NLU', () => {
     expect(assistant.classify('回执').intent).toBe('process.receipt');
   });
 
+  it('is not swayed by a place name, and a place alone asks nothing', () => {
+    // Places occur mostly in out-of-scope training phrases (上海明天天气): they used to pull these to the fallback.
+    expect(assistant.classify('广东注销要多久').intent).toBe('process.approval_time');
+    expect(assistant.classify('我是上海的，注销要多久').intent).toBe('process.approval_time');
+    expect(assistant.classify('广东这边注销要什么材料').intent).toBe('process.materials');
+    expect(assistant.classify('北京').intent).toBe('fallback');
+    expect(assistant.classify('上海明天天气怎么样').intent).toBe('fallback');
+  });
+
   it.each([
     ['', 'empty'],
     ['？？？', 'no-words'],

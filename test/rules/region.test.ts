@@ -25,3 +25,15 @@ describe('RegionIndex.find: the place named inside a sentence', () => {
     expect(regions.find('上海或者内蒙古')).toBe('内蒙古');
   });
 });
+
+describe('RegionIndex.withoutPlaces: the sentence the NLU reads', () => {
+  it.each([
+    ['广东注销要多久', '注销要多久'],
+    ['我是南京市的，江苏省要什么材料', '我是的，要什么材料'],
+    ['内蒙古和上海一样吗', '和一样吗'],
+    ['注销要多久', '注销要多久'],
+    ['I work in jiangsu', 'I work in jiangsu'],
+  ])('%s → %s', (text, rest) => {
+    expect(regions.withoutPlaces(text)).toBe(rest);
+  });
+});
