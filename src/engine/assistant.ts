@@ -4,11 +4,11 @@
  */
 import type { IntentId } from '../schema/knowledge';
 import type { Knowledge } from '../knowledge/load';
-import { domainNlu, type Nlu, type Understanding } from '../nlu/nlu';
-import { isExactly, parseLeadingYesNo } from '../nlu/answers';
+import { domainNlu, withoutPlaces, type Nlu, type Understanding } from '../nlu/nlu';
+import { bareAnswer, isExactly, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel, normalizeText } from '../nlu/normalize';
 import { reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
-import { relatedChoices, renderAnswer, titleOf } from './render';
+import { regionBlock, regionDifferences, relatedChoices, renderAnswer, titleOf } from './render';
 import { Interview, type InterviewStep } from '../dialogs/interview';
 import type { Goal, Situation, Verdict } from '../schema/rules';
 import {
@@ -36,6 +36,9 @@ interface Outcome {
 /** Intents that do not interrupt an interview question (it carries on asking instead). */
 // Thanks mid-interview gets its answer (不客气) and the question again, not "not understood".
 const NOT_SIDE_QUESTIONS = new Set<IntentId>(['interview.start', 'chitchat.greeting', 'fallback']);
+
+/** After these, a bare place (北京) is not a follow-up about that province. */
+const NOT_REGIONAL = new Set<IntentId>(['chitchat.greeting', 'chitchat.thanks', 'handoff.human']);
 
 const MAX_SUGGESTIONS = 3;
 
@@ -72,7 +75,7 @@ export class Assistant {
 
   /** Answers an intent directly, as if the user had picked it (the staff console's /check). */
   answer(state: ConversationState, intent: IntentId, now: Date = new Date()): TurnResult {
-    return this.finish(state, this.answerIntent(intent, 1, now));
+    return this.finish(state, this.answerIntent(intent, 1, now, state.region));
   }
 
   /** Classifies without touching any conversation. */
@@ -90,6 +93,9 @@ export class Assistant {
 
     const now = event.now ?? new Date();
     if (state.interview) return this.finish(state, this.continueInterview(state, normalized, now));
+    // A province named anywhere is remembered: later answers add what the article says about it.
+    const place = k.regions.find(normalized);
+    if (place) state = { ...state, region: place };
 
     // An offered choice wins over a control word with the same text (不用了 as an answer).
     const picked = this.pickChoice(state, normalized, now);
@@ -103,10 +109,13 @@ export class Assistant {
       if (answer) return this.finish(state, this.follow(state, answer, now));
     }
 
+    const followUp = place ? this.regionFollowUp(state, normalized, place) : undefined;
+    if (followUp) return this.finish(state, followUp);
+
     const u = this.nlu.understandNormalized(normalized);
     if (state.flow && u.decision !== 'answer') return this.finish(state, this.reask(state));
     // The same question twice in a row (inside its dialog or just after): the user wants the answer, not the dialog's first step again.
-    if (u.decision === 'answer' && u.intent === state.lastIntent && k.answers.get(u.intent)?.flow) return this.finish(state, this.plainAnswer(u.intent, u.confidence));
+    if (u.decision === 'answer' && u.intent === state.lastIntent && k.answers.get(u.intent)?.flow) return this.finish(state, this.plainAnswer(u.intent, u.confidence, state.region));
     const outcome = this.respond(u, state, now);
     if (u.truncated) outcome.replies.unshift({ text: k.messages.tooLong });
     return this.finish(state, outcome);
@@ -145,7 +154,7 @@ export class Assistant {
     }
     if (!choice) return undefined;
     if ('answer' in choice.target) return state.flow ? this.follow(state, choice.target.answer, now) : undefined;
-    return this.answerIntent(choice.target.intent, 1, now);
+    return this.answerIntent(choice.target.intent, 1, now, state.region);
   }
 
   /** Follows a yes/no answer inside the active dialog. */
@@ -156,7 +165,7 @@ export class Assistant {
     if (!next || 'end' in next) {
       return { intent: flow.intent, confidence: 1, replies: [{ text: this.knowledge.messages.flowLeft }], sources: [], choices: [] };
     }
-    if ('intent' in next) return this.answerIntent(next.intent, 1, now);
+    if ('intent' in next) return this.answerIntent(next.intent, 1, now, state.region);
     if ('interview' in next) return this.startInterview(next.interview.goal, next.interview.prefill, now);
     const out = showStep(dialog, next.step, flow.intent, this.knowledge);
     return { intent: flow.intent, confidence: 1, ...out };
@@ -171,7 +180,7 @@ export class Assistant {
 
   /** What to say for an understood (or not understood) free-text message. */
   private respond(u: Understanding, state: ConversationState, now: Date): Outcome {
-    if (u.decision === 'answer') return this.answerIntent(u.intent, u.confidence, now);
+    if (u.decision === 'answer') return this.answerIntent(u.intent, u.confidence, now, state.region);
     const k = this.knowledge;
     if (u.decision === 'suggest') {
       const handoff: PendingChoice = { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } };
@@ -195,21 +204,45 @@ export class Assistant {
   }
 
   /** Answers an intent: through its dialog when it has one, else with its answer and related questions. */
-  private answerIntent(intent: IntentId, confidence: number, now: Date): Outcome {
+  private answerIntent(intent: IntentId, confidence: number, now: Date, region?: string): Outcome {
     const entry = this.knowledge.answers.get(intent);
     // Only `fallback` has no answer entry (the loader checks every other intent has one).
     if (!entry) return this.fallbackOutcome(0, confidence);
     if (entry.interview) return { ...this.startInterview(entry.interview, {}, now), intent, confidence };
     if (entry.flow) return { ...this.startFlow(entry.flow, intent), confidence };
-    return this.plainAnswer(intent, confidence);
+    return this.plainAnswer(intent, confidence, region);
   }
 
   /** An intent's answer and related questions, without starting its dialog. */
-  private plainAnswer(intent: IntentId, confidence: number): Outcome {
-    const entry = this.knowledge.answers.get(intent)!;
-    const body = renderAnswer({ answer: entry.answer }, this.knowledge);
-    const choices = relatedChoices(entry.related, this.knowledge);
-    return { intent, confidence, replies: [withChoices(body.text, choices)], sources: body.sources, choices };
+  private plainAnswer(intent: IntentId, confidence: number, region?: string): Outcome {
+    const k = this.knowledge;
+    const entry = k.answers.get(intent)!;
+    const body = renderAnswer({ answer: entry.answer }, k);
+    const choices = relatedChoices(entry.related, k);
+    const diffs = region && entry.regionDetails.length ? regionDifferences(region, entry.regionDetails, k) : undefined;
+    if (!diffs?.lines.length) return { intent, confidence, replies: [withChoices(body.text, choices)], sources: body.sources, choices };
+    const text = `${body.text}\n\n${regionBlock(region!, diffs.lines, k)}\n【${k.messages.sourcesLabel}】${diffs.sources.join('；')}`;
+    return { intent, confidence, replies: [withChoices(text, choices)], sources: [...new Set([...body.sources, ...diffs.sources])], choices };
+  }
+
+  /**
+   * 那上海呢 / 上海也一样吗 after an answer: what the article says about that province for the
+   * same question, or that it names nothing (never the whole answer again).
+   */
+  private regionFollowUp(state: ConversationState, normalized: string, province: string): Outcome | undefined {
+    const k = this.knowledge;
+    const intent = state.lastIntent;
+    const entry = intent ? k.answers.get(intent) : undefined;
+    if (!intent || !entry || entry.interview || NOT_REGIONAL.has(intent)) return undefined;
+    const rest = bareAnswer(withoutPlaces(k, normalized));
+    if (!k.nlu.regionFollowUps.some((f) => bareAnswer(f) === rest)) return undefined;
+    const diffs = regionDifferences(province, entry.regionDetails.length ? entry.regionDetails : ['materials', 'nextSteps', 'notes'], k);
+    const blocks = [diffs.lines.length ? regionBlock(province, diffs.lines, k) : k.messages.regionNothing.replaceAll('{province}', province)];
+    // The general note only where the province has nothing of its own (its lines already say to check locally).
+    if (!diffs.lines.length && entry.answer.regional) blocks.push(`【${k.messages.regionalLabel}】${entry.answer.regional}`);
+    if (diffs.sources.length) blocks.push(`【${k.messages.sourcesLabel}】${diffs.sources.join('；')}`);
+    const choices = relatedChoices(entry.related, k);
+    return { intent, confidence: 1, replies: [withChoices(blocks.join('\n\n'), choices)], sources: diffs.sources, choices };
   }
 
   private startInterview(goal: Goal, prefill: Situation, now: Date): Outcome {
@@ -227,7 +260,7 @@ export class Assistant {
     });
     const outcome = this.interviewOutcome(step);
     if (step.sideQuestion && side) {
-      const answer = this.plainAnswer(side.intent, side.confidence);
+      const answer = this.plainAnswer(side.intent, side.confidence, state.interview?.situation.region ?? state.region);
       return { ...outcome, intent: side.intent, confidence: side.confidence, replies: [...answer.replies.map((r) => ({ text: r.text })), ...outcome.replies], sources: answer.sources };
     }
     return outcome;
@@ -258,6 +291,7 @@ export class Assistant {
       fallbackStreak: o.intent === 'fallback' ? state.fallbackStreak + 1 : 0,
       lastIntent: o.intent,
       lastSources: o.sources.length ? o.sources : state.lastSources,
+      ...(o.verdict?.region ? { region: o.verdict.region } : {}),
     };
     return { state: next, intent: o.intent, confidence: round(o.confidence), replies: o.replies, sources: o.sources, ...(o.end ? { end: true } : {}), ...(o.verdict ? { verdict: o.verdict } : {}) };
   }

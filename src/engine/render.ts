@@ -18,6 +18,24 @@ export function sourceTitles(ids: string[], k: Knowledge): string[] {
   return [...new Set(ids)].map((id) => k.sources[id].title);
 }
 
+export type RegionDetail = 'materials' | 'nextSteps' | 'notes';
+
+/** A province's differences of the given kinds (knowledge/regions), with the titles of their sources; none where the article names none. */
+export function regionDifferences(province: string, kinds: RegionDetail[], k: Knowledge): { lines: string[]; sources: string[] } {
+  const r = k.rules.regions.get(province);
+  const items = [
+    ...(kinds.includes('materials') ? (r?.materials ?? []).map((m) => ({ text: `${m.name}：${m.requirement}`, source: m.source })) : []),
+    ...(kinds.includes('nextSteps') ? (r?.nextSteps ?? []) : []),
+    ...(kinds.includes('notes') ? (r?.notes ?? []) : []),
+  ];
+  return { lines: items.map((i) => i.text), sources: sourceTitles(items.map((i) => i.source), k) };
+}
+
+/** A province's differences as a block under an answer. */
+export function regionBlock(province: string, lines: string[], k: Knowledge): string {
+  return `${k.messages.regionAbout.replaceAll('{province}', province)}\n${lines.map((l) => `· ${l}`).join('\n')}`;
+}
+
 /** One answer as text: body, then what varies by region, then where it comes from. */
 export function renderAnswer(parts: { lead?: string; answer?: Answer; extraSources?: string[] }, k: Knowledge): { text: string; sources: string[] } {
   const ids = [...(parts.extraSources ?? []), ...(parts.answer?.sources ?? [])];

@@ -46,6 +46,8 @@ export interface ConversationState {
   lastIntent?: IntentId;
   /** Source titles of the last answer, for staff who need to quote them. */
   lastSources: string[];
+  /** The province the user last named (or the interview recorded): answers add its differences. */
+  region?: string;
 }
 
 /** One incoming user message, already stripped of channel details. */

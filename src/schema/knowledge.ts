@@ -82,6 +82,11 @@ export const AnswerFile = z
     flow: z.string().optional(),
     /** This intent starts the eligibility interview for the goal instead of answering. */
     interview: Goal.optional(),
+    /**
+     * Which of a province's differences (knowledge/regions) belong under this answer once the
+     * user's province is known: its extra materials, its extra steps, its notes.
+     */
+    regionDetails: z.array(z.enum(['materials', 'nextSteps', 'notes'])).default([]),
   })
   .strict();
 export type AnswerFile = z.infer<typeof AnswerFile>;
@@ -107,6 +112,10 @@ export const MessagesFile = z
     flowLeft: text,
     sourcesLabel: text,
     regionalLabel: text,
+    /** Heads a province's differences under an answer; {province} is filled in. */
+    regionAbout: text,
+    /** A follow-up about a province (那上海呢) where the article names no difference for it. */
+    regionNothing: text,
     /** WeChat: the passive reply to a message that is not text (picture, location …). */
     wechatUnsupported: text,
     /** WeChat: appended to the first message when the rest of a long answer follows as further messages. */
@@ -195,6 +204,11 @@ export const NluFile = z
     /** Leaves a dialog without ending the chat. */
     cancel: z.array(text),
     restart: z.array(text),
+    /**
+     * What is left of a follow-up about a province once the place, punctuation and particles are
+     * taken out (那上海呢 → 那; 上海也一样吗 → 也一样吗): such a message asks the last question again for that province.
+     */
+    regionFollowUps: z.array(z.string()).default([]),
     thresholds: z
       .object({
         /** At or above: answer the intent. */
