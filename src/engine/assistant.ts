@@ -7,6 +7,7 @@ import type { Knowledge } from '../knowledge/load';
 import { domainNlu, withoutPlaces, type Nlu, type Understanding } from '../nlu/nlu';
 import { bareAnswer, isExactly, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel, normalizeText } from '../nlu/normalize';
+import { maskPersonalData } from '../privacy/mask';
 import { reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
 import { regionBlock, regionDifferences, relatedChoices, renderAnswer, titleOf } from './render';
 import { Interview, type InterviewStep } from '../dialogs/interview';
@@ -85,6 +86,13 @@ export class Assistant {
 
   /** Runs one turn. Never throws on user input: anything unusable gets the fallback. */
   turn(state: ConversationState, event: TurnEvent): TurnResult {
+    const result = this.respondTo(state, event);
+    // An ID-card or mobile number typed in: say it was hidden and that no personal record can be looked up here.
+    if (event.text && maskPersonalData(event.text) !== event.text) result.replies.unshift({ text: this.knowledge.messages.personalData });
+    return result;
+  }
+
+  private respondTo(state: ConversationState, event: TurnEvent): TurnResult {
     const k = this.knowledge;
     const normalized = normalizeText(event.text ?? '');
     if (!normalized) {
