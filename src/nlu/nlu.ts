@@ -45,6 +45,19 @@ export function classifierFor<L extends string>(config: NluFile): IntentClassifi
 /** Training examples: intent → phrases. */
 export type TrainingSet = Iterable<[IntentId, string[]]>;
 
+/** Words that start with a filler but are words of their own: 那边 is not 那 + 边. */
+const OWN_WORDS = ['那边', '那个', '那些', '那里', '那种', '那时', '那样'];
+
+/** Takes linking openers off the start (那要多久 → 要多久), longest first, never the whole message. */
+function withoutLeadingFillers(text: string, fillers: string[]): string {
+  let s = text;
+  for (;;) {
+    const f = fillers.find((w) => s.startsWith(w) && s.length > w.length && !OWN_WORDS.some((o) => s.startsWith(o)));
+    if (!f) return s;
+    s = s.slice(f.length).replace(/^[\p{P}\s]+/u, '');
+  }
+}
+
 export interface NluOptions {
   /** Removes words that must not sway the intent (place names, for the domain). */
   neutralize?: (normalized: string) => string;
@@ -64,7 +77,9 @@ export class Nlu {
     training: TrainingSet,
     opts: NluOptions = {},
   ) {
-    this.neutralize = opts.neutralize ?? ((t) => t);
+    const neutralize = opts.neutralize ?? ((t: string) => t);
+    const fillers = [...config.leadingFillers].sort((a, b) => b.length - a.length);
+    this.neutralize = (t) => withoutLeadingFillers(neutralize(t), fillers);
     this.segmenter = new Segmenter(config);
     this.classifier = classifierFor<IntentId>(config);
     this.genericWords = new Set(config.genericWords);

@@ -211,6 +211,8 @@ export const NluFile = z
      * taken out (那上海呢 → 那; 上海也一样吗 → 也一样吗): such a message asks the last question again for that province.
      */
     regionFollowUps: z.array(z.string()).default([]),
+    /** Openers that only link to the previous turn (那, 那么, 然后): taken off the start of a message before classifying. */
+    leadingFillers: z.array(text).default([]),
     thresholds: z
       .object({
         /** At or above: answer the intent. */

@@ -49,6 +49,13 @@ describe('NLU', () => {
     expect(assistant.classify('回执').intent).toBe('process.receipt');
   });
 
+  it('reads a follow-up opened with 那 / 然后 as the question after it', () => {
+    expect(assistant.classify('那要多久').intent).toBe('process.approval_time');
+    expect(assistant.classify('那么需要多长时间').intent).toBe('process.approval_time');
+    expect(assistant.classify('然后照片呢').intent).toBe('process.photo');
+    expect(assistant.classify('那').intent).toBe('fallback');
+  });
+
   it('is not swayed by a place name, and a place alone asks nothing', () => {
     // Places occur mostly in out-of-scope training phrases (上海明天天气): they used to pull these to the fallback.
     expect(assistant.classify('广东注销要多久').intent).toBe('process.approval_time');
