@@ -5,7 +5,7 @@
 import type { IntentId } from '../schema/knowledge';
 import type { Knowledge } from '../knowledge/load';
 import { domainNlu, withoutPlaces, type Nlu, type Understanding } from '../nlu/nlu';
-import { bareAnswer, isExactly, parseLeadingYesNo } from '../nlu/answers';
+import { bareAnswer, isExactly, isQuestion, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel, normalizeText } from '../nlu/normalize';
 import { maskPersonalData } from '../privacy/mask';
 import { reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
@@ -37,6 +37,12 @@ interface Outcome {
 /** Intents that do not interrupt an interview question (it carries on asking instead). */
 // Thanks mid-interview gets its answer (不客气) and the question again, not "not understood".
 const NOT_SIDE_QUESTIONS = new Set<IntentId>(['interview.start', 'chitchat.greeting', 'fallback']);
+
+/** Not offered as the second question of a message: conversation, not a question. */
+const NOT_SECOND_QUESTIONS = new Set<IntentId>(['interview.start', 'chitchat.greeting', 'chitchat.thanks', 'handoff.human']);
+
+/** Where one question of a message ends and the next may begin. */
+const QUESTION_BREAK = /[，,。；;！!？?\s]+/u;
 
 /** After these, a bare place (北京) is not a follow-up about that province. */
 const NOT_REGIONAL = new Set<IntentId>(['chitchat.greeting', 'chitchat.thanks', 'handoff.human']);
@@ -188,8 +194,17 @@ export class Assistant {
 
   /** What to say for an understood (or not understood) free-text message. */
   private respond(u: Understanding, state: ConversationState, now: Date): Outcome {
-    if (u.decision === 'answer') return this.answerIntent(u.intent, u.confidence, now, state.region);
     const k = this.knowledge;
+    if (u.decision === 'answer') {
+      const outcome = this.answerIntent(u.intent, u.confidence, now, state.region);
+      const second = outcome.flow || outcome.interview || outcome.replies.length !== 1 ? undefined : this.secondQuestion(u);
+      if (!second) return outcome;
+      // 要什么材料，多久能办好: answer the first, offer the second as choice 1.
+      const title = titleOf(second, k);
+      const choices: PendingChoice[] = [{ label: title, target: { intent: second } }, ...outcome.choices.filter((c) => !('intent' in c.target && c.target.intent === second))];
+      const text = `${outcome.replies[0].text}\n\n${k.messages.alsoAsked.replaceAll('{title}', title)}`;
+      return { ...outcome, replies: [withChoices(text, choices)], choices };
+    }
     if (u.decision === 'suggest') {
       const handoff: PendingChoice = { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } };
       const choices = [
@@ -199,6 +214,17 @@ export class Assistant {
       return { intent: 'fallback', confidence: u.confidence, replies: [withChoices(k.messages.suggest, choices)], sources: [], choices };
     }
     return this.fallbackOutcome(state.fallbackStreak, u.confidence);
+  }
+
+  /** Another question asked in a later clause of the same message (a clause that asks and is understood as a different intent). */
+  private secondQuestion(u: Understanding): IntentId | undefined {
+    const clauses = u.normalized.split(QUESTION_BREAK).filter((c) => c.length >= 3 && isQuestion(c));
+    if (clauses.length < 2) return undefined;
+    for (const clause of clauses) {
+      const v = this.nlu.understandNormalized(clause);
+      if (v.decision === 'answer' && v.intent !== u.intent && !NOT_SECOND_QUESTIONS.has(v.intent)) return v.intent;
+    }
+    return undefined;
   }
 
   /** "Not understood": what the assistant can do, starter questions and the way to a person. */

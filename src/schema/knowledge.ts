@@ -116,6 +116,8 @@ export const MessagesFile = z
     regionAbout: text,
     /** A follow-up about a province (那上海呢) where the article names no difference for it. */
     regionNothing: text,
+    /** Under an answer when the message also asked something else; {title} is that question, offered as choice 1. */
+    alsoAsked: text,
     /** Said first when a message carried an ID-card or mobile number (masked before storing). */
     personalData: text,
     /** WeChat: the passive reply to a message that is not text (picture, location …). */
