@@ -169,7 +169,8 @@ export class Interview {
     const labels = this.choiceLabels(field);
     let index = -1;
     if (/^\d{1,2}$/.test(normalized)) index = Number(normalized) - 1;
-    else index = labels.findIndex((l) => normalizeLabel(l) === normalized);
+    // A label with alternatives (其他地区/不确定) is picked by either part too.
+    else index = labels.findIndex((l) => normalizeLabel(l) === normalized || (l.includes('/') && normalizeLabel(l).split('/').includes(normalized)));
     if (index < 0 || index >= labels.length) return undefined;
     const q = this.question(field);
     if (q.kind === 'yesno') return index === 0;

@@ -140,7 +140,7 @@ export class Assistant {
     const { nlu, messages } = this.knowledge;
     const inFlow = state.flow;
     if (inFlow && (isExactly(normalized, nlu.quit) || isExactly(normalized, nlu.cancel))) {
-      return { intent: inFlow.intent, confidence: 1, replies: [{ text: messages.flowLeft }], sources: [], choices: [] };
+      return this.leftFlow(inFlow.intent);
     }
     if (isExactly(normalized, nlu.quit)) {
       return { intent: 'chitchat.thanks', confidence: 1, replies: [{ text: messages.goodbye }], sources: [], choices: [], end: true };
@@ -177,7 +177,7 @@ export class Assistant {
     const dialog = this.knowledge.dialogs.get(flow.id)!;
     const next = transitionFor(dialog, flow.step, answer);
     if (!next || 'end' in next) {
-      return { intent: flow.intent, confidence: 1, replies: [{ text: this.knowledge.messages.flowLeft }], sources: [], choices: [] };
+      return this.leftFlow(flow.intent);
     }
     if ('intent' in next) return this.answerIntent(next.intent, 1, now, state.region);
     if ('interview' in next) return this.startInterview(next.interview.goal, next.interview.prefill, now);
@@ -213,7 +213,7 @@ export class Assistant {
       ];
       return { intent: 'fallback', confidence: u.confidence, replies: [withChoices(k.messages.suggest, choices)], sources: [], choices };
     }
-    return this.fallbackOutcome(state.fallbackStreak, u.confidence);
+    return this.fallbackOutcome(state.fallbackStreak, u.confidence, u.reason === 'other-domain' ? k.messages.otherDomain : undefined);
   }
 
   /** Another question asked in a later clause of the same message (a clause that asks and is understood as a different intent). */
@@ -228,13 +228,24 @@ export class Assistant {
   }
 
   /** "Not understood": what the assistant can do, starter questions and the way to a person. */
-  private fallbackOutcome(streak: number, confidence: number): Outcome {
+  private fallbackOutcome(streak: number, confidence: number, lead = this.knowledge.messages.fallback): Outcome {
     const k = this.knowledge;
     // A second miss in a row: give the hotline straight away instead of only offering it.
-    const text = streak >= 1 ? `${k.messages.fallback}\n\n${k.messages.hotline}` : k.messages.fallback;
-    const starters = relatedChoices(k.answers.get('chitchat.greeting')?.related ?? [], k);
-    const choices: PendingChoice[] = [...starters, { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } }];
+    const text = streak >= 1 ? `${lead}\n\n${k.messages.hotline}` : lead;
+    const choices = this.starterChoices();
     return { intent: 'fallback', confidence, replies: [withChoices(text, choices)], sources: [], choices };
+  }
+
+  /** The greeting's starter questions and the way to a person: offered wherever the user is left without a question. */
+  private starterChoices(): PendingChoice[] {
+    const k = this.knowledge;
+    return [...relatedChoices(k.answers.get('chitchat.greeting')?.related ?? [], k), { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } }];
+  }
+
+  /** A dialog declined or cancelled: say so, and offer somewhere to go next. */
+  private leftFlow(intent: IntentId): Outcome {
+    const choices = this.starterChoices();
+    return { intent, confidence: 1, replies: [withChoices(this.knowledge.messages.flowLeft, choices)], sources: [], choices };
   }
 
   /** Answers an intent: through its dialog when it has one, else with its answer and related questions. */

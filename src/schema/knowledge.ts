@@ -97,6 +97,8 @@ export const MessagesFile = z
     version,
     greeting: text,
     fallback: text,
+    /** The fallback for a question about another certificate or account (一建怎么注销): understood, but not ours. */
+    otherDomain: text,
     suggest: text,
     emptyInput: text,
     tooLong: text,
