@@ -31,9 +31,15 @@ export function readMessage(text: string, maxChars: number): { normalized: strin
   return truncate(normalizeText(text), maxChars);
 }
 
+/**
+ * A message longer than the NLU reads keeps its start and its end, joined by a full stop: people
+ * often tell their story first and ask at the end (…现在想问注销需要多长时间？).
+ */
 function truncate(full: string, maxChars: number): { normalized: string; truncated: boolean } {
-  const truncated = full.length > maxChars;
-  return { normalized: truncated ? full.slice(0, maxChars) : full, truncated };
+  if (full.length <= maxChars) return { normalized: full, truncated: false };
+  const head = Math.floor((maxChars - 1) / 2);
+  const tail = maxChars - 1 - head;
+  return { normalized: `${full.slice(0, head)}。${full.slice(full.length - tail)}`, truncated: true };
 }
 
 /** The classifier as knowledge/nlu.yaml configures it (one place, for every model built from it). */

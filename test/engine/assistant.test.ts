@@ -25,10 +25,13 @@ describe('Assistant.turn', () => {
     expect(textOf(turns[1])).toContain('12345');
   });
 
-  it('answers a 10,000-character message without failing and says it read only the start', async () => {
+  it('answers a 10,000-character message without failing and says it read only the start and the end', async () => {
     const [turn] = await chatJsonl([`请问注销需要准备什么材料${'嗯'.repeat(10_000)}`]);
     expect(turn.intent).toBe('process.materials');
-    expect(textOf(turn)).toContain('只读取了前面的部分');
+    expect(textOf(turn)).toContain('只读取了开头和结尾的部分');
+    // The question at the end of a long story is read too.
+    const [story] = await chatJsonl([`我原来在一家监理公司上班${'，后来项目多了'.repeat(60)}，现在想问注销审批要多长时间？`]);
+    expect(story.intent).toBe('process.approval_time');
   });
 
   it('offers the closest questions as numbered choices when unsure, and a number picks one', () => {

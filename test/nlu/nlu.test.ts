@@ -88,7 +88,7 @@ describe('NLU', () => {
     expect(assistant.classify('一二三四五').intent).toBe('fallback');
   });
 
-  it('reads only the head of a very long message and says so', () => {
+  it('reads only the head and the tail of a very long message and says so', () => {
     const u = assistant.classify(`注销需要什么材料${'啊'.repeat(10_000)}`);
     expect(u.truncated).toBe(true);
     expect(u.normalized.length).toBe(assistant.knowledge.nlu.maxChars);
