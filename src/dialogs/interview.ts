@@ -7,7 +7,7 @@ import type { Knowledge } from '../knowledge/load';
 import type { InterviewQuestion } from '../schema/interview';
 import type { Goal, Situation, SituationField, Verdict } from '../schema/rules';
 import { checkEligibility } from '../rules/check';
-import { bareAnswer, firstClause, isExactly, parseLeadingYesNo } from '../nlu/answers';
+import { bareAnswer, firstClause, isExactly, isUnsure, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel } from '../nlu/normalize';
 import { describeFact, renderVerdict } from './summary';
 import type { Reply } from '../engine/types';
@@ -139,8 +139,12 @@ export class Interview {
     if (current && !facts.has(current)) {
       const q = this.question(current);
       if (q.kind === 'yesno') {
-        const yn = this.yesNoFor(normalized, facts.size > 0);
-        if (yn) facts.set(current, yn === 'yes');
+        // 不知道 / 跳过: the item stays open (the verdict then says it must be confirmed), never a "no".
+        if (!facts.size && (isUnsure(normalized, this.k.nlu) || isExactly(normalized, this.data.skipWords))) facts.set(current, null);
+        else {
+          const yn = this.yesNoFor(normalized, facts.size > 0);
+          if (yn) facts.set(current, yn === 'yes');
+        }
       }
       if (q.kind === 'region' && q.skippable && isExactly(normalized, this.data.skipWords)) facts.set(current, null);
     }
@@ -157,11 +161,10 @@ export class Interview {
     const nlu = this.k.nlu;
     const first = firstClause(normalized);
     if (isExactly(first, this.data.correctionWords)) return undefined;
+    // 对，没有 is read whole (没有); only a message that also names other facts is held to a bare first clause.
+    if (!namesOtherFacts) return parseLeadingYesNo(normalized, nlu);
     const bare = bareAnswer(first);
-    if (nlu.no.includes(bare)) return 'no';
-    if (nlu.yes.includes(bare)) return 'yes';
-    if (namesOtherFacts) return undefined;
-    return parseLeadingYesNo(normalized, nlu);
+    return nlu.no.includes(bare) ? 'no' : nlu.yes.includes(bare) ? 'yes' : undefined;
   }
 
   /** A number or an exact choice label for the current question. */

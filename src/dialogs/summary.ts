@@ -22,6 +22,15 @@ export function renderVerdict(v: Verdict, situation: Situation, k: Knowledge, no
 
   const fields = k.rules.rules.goals[v.goal].fields.filter((f) => situation[f] !== undefined) as SituationField[];
   if (fields.length) blocks.push(`【${s.facts}】\n${fields.map((f) => `· ${describeFact(f, situation, k)}`).join('\n')}`);
+  // Items left open (不知道 / 跳过) that could still change the verdict, asked as the interview asks them.
+  const open = v.missing.filter((f) => f !== 'region');
+  if (open.length) {
+    const ask = (f: SituationField) => {
+      const q = k.interview.fields[f];
+      return (v.goal === 'reregister' ? q.askFor?.reregister : undefined) ?? q.ask;
+    };
+    blocks.push(`【${s.toConfirm}】\n${open.map((f) => `· ${ask(f)}`).join('\n')}`);
+  }
   if (v.blockers.length) {
     blocks.push(`【${s.blockers}】\n${v.blockers.map((b, i) => `${i + 1}. ${b.message}\n   ${s.remedy}：${b.remedy}\n   ${s.source}：${b.source}`).join('\n')}`);
   }

@@ -17,6 +17,26 @@ export function isQuestion(normalized: string): boolean {
   return QUESTION.test(normalized);
 }
 
+type YesNoWords = Pick<NluFile, 'yes' | 'no'> & Partial<Pick<NluFile, 'unsure' | 'answerPrefixes'>>;
+
+/** 不知道, 不确定, 还没问: the user does not know (checked before 不/没 can read as "no"). */
+export function isUnsure(normalized: string, config: Pick<Partial<NluFile>, 'unsure'>): boolean {
+  const bare = bareAnswer(normalized);
+  return (config.unsure ?? []).some((w) => bare.includes(w));
+}
+
+/** 确定没有 → 没有, 对没有 → 没有: agreement and hedge words come off while a yes/no word follows them. */
+function withoutAnswerPrefixes(bare: string, config: YesNoWords): string {
+  const prefixes = [...(config.answerPrefixes ?? [])].sort((a, b) => b.length - a.length);
+  const answerWords = [...config.yes, ...config.no];
+  let s = bare;
+  for (;;) {
+    const p = prefixes.find((w) => s.startsWith(w) && answerWords.some((a) => s.startsWith(a, w.length)));
+    if (!p) return s;
+    s = s.slice(p.length);
+  }
+}
+
 /** Strips punctuation, spaces and trailing particles: "有的呀！" → "有". */
 export function bareAnswer(normalized: string): string {
   let s = normalized.replace(NON_WORD, '');
@@ -36,8 +56,9 @@ export function isExactly(normalized: string, words: string[]): boolean {
  * Reads a yes/no answer. "No" words are tried first because many contain a "yes" word (没有 ⊃ 有).
  * A question or a long sentence is not an answer: it goes to the classifier instead.
  */
-export function parseYesNo(normalized: string, config: Pick<NluFile, 'yes' | 'no'>): 'yes' | 'no' | undefined {
-  const bare = bareAnswer(normalized);
+export function parseYesNo(normalized: string, config: YesNoWords): 'yes' | 'no' | undefined {
+  if (isUnsure(normalized, config)) return undefined;
+  const bare = withoutAnswerPrefixes(bareAnswer(normalized), config);
   if (!bare) return undefined;
   if (config.no.includes(bare)) return 'no';
   if (config.yes.includes(bare)) return 'yes';
@@ -60,7 +81,7 @@ export function firstClause(normalized: string): string {
  * A yes/no answer, or one that opens a longer message (有一个，不过下个月就结算完了). A message
  * that asks something is not read by its first clause: 有，那要怎么办？ goes to the classifier.
  */
-export function parseLeadingYesNo(normalized: string, config: Pick<NluFile, 'yes' | 'no'>): 'yes' | 'no' | undefined {
+export function parseLeadingYesNo(normalized: string, config: YesNoWords): 'yes' | 'no' | undefined {
   const whole = parseYesNo(normalized, config);
   if (whole) return whole;
   const first = firstClause(normalized);

@@ -73,6 +73,8 @@ export const InterviewFile = z
         title: byStatus,
         titleReregister: byStatus,
         facts: text,
+        /** Heads the items left open that could still change the verdict. */
+        toConfirm: text,
         blockers: text,
         remedy: text,
         warnings: text,

@@ -205,6 +205,10 @@ export const NluFile = z
     domainAnchors: z.array(text),
     yes: z.array(text),
     no: z.array(text),
+    /** "I don't know" words (不知道, 不确定, 还没问): neither yes nor no, although many start with 不 or 没. */
+    unsure: z.array(text).default([]),
+    /** Agreement and hedge words before the real answer (确定没有, 对，没有, 应该没有吧): taken off before reading yes/no. */
+    answerPrefixes: z.array(text).default([]),
     /** Ends the chat (or, inside a dialog, the dialog). */
     quit: z.array(text),
     /** Leaves a dialog without ending the chat. */
