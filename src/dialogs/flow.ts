@@ -42,6 +42,15 @@ export function transitionFor(dialog: DialogFile, stepName: string, answer: 'yes
   return dialog.steps[stepName]?.ask?.on[answer];
 }
 
+/** A reply to the step's question in other words, by its patterns (no before yes). */
+export function patternAnswer(dialog: DialogFile, stepName: string, normalized: string): 'yes' | 'no' | undefined {
+  const patterns = dialog.steps[stepName]?.ask?.patterns;
+  if (!patterns) return undefined;
+  if (patterns.no.some((p) => new RegExp(p, 'u').test(normalized))) return 'no';
+  if (patterns.yes.some((p) => new RegExp(p, 'u').test(normalized))) return 'yes';
+  return undefined;
+}
+
 /** The re-ask for an answer that was not understood; after two misses the choices are numbered. */
 export function reprompt(dialog: DialogFile, position: FlowPosition, pickNumber: string): Reply {
   const ask = dialog.steps[position.step].ask;

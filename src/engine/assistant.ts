@@ -8,13 +8,14 @@ import { domainNlu, withoutPlaces, type Nlu, type Understanding } from '../nlu/n
 import { bareAnswer, isExactly, isQuestion, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel, normalizeText } from '../nlu/normalize';
 import { maskPersonalData } from '../privacy/mask';
-import { reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
+import { patternAnswer, reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
 import { regionBlock, regionDifferences, relatedChoices, renderAnswer, titleOf } from './render';
 import { Interview, type InterviewStep } from '../dialogs/interview';
 import type { Goal, Situation, Verdict } from '../schema/rules';
 import {
   newConversationState,
   type ConversationState,
+  type FlowPosition,
   type PendingChoice,
   type Reply,
   type TurnEvent,
@@ -119,7 +120,7 @@ export class Assistant {
     if (control) return this.finish(state, control);
 
     if (state.flow) {
-      const answer = parseLeadingYesNo(normalized, k.nlu);
+      const answer = parseLeadingYesNo(normalized, k.nlu) ?? patternAnswer(k.dialogs.get(state.flow.id)!, state.flow.step, normalized);
       if (answer) return this.finish(state, this.follow(state, answer, now));
     }
 
@@ -127,10 +128,11 @@ export class Assistant {
     if (followUp) return this.finish(state, followUp);
 
     const u = this.nlu.understandNormalized(normalized);
-    if (state.flow && u.decision !== 'answer') return this.finish(state, this.reask(state));
+    if (state.flow && u.decision !== 'answer' && !state.flow.idle) return this.finish(state, this.reask(state));
     // The same question twice in a row (inside its dialog or just after): the user wants the answer, not the dialog's first step again.
     if (u.decision === 'answer' && u.intent === state.lastIntent && k.answers.get(u.intent)?.flow) return this.finish(state, this.plainAnswer(u.intent, u.confidence, state.region));
-    const outcome = this.respond(u, state, now);
+    let outcome = this.respond(u, state, now);
+    if (state.flow && !state.flow.idle && u.decision === 'answer') outcome = this.backToFlow(state.flow, outcome);
     if (u.truncated) outcome.replies.unshift({ text: k.messages.tooLong });
     return this.finish(state, outcome);
   }
@@ -183,6 +185,26 @@ export class Assistant {
     if ('interview' in next) return this.startInterview(next.interview.goal, next.interview.prefill, now);
     const out = showStep(dialog, next.step, flow.intent, this.knowledge);
     return { intent: flow.intent, confidence: 1, ...out };
+  }
+
+  /**
+   * A side question (or thanks) answered inside a FAQ dialog: its question is asked again and may
+   * still be answered by the next message, as in the interview. Once only: a second side question
+   * leaves the dialog, so nobody is held in it.
+   */
+  private backToFlow(flow: FlowPosition, side: Outcome): Outcome {
+    const ask = this.knowledge.dialogs.get(flow.id)!.steps[flow.step]?.ask;
+    if (!ask || side.flow || side.interview || side.end) return side;
+    const choices: PendingChoice[] = [
+      { label: ask.choices.yes, target: { answer: 'yes' } },
+      { label: ask.choices.no, target: { answer: 'no' } },
+    ];
+    return {
+      ...side,
+      replies: [...side.replies.map((r) => ({ text: r.text })), withChoices(`${this.knowledge.messages.backToQuestion}${ask.text}`, choices)],
+      choices,
+      flow: { ...flow, idle: true },
+    };
   }
 
   /** The dialog's question again, when the reply was neither an answer nor a new question. */

@@ -30,6 +30,8 @@ export interface FlowPosition {
   intent: IntentId;
   /** Replies that could not be understood at this step. */
   tries: number;
+  /** A side question was answered while the step waited: one more message may still answer it. */
+  idle?: boolean;
 }
 
 /** Everything the engine remembers about one conversation (JSON-serialisable). */

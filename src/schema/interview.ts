@@ -5,7 +5,7 @@ import { BOOLEAN_FIELDS, REASONS, type BooleanField } from './rules';
 const text = z.string().trim().min(1, 'must not be empty');
 
 /** A regular expression kept as text in the data file; checked to compile at load time. */
-const pattern = z.string().refine(
+export const pattern = z.string().refine(
   (p) => {
     try {
       new RegExp(p, 'u');

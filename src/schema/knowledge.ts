@@ -3,6 +3,7 @@
  * Types used by the rest of the code are inferred from here, so the data model has one definition.
  */
 import { z } from 'zod';
+import { pattern } from './interview';
 import { Goal, SituationInput } from './rules';
 
 /** The fixed intent contract: analytics, tests and channels rely on these exact ids. */
@@ -120,6 +121,8 @@ export const MessagesFile = z
     regionNothing: text,
     /** Under an answer when the message also asked something else; {title} is that question, offered as choice 1. */
     alsoAsked: text,
+    /** Before a FAQ dialog's question asked again after a side question was answered. */
+    backToQuestion: text,
     /** Said first when a message carried an ID-card or mobile number (masked before storing). */
     personalData: text,
     /** WeChat: the passive reply to a message that is not text (picture, location …). */
@@ -274,6 +277,8 @@ export const DialogStep = z
         on: z.object({ yes: Transition, no: Transition }).strict(),
         /** Said when the reply cannot be understood. */
         reprompt: text,
+        /** Answers in other words (只有社保断缴记录 = yes), tried after the yes/no words; `no` before `yes`. */
+        patterns: z.object({ yes: z.array(pattern).default([]), no: z.array(pattern).default([]) }).strict().optional(),
       })
       .strict()
       .optional(),
