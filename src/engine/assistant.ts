@@ -7,7 +7,7 @@ import type { Knowledge } from '../knowledge/load';
 import { domainNlu, withoutPlaces, type Nlu, type Understanding } from '../nlu/nlu';
 import { bareAnswer, isExactly, isQuestion, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel, normalizeText } from '../nlu/normalize';
-import { maskPersonalData } from '../privacy/mask';
+import { removePersonalData } from '../privacy/mask';
 import { patternAnswer, reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
 import { regionBlock, regionDifferences, relatedChoices, renderAnswer, titleOf } from './render';
 import { Interview, type InterviewStep } from '../dialogs/interview';
@@ -93,9 +93,16 @@ export class Assistant {
 
   /** Runs one turn. Never throws on user input: anything unusable gets the fallback. */
   turn(state: ConversationState, event: TurnEvent): TurnResult {
-    const result = this.respondTo(state, event);
-    // An ID-card or mobile number typed in: say it was hidden and that no personal record can be looked up here.
-    if (event.text && maskPersonalData(event.text) !== event.text) result.replies.unshift({ text: this.knowledge.messages.personalData });
+    // An ID-card or mobile number is read as if it were not there (it says nothing about the question),
+    // and the reply starts by saying it was hidden.
+    const text = removePersonalData(event.text ?? '');
+    if (text === (event.text ?? '')) return this.respondTo(state, event);
+    const note = { text: this.knowledge.messages.personalData };
+    if (!normalizeText(text)) {
+      return this.finish(state, { intent: 'fallback', confidence: 1, replies: [note], sources: [], choices: state.choices, flow: state.flow, interview: state.interview });
+    }
+    const result = this.respondTo(state, { ...event, text });
+    result.replies.unshift(note);
     return result;
   }
 

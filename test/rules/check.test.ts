@@ -77,6 +77,15 @@ describe('checkEligibility: deregister', () => {
     expect(v.nextSteps.join()).toContain('原单位已不存在');
   });
 
+  it('does not send a user whose company is gone back to that company for the contract proof', () => {
+    const v = check({ ...clear, reason: 'employer_dissolved', laborContractTerminated: false });
+    expect(codes(v.warnings)).toEqual(['EMPLOYER_DISSOLVED']);
+    const ids = v.materials.map((m) => m.id);
+    expect(ids).toContain('contract_termination_dissolved');
+    expect(ids).not.toContain('contract_termination');
+    expect(v.materials.find((m) => m.id === 'contract_termination_dissolved')?.requirement).toContain('清算组');
+  });
+
   it('does not ask whether a company that is gone will write a consent letter', () => {
     const { employerCooperates: _, ...rest } = clear;
     const v = check({ ...rest, region: '上海', reason: 'employer_dissolved' });
