@@ -17,10 +17,11 @@ export interface StepOutput {
 }
 
 /** Renders a step of a dialog; the caller stores `flow` and `choices` in the conversation. */
-export function showStep(dialog: DialogFile, stepName: string, intent: IntentId, k: Knowledge): StepOutput {
+export function showStep(dialog: DialogFile, stepName: string, intent: IntentId, k: Knowledge, province?: string): StepOutput {
   const step = dialog.steps[stepName];
-  const answer = step.answer ? k.answers.get(step.answer)?.answer : undefined;
-  const body = renderAnswer({ lead: step.text, answer, extraSources: step.sources }, k);
+  const entry = step.answer ? k.answers.get(step.answer) : undefined;
+  const region = province && entry ? { province, details: entry.regionDetails } : undefined;
+  const body = renderAnswer({ lead: step.text, answer: entry?.answer, extraSources: step.sources, region }, k);
   if (step.ask) {
     const choices: PendingChoice[] = [
       { label: step.ask.choices.yes, target: { answer: 'yes' } },

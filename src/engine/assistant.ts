@@ -9,7 +9,7 @@ import { bareAnswer, isExactly, isQuestion, parseLeadingYesNo } from '../nlu/ans
 import { normalizeLabel, normalizeText } from '../nlu/normalize';
 import { removePersonalData } from '../privacy/mask';
 import { patternAnswer, reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
-import { regionBlock, regionDifferences, relatedChoices, renderAnswer, titleOf } from './render';
+import { regionBlock, regionDifferences, relatedChoices, renderAnswer, sourceTitles, titleOf } from './render';
 import { Interview, type InterviewStep } from '../dialogs/interview';
 import type { Goal, Situation, Verdict } from '../schema/rules';
 import {
@@ -44,6 +44,9 @@ const NOT_SECOND_QUESTIONS = new Set<IntentId>(['interview.start', 'chitchat.gre
 
 /** Where one question of a message ends and the next may begin. */
 const QUESTION_BREAK = /[，,。；;！!？?\s]+/u;
+
+/** The user speaks of themselves: a place named so is their province (我在上海, 我是广东的). */
+const SELF = /我|本人|咱/u;
 
 /** After these, a bare place (北京) is not a follow-up about that province. */
 const NOT_REGIONAL = new Set<IntentId>(['chitchat.greeting', 'chitchat.thanks', 'handoff.human']);
@@ -117,6 +120,9 @@ export class Assistant {
     if (state.interview) return this.finish(state, this.continueInterview(state, normalized, now));
     // A province named anywhere is remembered: later answers add what the article says about it.
     const place = k.regions.find(normalized);
+    // 那上海呢 compares; 我在上海 / 我是上海的 says where the user is.
+    const before = state.region;
+    const aboutSelf = place !== undefined && SELF.test(normalized);
     if (place) state = { ...state, region: place };
 
     // An offered choice wins over a control word with the same text (不用了 as an answer).
@@ -131,8 +137,10 @@ export class Assistant {
       if (answer) return this.finish(state, this.follow(state, answer, now));
     }
 
-    const followUp = place ? this.regionFollowUp(state, normalized, place) : undefined;
-    if (followUp) return this.finish(state, followUp);
+    const onlyPlace = place !== undefined && this.isOnlyPlace(normalized);
+    const followUp = onlyPlace ? this.regionFollowUp(state, place) : undefined;
+    if (followUp) return this.finish(aboutSelf ? state : { ...state, region: before }, followUp);
+    if (onlyPlace) return this.finish(state, this.regionNoted(place));
 
     const u = this.nlu.understandNormalized(normalized);
     if (state.flow && u.decision !== 'answer' && !state.flow.idle) return this.finish(state, this.reask(state));
@@ -155,7 +163,7 @@ export class Assistant {
       return { intent: 'chitchat.thanks', confidence: 1, replies: [{ text: messages.goodbye }], sources: [], choices: [], end: true };
     }
     if (isExactly(normalized, nlu.restart)) {
-      if (inFlow) return this.startFlow(inFlow.id, inFlow.intent);
+      if (inFlow) return this.startFlow(inFlow.id, inFlow.intent, state.region);
       const greeting = this.greet(state);
       return { intent: 'chitchat.greeting', confidence: 1, replies: greeting.replies, sources: [], choices: greeting.state.choices };
     }
@@ -190,7 +198,7 @@ export class Assistant {
     }
     if ('intent' in next) return this.answerIntent(next.intent, 1, now, state.region);
     if ('interview' in next) return this.startInterview(next.interview.goal, next.interview.prefill, now);
-    const out = showStep(dialog, next.step, flow.intent, this.knowledge);
+    const out = showStep(dialog, next.step, flow.intent, this.knowledge, state.region);
     return { intent: flow.intent, confidence: 1, ...out };
   }
 
@@ -283,7 +291,7 @@ export class Assistant {
     // Only `fallback` has no answer entry (the loader checks every other intent has one).
     if (!entry) return this.fallbackOutcome(0, confidence);
     if (entry.interview) return { ...this.startInterview(entry.interview, {}, now), intent, confidence };
-    if (entry.flow) return { ...this.startFlow(entry.flow, intent), confidence };
+    if (entry.flow) return { ...this.startFlow(entry.flow, intent, region), confidence };
     return this.plainAnswer(intent, confidence, region);
   }
 
@@ -291,32 +299,40 @@ export class Assistant {
   private plainAnswer(intent: IntentId, confidence: number, region?: string): Outcome {
     const k = this.knowledge;
     const entry = k.answers.get(intent)!;
-    const body = renderAnswer({ answer: entry.answer }, k);
+    const body = renderAnswer({ answer: entry.answer, region: region ? { province: region, details: entry.regionDetails } : undefined }, k);
     const choices = relatedChoices(entry.related, k);
-    const diffs = region && entry.regionDetails.length ? regionDifferences(region, entry.regionDetails, k) : undefined;
-    if (!diffs?.lines.length) return { intent, confidence, replies: [withChoices(body.text, choices)], sources: body.sources, choices };
-    const text = `${body.text}\n\n${regionBlock(region!, diffs.lines, k)}\n【${k.messages.sourcesLabel}】${diffs.sources.join('；')}`;
-    return { intent, confidence, replies: [withChoices(text, choices)], sources: [...new Set([...body.sources, ...diffs.sources])], choices };
+    return { intent, confidence, replies: [withChoices(body.text, choices)], sources: body.sources, choices };
+  }
+
+  /** The message is a place and nothing else that asks (北京, 我在江苏, 那上海呢, 上海也一样吗). */
+  private isOnlyPlace(normalized: string): boolean {
+    const rest = bareAnswer(withoutPlaces(this.knowledge, normalized));
+    return this.knowledge.nlu.regionFollowUps.some((f) => bareAnswer(f) === rest);
+  }
+
+  /** 我在江苏 with nothing asked before: the province is noted and the starter questions offered. */
+  private regionNoted(province: string): Outcome {
+    const choices = this.starterChoices();
+    return { intent: 'chitchat.greeting', confidence: 1, replies: [withChoices(this.knowledge.messages.regionNoted.replaceAll('{province}', province), choices)], sources: [], choices };
   }
 
   /**
    * 那上海呢 / 上海也一样吗 after an answer: what the article says about that province for the
    * same question, or that it names nothing (never the whole answer again).
    */
-  private regionFollowUp(state: ConversationState, normalized: string, province: string): Outcome | undefined {
+  private regionFollowUp(state: ConversationState, province: string): Outcome | undefined {
     const k = this.knowledge;
     const intent = state.lastIntent;
     const entry = intent ? k.answers.get(intent) : undefined;
     if (!intent || !entry || entry.interview || NOT_REGIONAL.has(intent)) return undefined;
-    const rest = bareAnswer(withoutPlaces(k, normalized));
-    if (!k.nlu.regionFollowUps.some((f) => bareAnswer(f) === rest)) return undefined;
     const diffs = regionDifferences(province, entry.regionDetails.length ? entry.regionDetails : ['materials', 'nextSteps', 'notes'], k);
     const blocks = [diffs.lines.length ? regionBlock(province, diffs.lines, k) : k.messages.regionNothing.replaceAll('{province}', province)];
     // The general note only where the province has nothing of its own (its lines already say to check locally).
     if (!diffs.lines.length && entry.answer.regional) blocks.push(`【${k.messages.regionalLabel}】${entry.answer.regional}`);
-    if (diffs.sources.length) blocks.push(`【${k.messages.sourcesLabel}】${diffs.sources.join('；')}`);
+    const sources = sourceTitles(diffs.sources, k);
+    if (sources.length) blocks.push(`【${k.messages.sourcesLabel}】${sources.join('；')}`);
     const choices = relatedChoices(entry.related, k);
-    return { intent, confidence: 1, replies: [withChoices(blocks.join('\n\n'), choices)], sources: diffs.sources, choices };
+    return { intent, confidence: 1, replies: [withChoices(blocks.join('\n\n'), choices)], sources, choices };
   }
 
   private startInterview(goal: Goal, prefill: Situation, now: Date): Outcome {
@@ -344,9 +360,9 @@ export class Assistant {
     return { intent: 'interview.start', confidence: 1, replies: step.replies, sources: [], choices: [], interview: step.state, verdict: step.verdict };
   }
 
-  private startFlow(dialogId: string, intent: IntentId): Outcome {
+  private startFlow(dialogId: string, intent: IntentId, region?: string): Outcome {
     const dialog = this.knowledge.dialogs.get(dialogId)!;
-    return { intent, confidence: 1, ...showStep(dialog, dialog.start, intent, this.knowledge) };
+    return { intent, confidence: 1, ...showStep(dialog, dialog.start, intent, this.knowledge, region) };
   }
 
   /** Bookkeeping common to every turn. */

@@ -20,7 +20,7 @@ export function sourceTitles(ids: string[], k: Knowledge): string[] {
 
 export type RegionDetail = 'materials' | 'nextSteps' | 'notes';
 
-/** A province's differences of the given kinds (knowledge/regions), with the titles of their sources; none where the article names none. */
+/** A province's differences of the given kinds (knowledge/regions), with their source ids; none where the article names none. */
 export function regionDifferences(province: string, kinds: RegionDetail[], k: Knowledge): { lines: string[]; sources: string[] } {
   const r = k.rules.regions.get(province);
   const items = [
@@ -28,7 +28,7 @@ export function regionDifferences(province: string, kinds: RegionDetail[], k: Kn
     ...(kinds.includes('nextSteps') ? (r?.nextSteps ?? []) : []),
     ...(kinds.includes('notes') ? (r?.notes ?? []) : []),
   ];
-  return { lines: items.map((i) => i.text), sources: sourceTitles(items.map((i) => i.source), k) };
+  return { lines: items.map((i) => i.text), sources: items.map((i) => i.source) };
 }
 
 /** A province's differences as a block under an answer. */
@@ -36,14 +36,26 @@ export function regionBlock(province: string, lines: string[], k: Knowledge): st
   return `${k.messages.regionAbout.replaceAll('{province}', province)}\n${lines.map((l) => `· ${l}`).join('\n')}`;
 }
 
-/** One answer as text: body, then what varies by region, then where it comes from. */
-export function renderAnswer(parts: { lead?: string; answer?: Answer; extraSources?: string[] }, k: Knowledge): { text: string; sources: string[] } {
-  const ids = [...(parts.extraSources ?? []), ...(parts.answer?.sources ?? [])];
+/**
+ * One answer as text: body, then what varies by region, then where it comes from. With the user's
+ * province and the answer's regionDetails, the province's own differences replace the general
+ * regional note (which would say the same again); where it has none, a line says so under the note.
+ */
+export function renderAnswer(
+  parts: { lead?: string; answer?: Answer; extraSources?: string[]; region?: { province: string; details: RegionDetail[] } },
+  k: Knowledge,
+): { text: string; sources: string[] } {
+  const diffs = parts.answer && parts.region?.details.length ? regionDifferences(parts.region.province, parts.region.details, k) : undefined;
+  const ids = [...(parts.extraSources ?? []), ...(parts.answer?.sources ?? []), ...(diffs?.sources ?? [])];
   const sources = sourceTitles(ids, k);
   const blocks: string[] = [];
   if (parts.lead) blocks.push(fillTemplate(parts.lead.trim(), k));
   if (parts.answer) blocks.push(fillTemplate(parts.answer.text, k));
-  if (parts.answer?.regional) blocks.push(`【${k.messages.regionalLabel}】${parts.answer.regional}`);
+  if (diffs?.lines.length) blocks.push(regionBlock(parts.region!.province, diffs.lines, k));
+  else {
+    if (parts.answer?.regional) blocks.push(`【${k.messages.regionalLabel}】${parts.answer.regional}`);
+    if (diffs) blocks.push(k.messages.regionNothing.replaceAll('{province}', parts.region!.province));
+  }
   if (sources.length) blocks.push(`【${k.messages.sourcesLabel}】${sources.join('；')}`);
   return { text: blocks.join('\n\n'), sources };
 }

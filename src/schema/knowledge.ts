@@ -119,6 +119,8 @@ export const MessagesFile = z
     regionAbout: text,
     /** A follow-up about a province (那上海呢) where the article names no difference for it. */
     regionNothing: text,
+    /** A province named with nothing asked (我在江苏): noted; {province} is filled in. */
+    regionNoted: text,
     /** Under an answer when the message also asked something else; {title} is that question, offered as choice 1. */
     alsoAsked: text,
     /** Before a FAQ dialog's question asked again after a side question was answered. */
