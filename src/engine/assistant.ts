@@ -232,16 +232,22 @@ export class Assistant {
   /** What to say for an understood (or not understood) free-text message. */
   private respond(u: Understanding, state: ConversationState, now: Date): Outcome {
     const k = this.knowledge;
-    if (u.decision === 'answer') {
-      const outcome = this.answerIntent(u.intent, u.confidence, now, state.region);
-      const second = outcome.flow || outcome.interview || outcome.replies.length !== 1 ? undefined : this.secondQuestion(u);
-      if (!second) return outcome;
-      // 要什么材料，多久能办好: answer the first, offer the second as choice 1.
+    // 要什么材料，多久能办好？ Two questions, each understood: the first is answered, the second offered.
+    const asked = this.questionsAsked(u);
+    if (asked) {
+      const [first, second] = asked;
+      const outcome = this.answerIntent(first, 1, now, state.region);
       const title = titleOf(second, k);
+      if (outcome.flow || outcome.interview || outcome.replies.length !== 1) {
+        // The first opened a dialog waiting for its answer: the second is named, not offered as a number.
+        const later = { text: k.messages.alsoAskedLater.replaceAll('{title}', title) };
+        return { ...outcome, replies: [...outcome.replies.slice(0, -1), later, ...outcome.replies.slice(-1)] };
+      }
       const choices: PendingChoice[] = [{ label: title, target: { intent: second } }, ...outcome.choices.filter((c) => !('intent' in c.target && c.target.intent === second))];
       const text = `${outcome.replies[0].text}\n\n${k.messages.alsoAsked.replaceAll('{title}', title)}`;
       return { ...outcome, replies: [withChoices(text, choices)], choices };
     }
+    if (u.decision === 'answer') return this.answerIntent(u.intent, u.confidence, now, state.region);
     if (u.decision === 'suggest') {
       const handoff: PendingChoice = { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } };
       const choices = [
@@ -253,15 +259,19 @@ export class Assistant {
     return this.fallbackOutcome(state.fallbackStreak, u.confidence, u.reason === 'other-domain' ? k.messages.otherDomain : undefined);
   }
 
-  /** Another question asked in a later clause of the same message (a clause that asks and is understood as a different intent). */
-  private secondQuestion(u: Understanding): IntentId | undefined {
+  /**
+   * Two different questions in one message, in the order asked: clauses that ask (a question word
+   * or mark) and are each understood on their own. A clause that only tells something never counts.
+   */
+  private questionsAsked(u: Understanding): [IntentId, IntentId] | undefined {
     const clauses = u.normalized.split(QUESTION_BREAK).filter((c) => c.length >= 3 && isQuestion(c));
     if (clauses.length < 2) return undefined;
+    const intents: IntentId[] = [];
     for (const clause of clauses) {
       const v = this.nlu.understandNormalized(clause);
-      if (v.decision === 'answer' && v.intent !== u.intent && !NOT_SECOND_QUESTIONS.has(v.intent)) return v.intent;
+      if (v.decision === 'answer' && !NOT_SECOND_QUESTIONS.has(v.intent) && !intents.includes(v.intent)) intents.push(v.intent);
     }
-    return undefined;
+    return intents.length >= 2 ? [intents[0], intents[1]] : undefined;
   }
 
   /** "Not understood": what the assistant can do, starter questions and the way to a person. */

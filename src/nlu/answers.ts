@@ -10,7 +10,7 @@ const NON_WORD = /[\p{P}\p{S}\s]/gu;
 const MAX_SHORT_ANSWER = 10;
 // 要多久 starts with the yes-word 要 but asks something: question words keep it from the yes/no reading.
 // A-not-A (要不要, 会不会, 是不是) asks too.
-const QUESTION = /[?？吗]|怎么|什么|哪|多少|多久|多长|几[天个年次]|为什么|为啥|咋|啥|如何|可不可以|(\p{Script=Han})不\1/u;
+const QUESTION = /[?？吗]|怎么|什么|哪|多少|多久|多长|多大|(?<!好)几[天个年次]|为什么|为啥|咋|啥|如何|可不可以|(\p{Script=Han})不\1/u;
 
 /** The message asks something (a question mark, 吗, or a question word). */
 export function isQuestion(normalized: string): boolean {

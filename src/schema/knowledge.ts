@@ -123,6 +123,8 @@ export const MessagesFile = z
     regionNoted: text,
     /** Under an answer when the message also asked something else; {title} is that question, offered as choice 1. */
     alsoAsked: text,
+    /** The same when the first answer waits for a reply of its own: the second question is only named. */
+    alsoAskedLater: text,
     /** Before a FAQ dialog's question asked again after a side question was answered. */
     backToQuestion: text,
     /** Said first when a message carried an ID-card or mobile number (masked before storing). */

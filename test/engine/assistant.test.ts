@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { evaluate, parseEvalTsv } from '../../src/nlu/evaluate';
 import { Assistant } from '../../src/engine/assistant';
 import { loadKnowledge } from '../../src/knowledge/load';
 import { newConversationState } from '../../src/engine/types';
@@ -69,4 +72,14 @@ describe('Assistant.turn', () => {
     expect(state.flow).toBeUndefined();
     expect(state.lastSources.join()).toContain('Q1');
   });
+
+  it.each(['heldout.tsv', 'heldout3.tsv', 'heldout4.tsv', 'heldout5.tsv'])(
+    'opens a conversation with the intent the classifier gives, or a better one (%s): two-question and place handling cost nothing',
+    (file) => {
+      const set = parseEvalTsv(readFileSync(join(import.meta.dirname, '..', 'fixtures', file), 'utf8'));
+      const byClassifier = evaluate(set, (t) => assistant.classify(t).intent).correct;
+      const byTurn = evaluate(set, (t) => assistant.turn(newConversationState(), { text: t }).intent).correct;
+      expect(byTurn).toBeGreaterThanOrEqual(byClassifier);
+    },
+  );
 });
