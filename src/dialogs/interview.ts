@@ -31,6 +31,8 @@ export interface InterviewState {
   current?: SituationField;
   /** Replies not understood for the current question. */
   tries: number;
+  /** The current question re-asks an answer the user asked to change (改一下第N个). */
+  amending?: boolean;
 }
 
 /** The result of one interview turn. */
@@ -89,7 +91,11 @@ export class Interview {
       if (!field) return { state, replies: [{ text: d.amendUnknown }, ...(state.current ? [this.ask(state.current, state.goal)] : [])] };
       const situation = { ...state.situation };
       delete situation[field];
-      const next: InterviewState = { ...state, situation, asked: state.asked.filter((f) => f !== field), skipped: state.skipped.filter((f) => f !== field), current: field, tries: 0 };
+      const next: InterviewState = { ...state, situation, asked: state.asked.filter((f) => f !== field), skipped: state.skipped.filter((f) => f !== field), current: field, tries: 0, amending: true };
+      // 改一下第3个，没有项目: the new value may come in the same message.
+      const rest = normalized.replace(this.amendMatch(normalized) ?? '', '');
+      const facts = rest ? this.readFacts(next, rest) : new Map<SituationField, FactValue>();
+      if (facts.has(field)) return this.record(next, new Map([[field, facts.get(field)!]]), normalized, now);
       return { state: next, replies: [this.ask(field, state.goal)] };
     }
 
@@ -192,6 +198,15 @@ export class Interview {
     return undefined;
   }
 
+  /** The words of the amend request itself (改一下第3个), to read what follows them. */
+  private amendMatch(normalized: string): string | undefined {
+    for (const p of this.data.amendPatterns) {
+      const m = pattern(p).exec(normalized);
+      if (m) return m[0];
+    }
+    return undefined;
+  }
+
   private amendTarget(normalized: string): number | undefined {
     for (const p of this.data.amendPatterns) {
       const m = pattern(p).exec(normalized);
@@ -207,7 +222,8 @@ export class Interview {
     const skipped = [...state.skipped];
     const noted: string[] = [];
     const corrected: string[] = [];
-    const correcting = this.data.correctionWords.some((w) => normalized.includes(w));
+    // After 改一下第N个 the next answer corrects, whatever its words.
+    const correcting = state.amending === true || this.data.correctionWords.some((w) => normalized.includes(w));
     for (const [field, value] of facts) {
       if (value === null) {
         if (!skipped.includes(field)) skipped.push(field);
@@ -227,7 +243,7 @@ export class Interview {
       ...([...facts.values()].includes(null) ? [this.data.skipped] : []),
     ];
     if (ack.length) replies.push({ text: ack.join('\n') });
-    return this.advance({ ...state, situation, asked, skipped, tries: 0 }, replies, now);
+    return this.advance({ ...state, situation, asked, skipped, tries: 0, amending: false }, replies, now);
   }
 
   /** Asks the next missing field, or ends with the verdict when nothing is left to ask. */

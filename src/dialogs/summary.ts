@@ -12,7 +12,7 @@ export function describeFact(field: SituationField, s: Situation, k: Knowledge):
   const value = s[field];
   if (q.kind === 'yesno') return value ? q.fact.true : q.fact.false;
   if (q.kind === 'choice') return q.fact.replace('{label}', q.options.find((o) => o.value === value)?.label ?? String(value));
-  return q.fact.replace('{value}', String(value));
+  return ((s.goal === 'reregister' ? q.factFor?.reregister : undefined) ?? q.fact).replace('{value}', String(value));
 }
 
 export function renderVerdict(v: Verdict, situation: Situation, k: Knowledge, now: Date): string {

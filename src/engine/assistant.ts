@@ -354,11 +354,15 @@ export class Assistant {
     let side: Understanding | undefined;
     const step = this.interview.turn(state.interview!, normalized, now, (t) => {
       const u = this.nlu.understandNormalized(t);
-      if (u.decision !== 'answer' || NOT_SIDE_QUESTIONS.has(u.intent)) return false;
+      // Another certificate's question (一建怎么注销) is answered as out of scope, then the question again.
+      if (u.reason !== 'other-domain' && (u.decision !== 'answer' || NOT_SIDE_QUESTIONS.has(u.intent))) return false;
       side = u;
       return true;
     });
     const outcome = this.interviewOutcome(step);
+    if (step.sideQuestion && side?.reason === 'other-domain') {
+      return { ...outcome, intent: 'fallback', replies: [{ text: this.knowledge.messages.otherDomain }, ...outcome.replies] };
+    }
     if (step.sideQuestion && side) {
       const answer = this.plainAnswer(side.intent, side.confidence, state.interview?.situation.region ?? state.region);
       return { ...outcome, intent: side.intent, confidence: side.confidence, replies: [...answer.replies.map((r) => ({ text: r.text })), ...outcome.replies], sources: answer.sources };

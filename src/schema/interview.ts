@@ -20,7 +20,9 @@ export const pattern = z.string().refine(
 // askFor: the question worded for one goal (re-registration asks for the new employer's province).
 const common = { ask: text, askFor: z.object({ reregister: text }).strict().optional(), why: text, sources: z.array(z.string()).min(1) };
 
-const RegionQuestion = z.object({ kind: z.literal('region'), ...common, choices: z.array(text).min(2), skippable: z.boolean().default(false), fact: text }).strict();
+const RegionQuestion = z
+  .object({ kind: z.literal('region'), ...common, choices: z.array(text).min(2), skippable: z.boolean().default(false), fact: text, factFor: z.object({ reregister: text }).strict().optional() })
+  .strict();
 
 const ReasonQuestion = z
   .object({
