@@ -39,7 +39,9 @@ describe('handoff webhook', () => {
   it('logs a failing endpoint (HTTP 500) without its content; the user gets the normal reply and the ticket is kept', async () => {
     const { logs, webhook, h } = await setUp((_req, res) => void res.writeHead(500).end('boom'));
     const r = await h.service.handle({ conversationId: 'wh-500', text: '我电话13812345678，转人工', channel: 'web' });
-    expect(r.replies[0].text).toContain('转人工服务');
+    // The privacy note comes first (a phone number was typed), then the usual handoff answer.
+    expect(r.replies[0].text).toContain('已自动隐去');
+    expect(r.replies[1].text).toContain('联系人工服务');
     await webhook.idle();
     const [ticket] = await h.store.listHandoffs(1, 'wh-500');
     expect(logs).toEqual([`handoff webhook failed for ticket ${ticket.id}: HTTP 500`]);
