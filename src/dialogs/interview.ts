@@ -41,6 +41,8 @@ export interface InterviewStep {
   state?: InterviewState;
   replies: Reply[];
   verdict?: Verdict;
+  /** With the verdict: the interview as it ended, so a later correction can reopen it. */
+  ended?: InterviewState;
   /** The message was a question of another intent; the engine answers it before `replies`. */
   sideQuestion?: boolean;
 }
@@ -114,6 +116,21 @@ export class Interview {
     const reply = this.ask(state.current!, state.goal);
     const help = next.tries >= 2 ? `${d.notUnderstood}${d.pickNumber}` : d.notUnderstood;
     return { state: next, replies: [{ text: `${help}\n${reply.text}`, choices: reply.choices }] };
+  }
+
+  /**
+   * A correction after the verdict (我刚才说错了，单位其实不愿意出函; 改一下第2个; 不对): the
+   * finished interview is reopened with it, giving a new verdict or asking the item again.
+   * Undefined when the message is no correction of it.
+   */
+  reopen(ended: InterviewState, normalized: string, now: Date): InterviewStep | undefined {
+    if (this.amendTarget(normalized) !== undefined) return this.turn(ended, normalized, now, () => false);
+    if (!this.data.correctionWords.some((w) => normalized.includes(w))) return undefined;
+    const facts = this.readFacts(ended, normalized);
+    if (facts.size) return this.record({ ...ended, amending: true }, facts, normalized, now);
+    if (!isExactly(normalized, this.data.correctionWords)) return undefined;
+    const list = ended.asked.map((f, i) => `${i + 1}. ${this.factText(f, ended.situation)}`).join('\n');
+    return { replies: [{ text: `${this.data.amendWhich}\n${list}` }], ended };
   }
 
   /** The labels offered for a field's question, in the order their numbers refer to. */
@@ -251,7 +268,7 @@ export class Interview {
     const verdict = checkEligibility(state.situation, this.k.rules);
     const next = verdict.missing.find((f) => !state.skipped.includes(f));
     if (next) return { state: { ...state, current: next, tries: state.current === next ? state.tries : 0 }, replies: [...replies, this.ask(next, state.goal)] };
-    return { replies: [...replies, { text: renderVerdict(verdict, state.situation, this.k, now) }], verdict };
+    return { replies: [...replies, { text: renderVerdict(verdict, state.situation, this.k, now) }], verdict, ended: { ...state, current: undefined, tries: 0, amending: false } };
   }
 
   factText(field: SituationField, s: Situation): string {

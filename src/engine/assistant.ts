@@ -33,6 +33,7 @@ interface Outcome {
   interview?: ConversationState['interview'];
   end?: boolean;
   verdict?: Verdict;
+  lastCheck?: ConversationState['lastCheck'];
 }
 
 /** Intents that do not interrupt an interview question (it carries on asking instead). */
@@ -136,6 +137,9 @@ export class Assistant {
       const answer = parseLeadingYesNo(normalized, k.nlu) ?? patternAnswer(k.dialogs.get(state.flow.id)!, state.flow.step, normalized);
       if (answer) return this.finish(state, this.follow(state, answer, now));
     }
+
+    const reopened = state.lastCheck && !state.flow ? this.interview.reopen(state.lastCheck, normalized, now) : undefined;
+    if (reopened) return this.finish(state, this.interviewOutcome(reopened));
 
     const onlyPlace = place !== undefined && this.isOnlyPlace(normalized);
     const followUp = onlyPlace ? this.regionFollowUp(state, place) : undefined;
@@ -371,7 +375,7 @@ export class Assistant {
   }
 
   private interviewOutcome(step: InterviewStep): Outcome {
-    return { intent: 'interview.start', confidence: 1, replies: step.replies, sources: [], choices: [], interview: step.state, verdict: step.verdict };
+    return { intent: 'interview.start', confidence: 1, replies: step.replies, sources: [], choices: [], interview: step.state, verdict: step.verdict, lastCheck: step.ended };
   }
 
   private startFlow(dialogId: string, intent: IntentId, region?: string): Outcome {
@@ -396,6 +400,8 @@ export class Assistant {
       lastIntent: o.intent,
       lastSources: o.sources.length ? o.sources : state.lastSources,
       ...(o.verdict?.region ? { region: o.verdict.region } : {}),
+      // Kept until another interview starts; a correction after the verdict reopens it.
+      lastCheck: o.lastCheck ?? (o.interview ? undefined : state.lastCheck),
     };
     return { state: next, intent: o.intent, confidence: round(o.confidence), replies: o.replies, sources: o.sources, ...(o.end ? { end: true } : {}), ...(o.verdict ? { verdict: o.verdict } : {}) };
   }

@@ -50,6 +50,8 @@ export interface ConversationState {
   lastSources: string[];
   /** The province the user last named (or the interview recorded): answers add its differences. */
   region?: string;
+  /** The last finished eligibility interview, reopened by a correction after its verdict. */
+  lastCheck?: InterviewState;
 }
 
 /** One incoming user message, already stripped of channel details. */
