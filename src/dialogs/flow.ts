@@ -23,10 +23,7 @@ export function showStep(dialog: DialogFile, stepName: string, intent: IntentId,
   const region = province && entry ? { province, details: entry.regionDetails } : undefined;
   const body = renderAnswer({ lead: step.text, answer: entry?.answer, extraSources: step.sources, region }, k);
   if (step.ask) {
-    const choices: PendingChoice[] = [
-      { label: step.ask.choices.yes, target: { answer: 'yes' } },
-      { label: step.ask.choices.no, target: { answer: 'no' } },
-    ];
+    const choices = yesNoChoices(step.ask);
     return {
       replies: [{ text: body.text }, { text: step.ask.text, choices: choices.map((c) => c.label) }],
       choices,
@@ -36,6 +33,14 @@ export function showStep(dialog: DialogFile, stepName: string, intent: IntentId,
   }
   const choices = relatedChoices(step.related, k);
   return { replies: [withChoices(body.text, choices)], choices, sources: body.sources };
+}
+
+/** A step question's two answers as pending choices. */
+export function yesNoChoices(ask: { choices: { yes: string; no: string } }): PendingChoice[] {
+  return [
+    { label: ask.choices.yes, target: { answer: 'yes' } },
+    { label: ask.choices.no, target: { answer: 'no' } },
+  ];
 }
 
 /** Where a yes/no answer at the current step leads. */

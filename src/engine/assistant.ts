@@ -8,7 +8,7 @@ import { domainNlu, withoutPlaces, type Nlu, type Understanding } from '../nlu/n
 import { bareAnswer, isExactly, isQuestion, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel, normalizeText } from '../nlu/normalize';
 import { removePersonalData } from '../privacy/mask';
-import { patternAnswer, reprompt, showStep, transitionFor, withChoices } from '../dialogs/flow';
+import { patternAnswer, reprompt, showStep, transitionFor, withChoices, yesNoChoices } from '../dialogs/flow';
 import { regionBlock, regionDifferences, relatedChoices, renderAnswer, sourceTitles, titleOf } from './render';
 import { Interview, type InterviewStep } from '../dialogs/interview';
 import type { Goal, Situation, Verdict } from '../schema/rules';
@@ -214,10 +214,7 @@ export class Assistant {
   private backToFlow(flow: FlowPosition, side: Outcome): Outcome {
     const ask = this.knowledge.dialogs.get(flow.id)!.steps[flow.step]?.ask;
     if (!ask || side.flow || side.interview || side.end) return side;
-    const choices: PendingChoice[] = [
-      { label: ask.choices.yes, target: { answer: 'yes' } },
-      { label: ask.choices.no, target: { answer: 'no' } },
-    ];
+    const choices = yesNoChoices(ask);
     return {
       ...side,
       replies: [...side.replies.map((r) => ({ text: r.text })), withChoices(`${this.knowledge.messages.backToQuestion}${ask.text}`, choices)],
