@@ -115,9 +115,20 @@ describe('jianli', () => {
     // Proof of leaving is not the stamped termination certificate: the interview still asks for it.
     expect(r.stdout).not.toContain('已解除劳动合同并有证明');
     expect(r.stdout).toContain('目前结论：信息不足');
+    expect(r.stdout).toContain('用户所在省份：江苏');
+    // Open items as the questions staff can ask, not field names.
+    expect(r.stdout).toContain('待确认：您办理注销的主要原因是哪一种？');
     expect(r.stdout).not.toContain('13812345678');
     // The interview's opening: once from the flow, once from /check.
     expect(r.stdout.split('逐项核对能不能申请注销').length).toBe(3);
+  });
+
+  it('the staff summary keeps the finished check: facts, verdict and what blocks it', () => {
+    const r = jianli(['chat', '--staff'], ['帮我看看能不能注销', '上海，离职，有一个项目没结算，没有事故，没有处罚，继续教育修满了，单位同意，合同解除了有证明', '/summary'].join('\n'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('自查目标：注销（已完成）');
+    expect(r.stdout).toContain('目前结论：需先解决阻碍');
+    expect(r.stdout).toContain('阻碍：您还承担着未完成结算的工程项目监理任务');
   });
 
   it('a broken knowledge file stops start-up with the file and field in one line', () => {

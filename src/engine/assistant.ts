@@ -387,6 +387,7 @@ export class Assistant {
     if (o.intent === 'fallback' && state.fallbackStreak >= 1 && !o.replies.some((r) => r.text.includes(hotline))) {
       o = { ...o, replies: [...o.replies, { text: hotline }] };
     }
+    const checked = o.interview ?? o.lastCheck;
     const next: ConversationState = {
       ...state,
       flow: o.flow,
@@ -396,7 +397,8 @@ export class Assistant {
       fallbackStreak: o.intent === 'fallback' ? state.fallbackStreak + 1 : 0,
       lastIntent: o.intent,
       lastSources: o.sources.length ? o.sources : state.lastSources,
-      ...(o.verdict?.region ? { region: o.verdict.region } : {}),
+      // The deregistration check's province is the user's; re-registration asks for the new employer's.
+      ...(checked?.goal === 'deregister' && checked.situation.region ? { region: checked.situation.region } : {}),
       // Kept until another interview starts; a correction after the verdict reopens it.
       lastCheck: o.lastCheck ?? (o.interview ? undefined : state.lastCheck),
     };

@@ -61,16 +61,20 @@ function search(assistant: Assistant, query: string): string {
 function summary(assistant: Assistant, state: ConversationState, call: CallLog): string {
   const k = assistant.knowledge;
   const lines = ['【案情摘要】', `咨询路径：${call.intents.length ? call.intents.join(' → ') : '（无）'}`];
-  const interview = state.interview;
+  if (state.region) lines.push(`用户所在省份：${state.region}`);
+  // The interview in progress, or else the last one finished (its verdict stays relevant to the call).
+  const interview = state.interview ?? state.lastCheck;
   const situation = interview?.situation;
-  if (situation) {
+  if (interview && situation) {
     const facts = (k.rules.rules.goals[interview.goal].fields as SituationField[]).filter((f) => situation[f] !== undefined);
-    lines.push(`自查目标：${interview.goal === 'reregister' ? '重新注册' : '注销'}`);
+    lines.push(`自查目标：${interview.goal === 'reregister' ? '重新注册' : '注销'}${state.interview ? '（进行中）' : '（已完成）'}`);
     lines.push(`已了解：${facts.length ? facts.map((f) => describeFact(f, situation, k)).join('；') : '（尚无）'}`);
     const v = checkEligibility(situation, k.rules);
     lines.push(`目前结论：${{ eligible: '可以申请', blocked: '需先解决阻碍', needs_info: '信息不足' }[v.status]}`);
-    if (v.blockers.length) lines.push(`阻碍：${v.blockers.map((b) => b.code).join('、')}`);
-    if (v.missing.length) lines.push(`待确认：${v.missing.join('、')}`);
+    if (v.blockers.length) lines.push(`阻碍：${v.blockers.map((b) => b.message).join('；')}`);
+    if (v.warnings.length) lines.push(`注意：${v.warnings.map((w) => w.message).join('；')}`);
+    // Staff read the questions still open, not field names.
+    if (v.missing.length) lines.push(`待确认：${v.missing.map((f) => k.interview.fields[f].ask).join('；')}`);
   }
   if (state.lastSources.length) lines.push(`最近引用：${state.lastSources.join('；')}`);
   return maskPersonalData(lines.join('\n'));
