@@ -146,7 +146,7 @@ export class Assistant {
     if (followUp) return this.finish(aboutSelf ? state : { ...state, region: before }, followUp);
     if (onlyPlace) return this.finish(state, this.regionNoted(place));
 
-    const u = this.nlu.understandNormalized(normalized);
+    const u = this.understandLong(normalized);
     if (state.flow && u.decision !== 'answer' && !state.flow.idle) return this.finish(state, this.reask(state));
     // The same question twice in a row (inside its dialog or just after): the user wants the answer, not the dialog's first step again.
     if (u.decision === 'answer' && u.intent === state.lastIntent && k.answers.get(u.intent)?.flow) return this.finish(state, this.plainAnswer(u.intent, u.confidence, state.region));
@@ -154,6 +154,18 @@ export class Assistant {
     if (state.flow && !state.flow.idle && u.decision === 'answer') outcome = this.backToFlow(state.flow, outcome);
     if (u.truncated) outcome.replies.unshift({ text: k.messages.tooLong });
     return this.finish(state, outcome);
+  }
+
+  /**
+   * A message longer than the NLU reads is a story with the question usually at its end: the last
+   * clause that asks, when it is understood on its own, decides; otherwise the start and the end.
+   */
+  private understandLong(normalized: string): Understanding {
+    const u = this.nlu.understandNormalized(normalized);
+    if (!u.truncated) return u;
+    const last = normalized.split(QUESTION_BREAK).filter((c) => c.length >= 3 && isQuestion(c)).at(-1);
+    const v = last ? this.nlu.understandNormalized(last) : undefined;
+    return v?.decision === 'answer' ? { ...v, truncated: true } : u;
   }
 
   /** Quit, cancel and restart words. */
