@@ -142,6 +142,11 @@ export class Assistant {
     if (reopened) return this.finish(state, this.interviewOutcome(reopened));
 
     const onlyPlace = place !== undefined && this.isOnlyPlace(normalized);
+    // 我在南京 while a dialog waits for its answer: noted, and the dialog's question asked again.
+    if (onlyPlace && state.flow) {
+      const noted: Outcome = { intent: state.flow.intent, confidence: 1, replies: [{ text: k.messages.regionNotedShort.replaceAll('{province}', place) }], sources: [], choices: [] };
+      return this.finish(state, { ...this.backToFlow({ ...state.flow, idle: false }, noted), flow: state.flow });
+    }
     const followUp = onlyPlace ? this.regionFollowUp(state, place) : undefined;
     if (followUp) return this.finish(aboutSelf ? state : { ...state, region: before }, followUp);
     if (onlyPlace) return this.finish(state, this.regionNoted(place));
@@ -213,7 +218,7 @@ export class Assistant {
       return this.leftFlow(flow.intent);
     }
     if ('intent' in next) return this.answerIntent(next.intent, 1, now, state.region);
-    if ('interview' in next) return this.startInterview(next.interview.goal, next.interview.prefill, now);
+    if ('interview' in next) return this.startInterview(next.interview.goal, next.interview.prefill, now, state.region);
     const out = showStep(dialog, next.step, flow.intent, this.knowledge, state.region);
     return { intent: flow.intent, confidence: 1, ...out };
   }
@@ -313,7 +318,7 @@ export class Assistant {
     const entry = this.knowledge.answers.get(intent);
     // Only `fallback` has no answer entry (the loader checks every other intent has one).
     if (!entry) return this.fallbackOutcome(0, confidence);
-    if (entry.interview) return { ...this.startInterview(entry.interview, {}, now), intent, confidence };
+    if (entry.interview) return { ...this.startInterview(entry.interview, {}, now, region), intent, confidence };
     if (entry.flow) return { ...this.startFlow(entry.flow, intent, region), confidence };
     return this.plainAnswer(intent, confidence, region);
   }
@@ -348,7 +353,8 @@ export class Assistant {
     const intent = state.lastIntent;
     const entry = intent ? k.answers.get(intent) : undefined;
     if (!intent || !entry || entry.interview || NOT_REGIONAL.has(intent)) return undefined;
-    const diffs = regionDifferences(province, entry.regionDetails.length ? entry.regionDetails : ['materials', 'nextSteps', 'notes'], k);
+    // An answer with no province-specific details: only whether the article names any (never another topic's, e.g. a receipt step under re-registration).
+    const diffs = regionDifferences(province, entry.regionDetails, k);
     const blocks = [diffs.lines.length ? regionBlock(province, diffs.lines, k) : k.messages.regionNothing.replaceAll('{province}', province)];
     // The general note only where the province has nothing of its own (its lines already say to check locally).
     if (!diffs.lines.length && entry.answer.regional) blocks.push(`【${k.messages.regionalLabel}】${entry.answer.regional}`);
@@ -358,7 +364,9 @@ export class Assistant {
     return { intent, confidence: 1, replies: [withChoices(blocks.join('\n\n'), choices)], sources, choices };
   }
 
-  private startInterview(goal: Goal, prefill: Situation, now: Date): Outcome {
+  /** The user's province is known for a deregistration check (re-registration asks for the new employer's). */
+  private startInterview(goal: Goal, prefill: Situation, now: Date, region?: string): Outcome {
+    if (region && goal === 'deregister' && !prefill.region) prefill = { ...prefill, region };
     return this.interviewOutcome(this.interview.start(goal, prefill, now));
   }
 

@@ -121,6 +121,8 @@ export const MessagesFile = z
     regionNothing: text,
     /** A province named with nothing asked (我在江苏): noted; {province} is filled in. */
     regionNoted: text,
+    /** The same, inside a dialog whose question is then asked again. */
+    regionNotedShort: text,
     /** Under an answer when the message also asked something else; {title} is that question, offered as choice 1. */
     alsoAsked: text,
     /** The same when the first answer waits for a reply of its own: the second question is only named. */
