@@ -269,7 +269,11 @@ export class Assistant {
     if (u.decision === 'suggest') {
       const handoff: PendingChoice = { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } };
       const choices = [
-        ...u.candidates.slice(0, MAX_SUGGESTIONS).map((c): PendingChoice => ({ label: titleOf(c.label, k), target: { intent: c.label } })),
+        // 转人工 is offered once, at the end, even when it is among the closest questions.
+        ...u.candidates
+          .filter((c) => c.label !== 'handoff.human')
+          .slice(0, MAX_SUGGESTIONS)
+          .map((c): PendingChoice => ({ label: titleOf(c.label, k), target: { intent: c.label } })),
         handoff,
       ];
       return { intent: 'fallback', confidence: u.confidence, replies: [withChoices(k.messages.suggest, choices)], sources: [], choices };

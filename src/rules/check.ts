@@ -28,7 +28,7 @@ export function checkEligibility(situation: Situation, book: RuleBook): Verdict 
   const spec = book.rules.goals[goal];
   const cite = (ids: string[]) => ids.map(book.sourceTitle).join('；');
 
-  const findings = spec.rules.filter((r) => holds(r.when, situation) && !(r.unless && holds(r.unless, situation)));
+  const findings = spec.rules.filter((r) => holds(r.when, situation) && (!r.also || holds(r.also, situation)) && !(r.unless && holds(r.unless, situation)));
   const toFinding = (r: (typeof findings)[number]): Finding => ({ code: r.code, message: r.message, remedy: r.remedy, source: cite(r.sources) });
   const blockers = findings.filter((r) => r.severity === 'blocker').map(toFinding);
   const warnings = findings.filter((r) => r.severity === 'warning').map(toFinding);

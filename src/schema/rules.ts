@@ -69,6 +69,8 @@ export const Rule = z
     code: z.string().regex(/^[A-Z_]+$/, 'codes are UPPER_SNAKE_CASE'),
     severity: z.enum(['blocker', 'warning']),
     when: Condition,
+    /** A second condition that must hold too (CE not complete *and* retired). */
+    also: Condition.optional(),
     /** Not raised when this holds (one condition, or a list meaning any of them). */
     unless: z.lazy(() => Conditions).optional(),
     message: text,

@@ -86,6 +86,14 @@ describe('checkEligibility: deregister', () => {
     expect(v.materials.find((m) => m.id === 'contract_termination_dissolved')?.requirement).toContain('清算组');
   });
 
+  it('does not block a retiree on unfinished hours, but says the article is unclear and to confirm locally', () => {
+    const v = check({ ...clear, reason: 'retired', continuingEducationComplete: false });
+    expect(v.status).toBe('eligible');
+    expect(codes(v.warnings)).toEqual(['CONTINUING_EDUCATION_RETIRED']);
+    expect(v.warnings[0].remedy).toContain('请在申请前向所在省住建厅确认');
+    expect(codes(check({ ...clear, continuingEducationComplete: false }).blockers)).toEqual(['CONTINUING_EDUCATION']);
+  });
+
   it('does not ask whether a company that is gone will write a consent letter', () => {
     const { employerCooperates: _, ...rest } = clear;
     const v = check({ ...rest, region: '上海', reason: 'employer_dissolved' });
