@@ -7,7 +7,7 @@ import type { Knowledge } from '../knowledge/load';
 import type { InterviewQuestion } from '../schema/interview';
 import type { Goal, Situation, SituationField, Verdict } from '../schema/rules';
 import { checkEligibility } from '../rules/check';
-import { bareAnswer, firstClause, isExactly, isUnsure, parseLeadingYesNo } from '../nlu/answers';
+import { bareAnswer, firstClause, isExactly, isQuestion, isUnsure, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel } from '../nlu/normalize';
 import { describeFact, renderVerdict } from './summary';
 import type { Reply } from '../engine/types';
@@ -112,6 +112,8 @@ export class Interview {
 
     if (isOtherQuestion(normalized)) return { state, replies: [{ text: d.sideAnswerThen }, this.ask(state.current!, state.goal)], sideQuestion: true };
 
+    // A question the assistant cannot answer (我儿子能帮我代办吗) is not "not understood" as an answer.
+    if (isQuestion(normalized)) return { state, replies: [{ text: `${d.cannotAnswer}\n${d.sideAnswerThen}` }, this.ask(state.current!, state.goal)] };
     const next = { ...state, tries: state.tries + 1 };
     const reply = this.ask(state.current!, state.goal);
     const help = next.tries >= 2 ? `${d.notUnderstood}${d.pickNumber}` : d.notUnderstood;

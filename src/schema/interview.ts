@@ -58,6 +58,8 @@ export const InterviewFile = z
     noted: text,
     corrected: text,
     notUnderstood: text,
+    /** A question asked mid-interview that no answer covers. */
+    cannotAnswer: text,
     pickNumber: text,
     whyPrefix: text,
     restarted: text,

@@ -118,7 +118,7 @@ describe('Teams channel: messages', () => {
   it('shows blockers with their remedies and the warnings on the verdict card', async () => {
     const c = 'blocked';
     let last: OutgoingActivity[] = [];
-    for (const line of ['帮我看看我能不能注销', '我在上海，退休了，没有项目', '没有', '没有', '还没修满', '不愿意', '还没有']) last = await say(c, line);
+    for (const line of ['帮我看看我能不能注销', '我在上海，离职了，没有项目', '没有', '没有', '还没修满', '不愿意', '还没有']) last = await say(c, line);
     const summary = (await t.service.history(`teams:${c}`)).at(-1)!.replies.at(-1)!.text;
     const texts = cardTexts(cardOf(last.at(-1)!)!.body);
     // Every line of the card is a line of the summary (headings without their brackets).
