@@ -107,6 +107,8 @@ export const MessagesFile = z
     unavailable: text,
     handoffChoice: text,
     hotline: text,
+    /** Before the hotline, under the answer to a complaint (when the server knows the complaint words). */
+    complaint: text,
     goodbye: text,
     /** Shown above numbered choices where a channel cannot show buttons (console, WeChat). */
     choicesHeading: text,

@@ -47,12 +47,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   if (store instanceof RedisStore) await store.ready(5000).catch((err: Error) => log(`redis not ready yet (${err.message}); requests get 503 until it is`));
   const thread = opts.thread ?? (engineThreadWanted(env) ? new EngineThread(knowledge.root) : undefined);
   // With an engine thread, this thread's assistant trains only if the thread fails (it greets and checks without).
-  const service = new AssistantChatService(new Assistant(knowledge, { lazy: thread !== undefined }), store, { thread });
+  const handoffSettings = loadHandoffSettings(knowledge.root);
+  const service = new AssistantChatService(new Assistant(knowledge, { lazy: thread !== undefined }), store, { thread, complaintWords: handoffSettings.complaintWords });
   // Fallback and low-confidence turns go to the missed-questions log that `jianli review` reads.
   service.observe(new MissedLog(settings.dataDir).observer());
   // Handoff tickets (转人工, complaints, two misses in a row): stored, listed at /admin/handoffs, sent to the webhook.
   const webhook = HandoffWebhook.fromEnv(env, { log });
-  service.observe(handoffObserver({ store, knowledge: () => service.assistant.knowledge, settings: loadHandoffSettings(knowledge.root), deliver: webhook && ((t) => webhook.send(t)) }));
+  service.observe(handoffObserver({ store, knowledge: () => service.assistant.knowledge, settings: handoffSettings, deliver: webhook && ((t) => webhook.send(t)) }));
   const adminToken = env.JIANLI_ADMIN_TOKEN?.trim() || undefined;
   const perMinute = (name: string, fallback: number) => {
     const v = env[name] === undefined ? fallback : Number(env[name]);

@@ -6,6 +6,7 @@ import type { Assistant } from '../engine/assistant';
 import { EngineThread, EngineThreadDown } from '../engine/thread';
 import { newConversationState, plainReply, type ConversationState, type TurnEvent, type TurnResult } from '../engine/types';
 import { maskPersonalData } from '../privacy/mask';
+import { isComplaint } from '../handoff/reason';
 import { checkEligibility } from '../rules/check';
 import { parseSituation } from '../rules/situation';
 import type { ConversationStore, TurnRecord } from '../store/types';
@@ -25,12 +26,18 @@ export interface ChatServiceOptions {
    * turns fall back to the assistant on this thread, so users still get answers.
    */
   thread?: EngineThread;
+  /**
+   * Complaint words (knowledge/handoff.yaml): a complaint that was answered on its content
+   * (破系统，三个礼拜了还没批下来) also gets an apology and the way to a person.
+   */
+  complaintWords?: readonly string[];
 }
 
 export class AssistantChatService implements ChatService {
   private readonly observers: TurnObserver[] = [];
   private readonly log: (line: string) => void;
   private thread: EngineThread | undefined;
+  private readonly complaintWords: readonly string[];
 
   constructor(
     private current: Assistant,
@@ -39,6 +46,7 @@ export class AssistantChatService implements ChatService {
   ) {
     this.log = opts.log ?? ((l) => process.stderr.write(`${l}\n`));
     this.thread = opts.thread;
+    this.complaintWords = opts.complaintWords ?? [];
   }
 
   /** The assistant answering now (replaced by a knowledge reload). */
@@ -99,12 +107,19 @@ export class AssistantChatService implements ChatService {
     }
   }
 
+  /** Adds the apology and the hotline to the reply to a complaint that does not carry the hotline yet. */
+  private withComplaintReply(text: string, result: TurnResult): TurnResult {
+    const { messages } = this.assistant.knowledge;
+    if (!this.complaintWords.length || !isComplaint(text, this.complaintWords) || result.replies.some((r) => r.text.includes(messages.hotline))) return result;
+    return { ...result, replies: [...result.replies, { text: `${messages.complaint}\n${messages.hotline}` }] };
+  }
+
   handle(req: ChatRequest): Promise<TurnResult> {
     return this.store.exclusive(req.conversationId, async () => {
       const state = await this.store.getState(req.conversationId);
       const from = state ?? newConversationState();
       const event = { text: req.text, channel: req.channel, now: req.now };
-      const result = this.thread ? await this.threadTurn(this.thread, from, event) : this.assistant.turn(from, event);
+      const result = this.withComplaintReply(req.text, this.thread ? await this.threadTurn(this.thread, from, event) : this.assistant.turn(from, event));
       const turn = record(req, result, state);
       await this.store.append(req.conversationId, result.state, turn);
       await this.notify(req, turn, result, state);
