@@ -141,6 +141,13 @@ export class Assistant {
     const reopened = state.lastCheck && !state.flow ? this.interview.reopen(state.lastCheck, normalized, now) : undefined;
     if (reopened) return this.finish(state, this.interviewOutcome(reopened));
 
+    // 注销要收费吗: the article says nothing; the nearest answer (the steps) would mislead.
+    const gap = /注销|注册/u.test(normalized) ? k.messages.notCovered.find((g) => g.words.some((w) => normalized.includes(w)) && !g.unless.some((w) => normalized.includes(w))) : undefined;
+    if (gap && !state.flow) {
+      const choices = this.starterChoices();
+      return this.finish(state, { intent: 'fallback', confidence: 1, replies: [withChoices(gap.text, choices)], sources: [], choices });
+    }
+
     const onlyPlace = place !== undefined && this.isOnlyPlace(normalized);
     // 我在南京 while a dialog waits for its answer: noted, and the dialog's question asked again.
     if (onlyPlace && state.flow) {

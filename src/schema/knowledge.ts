@@ -131,6 +131,11 @@ export const MessagesFile = z
     alsoAskedLater: text,
     /** Before a FAQ dialog's question asked again after a side question was answered. */
     backToQuestion: text,
+    /**
+     * Questions in the domain that the article does not answer (fees …): a message with one of the
+     * words and 注销/注册 gets this text instead of the nearest answer, which would mislead.
+     */
+    notCovered: z.array(z.object({ words: z.array(text).min(1), unless: z.array(text).default([]), text }).strict()).default([]),
     /** Said first when a message carried an ID-card or mobile number (masked before storing). */
     personalData: text,
     /** WeChat: the passive reply to a message that is not text (picture, location …). */
