@@ -5,6 +5,7 @@
 import type { DialogFile, IntentId, Transition } from '../schema/knowledge';
 import type { Knowledge } from '../knowledge/load';
 import { relatedChoices, renderAnswer } from '../engine/render';
+import { pattern } from './pattern';
 import type { FlowPosition, PendingChoice, Reply } from '../engine/types';
 
 /** What showing one step produces. */
@@ -52,8 +53,8 @@ export function transitionFor(dialog: DialogFile, stepName: string, answer: 'yes
 export function patternAnswer(dialog: DialogFile, stepName: string, normalized: string): 'yes' | 'no' | undefined {
   const patterns = dialog.steps[stepName]?.ask?.patterns;
   if (!patterns) return undefined;
-  if (patterns.no.some((p) => new RegExp(p, 'u').test(normalized))) return 'no';
-  if (patterns.yes.some((p) => new RegExp(p, 'u').test(normalized))) return 'yes';
+  if (patterns.no.some((p) => pattern(p).test(normalized))) return 'no';
+  if (patterns.yes.some((p) => pattern(p).test(normalized))) return 'yes';
   return undefined;
 }
 

@@ -9,16 +9,10 @@ import type { Goal, Situation, SituationField, Verdict } from '../schema/rules';
 import { checkEligibility } from '../rules/check';
 import { bareAnswer, firstClause, isExactly, isQuestion, isUnsure, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel } from '../nlu/normalize';
-import { describeFact, renderVerdict } from './summary';
+import { pattern } from './pattern';
+import { describeFact, questionText, renderVerdict } from './summary';
 import type { Reply } from '../engine/types';
 
-/** Compiled interview patterns: a message is tested against dozens of them on every turn. */
-const compiled = new Map<string, RegExp>();
-function pattern(source: string): RegExp {
-  let re = compiled.get(source);
-  if (!re) compiled.set(source, (re = new RegExp(source, 'u')));
-  return re;
-}
 
 /** What the interview remembers between turns (part of the conversation state). */
 export interface InterviewState {
@@ -87,15 +81,15 @@ export class Interview {
       const why = `${d.whyPrefix}${q.why}\n【${d.summary.source}】${q.sources.map((s) => this.k.sources[s].title).join('；')}`;
       return { state, replies: [{ text: why }, this.ask(state.current, state.goal)] };
     }
-    const amend = this.amendTarget(normalized);
-    if (amend !== undefined) {
-      const field = state.asked[amend - 1];
+    const amend = this.amendRequest(normalized);
+    if (amend) {
+      const field = state.asked[amend.target - 1];
       if (!field) return { state, replies: [{ text: d.amendUnknown }, ...(state.current ? [this.ask(state.current, state.goal)] : [])] };
       const situation = { ...state.situation };
       delete situation[field];
       const next: InterviewState = { ...state, situation, asked: state.asked.filter((f) => f !== field), skipped: state.skipped.filter((f) => f !== field), current: field, tries: 0, amending: true };
       // 改一下第3个，没有项目: the new value may come in the same message.
-      const rest = normalized.replace(this.amendMatch(normalized) ?? '', '');
+      const rest = normalized.replace(amend.words, '');
       const facts = rest ? this.readFacts(next, rest) : new Map<SituationField, FactValue>();
       if (facts.has(field)) return this.record(next, new Map([[field, facts.get(field)!]]), normalized, now);
       return { state: next, replies: [this.ask(field, state.goal)] };
@@ -103,8 +97,7 @@ export class Interview {
 
     // A bare 不对 / 说错了 says an earlier answer is wrong, not which one: ask, rather than read it as "no".
     if (isExactly(normalized, d.correctionWords) && state.asked.length) {
-      const list = state.asked.map((f, i) => `${i + 1}. ${this.factText(f, state.situation)}`).join('\n');
-      return { state, replies: [{ text: `${d.amendWhich}\n${list}` }, ...(state.current ? [this.ask(state.current, state.goal)] : [])] };
+      return { state, replies: [this.amendWhich(state), ...(state.current ? [this.ask(state.current, state.goal)] : [])] };
     }
 
     const facts = this.readFacts(state, normalized);
@@ -126,13 +119,12 @@ export class Interview {
    * Undefined when the message is no correction of it.
    */
   reopen(ended: InterviewState, normalized: string, now: Date): InterviewStep | undefined {
-    if (this.amendTarget(normalized) !== undefined) return this.turn(ended, normalized, now, () => false);
+    if (this.amendRequest(normalized)) return this.turn(ended, normalized, now, () => false);
     if (!this.data.correctionWords.some((w) => normalized.includes(w))) return undefined;
     const facts = this.readFacts(ended, normalized);
     if (facts.size) return this.record({ ...ended, amending: true }, facts, normalized, now);
     if (!isExactly(normalized, this.data.correctionWords)) return undefined;
-    const list = ended.asked.map((f, i) => `${i + 1}. ${this.factText(f, ended.situation)}`).join('\n');
-    return { replies: [{ text: `${this.data.amendWhich}\n${list}` }], ended };
+    return { replies: [this.amendWhich(ended)], ended };
   }
 
   /** The labels offered for a field's question, in the order their numbers refer to. */
@@ -144,8 +136,7 @@ export class Interview {
   }
 
   private ask(field: SituationField, goal: Goal): Reply {
-    const q = this.question(field);
-    return { text: (goal === 'reregister' ? q.askFor?.reregister : undefined) ?? q.ask, choices: this.choiceLabels(field) };
+    return { text: questionText(this.question(field), goal), choices: this.choiceLabels(field) };
   }
 
   /** Facts found in a message: any field named anywhere, plus a bare answer to the current question. */
@@ -217,21 +208,18 @@ export class Interview {
     return undefined;
   }
 
-  /** The words of the amend request itself (改一下第3个), to read what follows them. */
-  private amendMatch(normalized: string): string | undefined {
+  /** 改一下第3个: the number of the answer to change, and the words of the request (to read what follows them). */
+  private amendRequest(normalized: string): { target: number; words: string } | undefined {
     for (const p of this.data.amendPatterns) {
       const m = pattern(p).exec(normalized);
-      if (m) return m[0];
+      if (m) return { target: /^\d+$/.test(m[1]) ? Number(m[1]) : CN_DIGITS[m[1]], words: m[0] };
     }
     return undefined;
   }
 
-  private amendTarget(normalized: string): number | undefined {
-    for (const p of this.data.amendPatterns) {
-      const m = pattern(p).exec(normalized);
-      if (m) return /^\d+$/.test(m[1]) ? Number(m[1]) : CN_DIGITS[m[1]];
-    }
-    return undefined;
+  /** 您要改哪一项？ with the answers recorded so far, numbered as 改一下第N个 counts them. */
+  private amendWhich(state: InterviewState): Reply {
+    return { text: `${this.data.amendWhich}\n${state.asked.map((f, i) => `${i + 1}. ${this.factText(f, state.situation)}`).join('\n')}` };
   }
 
   /** Stores facts, acknowledges them (as corrections where a value changed) and moves on. */

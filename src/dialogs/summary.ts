@@ -3,7 +3,8 @@
  * next steps and the decision window as calendar dates. All wording comes from dialogs/interview.yaml.
  */
 import type { Knowledge } from '../knowledge/load';
-import type { Situation, SituationField, Verdict } from '../schema/rules';
+import type { InterviewQuestion } from '../schema/interview';
+import type { Goal, Situation, SituationField, Verdict } from '../schema/rules';
 import { decisionWindow } from '../rules/calendar';
 
 /** One known fact in words, e.g. 注册地：江苏 or 没有未结算的项目. */
@@ -15,6 +16,11 @@ export function describeFact(field: SituationField, s: Situation, k: Knowledge):
   return ((s.goal === 'reregister' ? q.factFor?.reregister : undefined) ?? q.fact).replace('{value}', String(value));
 }
 
+/** A field's question as the interview asks it for this goal (re-registration asks for the new employer's province). */
+export function questionText(q: InterviewQuestion, goal: Goal): string {
+  return (goal === 'reregister' ? q.askFor?.reregister : undefined) ?? q.ask;
+}
+
 export function renderVerdict(v: Verdict, situation: Situation, k: Knowledge, now: Date): string {
   const s = k.interview.summary;
   const titles = v.goal === 'reregister' ? s.titleReregister : s.title;
@@ -24,13 +30,7 @@ export function renderVerdict(v: Verdict, situation: Situation, k: Knowledge, no
   if (fields.length) blocks.push(`【${s.facts}】\n${fields.map((f) => `· ${describeFact(f, situation, k)}`).join('\n')}`);
   // Items left open (不知道 / 跳过) that could still change the verdict, asked as the interview asks them.
   const open = v.missing.filter((f) => f !== 'region');
-  if (open.length) {
-    const ask = (f: SituationField) => {
-      const q = k.interview.fields[f];
-      return (v.goal === 'reregister' ? q.askFor?.reregister : undefined) ?? q.ask;
-    };
-    blocks.push(`【${s.toConfirm}】\n${open.map((f) => `· ${ask(f)}`).join('\n')}`);
-  }
+  if (open.length) blocks.push(`【${s.toConfirm}】\n${open.map((f) => `· ${questionText(k.interview.fields[f], v.goal)}`).join('\n')}`);
   if (v.blockers.length) {
     blocks.push(`【${s.blockers}】\n${v.blockers.map((b, i) => `${i + 1}. ${b.message}\n   ${s.remedy}：${b.remedy}\n   ${s.source}：${b.source}`).join('\n')}`);
   }

@@ -46,6 +46,11 @@ const NOT_SECOND_QUESTIONS = new Set<IntentId>(['interview.start', 'chitchat.gre
 /** Where one question of a message ends and the next may begin. */
 const QUESTION_BREAK = /[，,。；;！!？?\s]+/u;
 
+/** The clauses of a message that ask something (a question word or mark), in order. */
+function questionClauses(normalized: string): string[] {
+  return normalized.split(QUESTION_BREAK).filter((c) => c.length >= 3 && isQuestion(c));
+}
+
 /** The user speaks of themselves: a place named so is their province (我在上海, 我是广东的). */
 const SELF = /我|本人|咱/u;
 
@@ -175,7 +180,7 @@ export class Assistant {
   private understandLong(normalized: string): Understanding {
     const u = this.nlu.understandNormalized(normalized);
     if (!u.truncated) return u;
-    const last = normalized.split(QUESTION_BREAK).filter((c) => c.length >= 3 && isQuestion(c)).at(-1);
+    const last = questionClauses(normalized).at(-1);
     const v = last ? this.nlu.understandNormalized(last) : undefined;
     return v?.decision === 'answer' ? { ...v, truncated: true } : u;
   }
@@ -293,7 +298,7 @@ export class Assistant {
    * or mark) and are each understood on their own. A clause that only tells something never counts.
    */
   private questionsAsked(u: Understanding): [IntentId, IntentId] | undefined {
-    const clauses = u.normalized.split(QUESTION_BREAK).filter((c) => c.length >= 3 && isQuestion(c));
+    const clauses = questionClauses(u.normalized);
     if (clauses.length < 2) return undefined;
     const intents: IntentId[] = [];
     for (const clause of clauses) {
