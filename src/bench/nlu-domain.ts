@@ -41,7 +41,7 @@ export const DOMAIN_FILES = [
 
 export function scoreDomain(config: NluFile): DomainScore[] {
   const k = loadKnowledge();
-  const nlu = domainNlu(k, config);
+  const nlu = domainNlu(k, { config });
   const score = (examples: LabelledExample[]): Score => {
     const report = evaluate(examples, (text) => nlu.understand(text).intent);
     const ood = examples.filter((e) => e.accepted.includes('fallback'));

@@ -34,15 +34,15 @@ export async function createEngine(name: EngineName, dataset: DatasetName): Prom
 }
 
 async function oursDomain(): Promise<Engine> {
-  const [{ loadKnowledge }, { Nlu, withoutPlaces }] = await Promise.all([import('../knowledge/load'), import('../nlu/nlu')]);
+  const [{ loadKnowledge }, { domainNlu }] = await Promise.all([import('../knowledge/load'), import('../nlu/nlu')]);
   // The whole knowledge base for its settings and its place names (neutral, as in the assistant).
   const k = loadKnowledge();
-  let nlu: InstanceType<typeof Nlu> | undefined;
+  let nlu: ReturnType<typeof domainNlu> | undefined;
   return {
     async train(examples) {
       const byIntent = new Map<string, string[]>();
       for (const e of examples) byIntent.set(e.accepted[0], [...(byIntent.get(e.accepted[0]) ?? []), e.text]);
-      nlu = new Nlu(k.nlu, byIntent as Map<never, string[]>, { neutralize: (t) => withoutPlaces(k, t) });
+      nlu = domainNlu(k, { training: byIntent as Map<never, string[]> });
     },
     async classify(text) {
       return nlu!.understand(text).intent;

@@ -188,7 +188,7 @@ export function withoutPlaces(k: Pick<Knowledge, 'regions'>, text: string): stri
   return k.regions.withoutPlaces(text, '\u0000').replace(PLACE_FRAME, '');
 }
 
-/** The assistant's NLU: the knowledge base's phrases, place names neutral. */
-export function domainNlu(k: Pick<Knowledge, 'nlu' | 'phrases' | 'regions'>, config: NluFile = k.nlu): Nlu {
-  return new Nlu(config, k.phrases, { neutralize: (t) => withoutPlaces(k, t) });
+/** The assistant's NLU: the knowledge base's phrases (or other training data, for the benchmark), place names neutral. */
+export function domainNlu(k: Pick<Knowledge, 'nlu' | 'phrases' | 'regions'>, opts: { config?: NluFile; training?: TrainingSet } = {}): Nlu {
+  return new Nlu(opts.config ?? k.nlu, opts.training ?? k.phrases, { neutralize: (t) => withoutPlaces(k, t) });
 }
