@@ -107,7 +107,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   log(`  API:       POST ${url}/api/chat, POST ${url}/api/check, GET ${url}/healthz`);
   log(`  WeChat:    ${wechat ? `${url}/wechat (${wechat.encodingAesKey ? 'safe mode' : 'plain mode'})` : 'off (set WECHAT_TOKEN and WECHAT_APP_ID to enable)'}`);
   log(`  admin:     ${adminToken ? `${url}/admin (Authorization: Bearer $JIANLI_ADMIN_TOKEN)` : 'off (set JIANLI_ADMIN_TOKEN to enable)'}; handoff webhook ${webhook ? 'on' : 'off (set JIANLI_HANDOFF_WEBHOOK)'}`);
-  log(`  Teams:     POST ${url}/api/messages (${teams.mode === 'local' ? 'local mode: no MicrosoftAppId/MicrosoftAppPassword set, no authentication, as the Bot Framework Emulator expects' : 'authenticated: Bot Framework tokens are checked'})`);
+  const teamsState = {
+    authenticated: `POST ${url}/api/messages (authenticated: Bot Framework tokens are checked)`,
+    emulator: `POST ${url}/api/messages (emulator mode: JIANLI_TEAMS_EMULATOR=1, no authentication, replies only to a serviceUrl on this machine)`,
+    off: 'off (set MicrosoftAppId and MicrosoftAppPassword, or JIANLI_TEAMS_EMULATOR=1 for the Bot Framework Emulator on this machine)',
+  }[teams.mode];
+  log(`  Teams:     ${teamsState}`);
   return {
     url,
     close: async () => {

@@ -1,22 +1,32 @@
 /**
- * Settings of the Teams channel: the bot's Microsoft Entra app registration, or none at all for
- * the Bot Framework Emulator. Read once from the environment, checked before the adapter exists.
+ * Settings of the Teams channel: the bot's Microsoft Entra app registration, or, for the Bot
+ * Framework Emulator on this machine, JIANLI_TEAMS_EMULATOR=1. With neither the channel is off.
+ * Read once from the environment, checked before the adapter exists.
  */
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 
 export const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
 export type TeamsAppType = (typeof APP_TYPES)[number];
 
-/** The bot's app registration; every field empty means the local, unauthenticated mode. */
+/** The setting that opens the unauthenticated Emulator mode when no app registration is set. */
+export const EMULATOR_SETTING = 'JIANLI_TEAMS_EMULATOR';
+
+/** The bot's app registration, or none and `emulator` for the Bot Framework Emulator. */
 export interface TeamsConfig {
   appId?: string;
   appPassword?: string;
   tenantId?: string;
   appType?: TeamsAppType;
+  /** JIANLI_TEAMS_EMULATOR=1: without an app registration, answer the Emulator on this machine. */
+  emulator?: boolean;
 }
 
-/** `authenticated`: every request must carry a Bot Framework token. `local`: Emulator, no tokens. */
-export type TeamsMode = 'authenticated' | 'local';
+/**
+ * `authenticated`: every request must carry a Bot Framework token.
+ * `emulator`: no tokens, replies only to a loopback serviceUrl (the Emulator on this machine).
+ * `off`: no registration and no JIANLI_TEAMS_EMULATOR=1; every request gets 404.
+ */
+export type TeamsMode = 'authenticated' | 'emulator' | 'off';
 
 /** A setting that cannot work; names the variable so the operator knows what to fix. */
 export class TeamsConfigError extends Error {
@@ -45,24 +55,27 @@ export function teamsConfigFromEnv(env: Record<string, string | undefined> = pro
   const appPassword = first(env, ['MicrosoftAppPassword', 'BOT_PASSWORD', 'CLIENT_SECRET', 'SECRET_BOT_PASSWORD']);
   const tenantId = first(env, ['MicrosoftAppTenantId', 'TENANT_ID', 'TEAMS_APP_TENANT_ID']);
   const appType = first(env, ['MicrosoftAppType', 'BOT_TYPE']);
+  const emulator = env[EMULATOR_SETTING]?.trim() ?? '';
+  if (emulator !== '' && emulator !== '0' && emulator !== '1') throw new TeamsConfigError(EMULATOR_SETTING, `must be 1 (on) or 0 (off) (got "${emulator}")`);
   let type: TeamsAppType | undefined;
   if (appType) {
     type = APP_TYPES.find((t) => t.toLowerCase() === appType.value.toLowerCase());
     if (!type) throw new TeamsConfigError(appType.name, `must be one of ${APP_TYPES.join(', ')} (got "${appType.value}")`);
   }
-  return { appId: appId?.value, appPassword: appPassword?.value, tenantId: tenantId?.value, appType: type };
+  return { appId: appId?.value, appPassword: appPassword?.value, tenantId: tenantId?.value, appType: type, emulator: emulator === '1' };
 }
 
 /**
  * Decides the mode and the adapter options. Half a registration is refused rather than run
  * unauthenticated: an app id without its secret would otherwise open the endpoint to anyone.
+ * A registration wins over JIANLI_TEAMS_EMULATOR: tokens are then checked in any case.
  */
 export function teamsAuthSettings(config: TeamsConfig): { mode: TeamsMode; options: ConfigurationBotFrameworkAuthenticationOptions } {
   const { appId, appPassword, tenantId } = config;
   const appType = config.appType ?? 'MultiTenant';
   if (!appId) {
     if (appPassword) throw new TeamsConfigError('MicrosoftAppId', 'is missing although MicrosoftAppPassword is set');
-    return { mode: 'local', options: {} };
+    return { mode: config.emulator ? 'emulator' : 'off', options: {} };
   }
   if (appType === 'UserAssignedMSI') {
     if (appPassword) throw new TeamsConfigError('MicrosoftAppPassword', 'must not be set for a UserAssignedMSI bot');

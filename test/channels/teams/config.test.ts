@@ -6,7 +6,7 @@ describe('teamsConfigFromEnv', () => {
   it('reads the Bot Framework names', () => {
     expect(
       teamsConfigFromEnv({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', MicrosoftAppTenantId: 't', MicrosoftAppType: 'singletenant' }),
-    ).toEqual({ appId: 'id', appPassword: 'pw', tenantId: 't', appType: 'SingleTenant' });
+    ).toEqual({ appId: 'id', appPassword: 'pw', tenantId: 't', appType: 'SingleTenant', emulator: false });
   });
 
   it('reads the teams-ai sample names and the Teams Toolkit names', () => {
@@ -16,6 +16,7 @@ describe('teamsConfigFromEnv', () => {
       appPassword: 'd',
       tenantId: 'e',
       appType: 'MultiTenant',
+      emulator: false,
     });
   });
 
@@ -26,9 +27,21 @@ describe('teamsConfigFromEnv', () => {
     });
   });
 
-  it('gives an empty config (local mode) for an empty environment', () => {
-    expect(teamsConfigFromEnv({})).toEqual({ appId: undefined, appPassword: undefined, tenantId: undefined, appType: undefined });
-    expect(teamsAuthSettings(teamsConfigFromEnv({})).mode).toBe('local');
+  it('gives an empty config (the channel off) for an empty environment', () => {
+    expect(teamsConfigFromEnv({})).toEqual({ appId: undefined, appPassword: undefined, tenantId: undefined, appType: undefined, emulator: false });
+    expect(teamsAuthSettings(teamsConfigFromEnv({})).mode).toBe('off');
+  });
+
+  it('reads JIANLI_TEAMS_EMULATOR=1 (and 0, or blank, as off)', () => {
+    expect(teamsConfigFromEnv({ JIANLI_TEAMS_EMULATOR: '1' }).emulator).toBe(true);
+    expect(teamsConfigFromEnv({ JIANLI_TEAMS_EMULATOR: ' 1 ' }).emulator).toBe(true);
+    expect(teamsConfigFromEnv({ JIANLI_TEAMS_EMULATOR: '0' }).emulator).toBe(false);
+    expect(teamsConfigFromEnv({ JIANLI_TEAMS_EMULATOR: '' }).emulator).toBe(false);
+  });
+
+  it('refuses any other JIANLI_TEAMS_EMULATOR value, naming the variable, rather than guess', () => {
+    expect(() => teamsConfigFromEnv({ JIANLI_TEAMS_EMULATOR: 'true' })).toThrow(TeamsConfigError);
+    expect(() => teamsConfigFromEnv({ JIANLI_TEAMS_EMULATOR: 'yes' })).toThrow(/JIANLI_TEAMS_EMULATOR must be 1 \(on\) or 0 \(off\)/);
   });
 
   it('refuses an unknown app type, naming the variable', () => {
@@ -37,6 +50,20 @@ describe('teamsConfigFromEnv', () => {
 });
 
 describe('teamsAuthSettings', () => {
+  it('is off without an app registration, and in emulator mode only with JIANLI_TEAMS_EMULATOR=1', () => {
+    expect(teamsAuthSettings({}).mode).toBe('off');
+    expect(teamsAuthSettings({ emulator: false }).mode).toBe('off');
+    expect(teamsAuthSettings({ emulator: true })).toEqual({ mode: 'emulator', options: {} });
+  });
+
+  it('checks tokens when an app registration is set, even with JIANLI_TEAMS_EMULATOR=1', () => {
+    expect(teamsAuthSettings(teamsConfigFromEnv({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', JIANLI_TEAMS_EMULATOR: '1' })).mode).toBe('authenticated');
+  });
+
+  it('refuses half a registration in emulator mode too', () => {
+    expect(() => teamsAuthSettings({ appPassword: 'pw', emulator: true })).toThrow(/MicrosoftAppId/);
+  });
+
   it('is authenticated with an app id and password', () => {
     const s = teamsAuthSettings({ appId: 'id', appPassword: 'pw' });
     expect(s.mode).toBe('authenticated');

@@ -1,15 +1,16 @@
 /**
  * Real HTTP around the Teams handler: the bot on an Express app (at /api/messages behind
  * express.json(), at /raw/api/messages without a body parser) and a stand-in Bot Framework
- * connector that records what the bot posts back. Both listen on ephemeral ports of 127.0.0.1.
+ * connector that records what the bot posts back. Both listen on ephemeral ports of 127.0.0.1,
+ * and the bot runs in emulator mode (JIANLI_TEAMS_EMULATOR=1) unless a test gives other settings.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type RequestHandler } from 'express';
 import { afterAll, beforeAll } from 'vitest';
 import { tempService } from '../../helpers/service';
 import { createTeamsHandler } from '../../../src/channels/teams';
-import type { TeamsConfig } from '../../../src/channels/teams';
+import type { TeamsConfig, TeamsHandlerOptions, TeamsMode } from '../../../src/channels/teams';
 import type { ChatService } from '../../../src/service/types';
 
 /** What the bot sent to the connector, in order. */
@@ -63,15 +64,22 @@ function close(server: Server): Promise<void> {
 export interface Harness {
   botUrl: string;
   connectorUrl: string;
-  mode: 'authenticated' | 'local';
+  mode: TeamsMode;
   posted: Posted[];
+  /** Every request that reached the connector, whatever its path ("POST /v3/..."). */
+  hits: string[];
   stop(): Promise<void>;
 }
 
-/** Starts the stand-in connector and the bot; `stop()` closes both. */
-export async function startHarness(service: ChatService, config: TeamsConfig = {}): Promise<Harness> {
+/** Starts the stand-in connector and the bot; `stop()` closes both. Default: emulator mode. */
+export async function startHarness(service: ChatService, config: TeamsConfig = { emulator: true }, options: TeamsHandlerOptions = {}): Promise<Harness> {
   const posted: Posted[] = [];
+  const hits: string[] = [];
   const connector = express();
+  connector.use((req, _res, next) => {
+    hits.push(`${req.method} ${req.url}`);
+    next();
+  });
   connector.use(express.json({ limit: '5mb' }));
   const record: RequestHandler<{ conversationId: string; replyToId?: string }> = (req, res) => {
     posted.push({ conversationId: req.params.conversationId, replyToId: req.params.replyToId, activity: req.body as OutgoingActivity });
@@ -81,7 +89,7 @@ export async function startHarness(service: ChatService, config: TeamsConfig = {
   connector.post('/v3/conversations/:conversationId/activities/:replyToId', record);
   const c = await listen(connector);
 
-  const { handler, mode } = createTeamsHandler(service, config);
+  const { handler, mode } = createTeamsHandler(service, config, options);
   const bot = express();
   bot.post('/api/messages', express.json(), handler);
   // The same handler without a body parser in front: it reads the stream itself.
@@ -93,11 +101,28 @@ export async function startHarness(service: ChatService, config: TeamsConfig = {
     connectorUrl: c.url,
     mode,
     posted,
+    hits,
     stop: async () => {
       await close(b.server);
       await close(c.server);
     },
   };
+}
+
+/**
+ * A server that records every request made to it, standing in for whatever a forged serviceUrl
+ * points at (an internal service, a cloud metadata endpoint). `host` is the address it listens on.
+ */
+export async function startTarget(host = '127.0.0.1'): Promise<{ port: number; hits: string[]; stop(): Promise<void> }> {
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`);
+    req.resume();
+    res.setHeader('Content-Type', 'application/json');
+    res.end('{"id":"target"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
+  return { port: (server.address() as AddressInfo).port, hits, stop: () => close(server) };
 }
 
 let nextId = 0;

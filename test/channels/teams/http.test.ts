@@ -19,7 +19,7 @@ function reason(body: string): string {
   return (JSON.parse(body) as { error: string }).error;
 }
 
-describe('Teams channel: malformed requests (local mode)', () => {
+describe('Teams channel: malformed requests (emulator mode)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(service);

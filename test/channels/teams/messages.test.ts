@@ -27,8 +27,9 @@ function allText(sent: OutgoingActivity[]): string {
 }
 
 describe('Teams channel: messages', () => {
-  it('runs in local mode without credentials', () => {
-    expect(t.h.mode).toBe('local');
+  it('runs in emulator mode (JIANLI_TEAMS_EMULATOR=1, no credentials, a loopback serviceUrl)', () => {
+    expect(t.h.mode).toBe('emulator');
+    expect(t.h.connectorUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
   });
 
   it('answers a FAQ question with the service text and its related questions as buttons', async () => {
