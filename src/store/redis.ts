@@ -3,9 +3,12 @@
  * are serialised across instances by a per-conversation lock with expiry (SET NX PX, released by
  * a compare-and-delete script). Commands fail fast while Redis is away (no offline queue), so a
  * request gets a 503 at once; the client keeps reconnecting and service resumes by itself.
+ * A Redis that accepts the connection but does not answer (paused, overloaded, a dead peer) is
+ * bounded too: each command gives up after commandTimeoutMs and a silent socket is dropped, so a
+ * turn or a health check gets its 503 within about a second instead of waiting for TCP.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Redis, type ChainableCommander } from 'ioredis';
 import type { ConversationState } from '../engine/types';
 import type { HandoffTicket } from '../handoff/types';
 import { KeyedQueue, StoreUnavailableError, type ConversationStore, type ConversationTranscript, type StoredConversation, type TurnRecord } from './types';
@@ -23,6 +26,8 @@ export interface RedisStoreOptions {
   /** Keys expire after this many idle days (the retention setting). */
   retentionDays?: number;
   prefix?: string;
+  /** A command unanswered after this long fails (503); the same bound applies to connecting. Default 1000. */
+  commandTimeoutMs?: number;
 }
 
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
@@ -39,16 +44,29 @@ export class RedisStore implements ConversationStore {
     private readonly opts: RedisStoreOptions = {},
   ) {
     this.prefix = opts.prefix ?? 'jianli:';
+    const timeout = opts.commandTimeoutMs ?? 1000;
     this.redis = new Redis(url, {
+      // No queue while disconnected: a command then fails at once instead of waiting for Redis.
       enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2000,
+      // A command lost with its connection is not resent on the next one: its caller already has a 503.
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      // Each command (the handshake's included) fails after this long without a reply…
+      commandTimeout: timeout,
+      // …and a socket that stays silent that long while a reply is due is dropped and reconnected,
+      // so the next requests fail fast (not ready) instead of each waiting out its timeout.
+      socketTimeout: timeout,
+      connectTimeout: timeout,
       retryStrategy: (times) => Math.min(100 * times, 1000),
       lazyConnect: false,
     });
     // Without a listener ioredis prints every reconnect failure; we report them through health() and 503s.
     this.redis.on('error', (err: Error) => {
       this.lastError = err.message;
+    });
+    // A reason from an earlier outage would mislead the next one's 503s.
+    this.redis.on('ready', () => {
+      this.lastError = '';
     });
   }
 
@@ -62,16 +80,26 @@ export class RedisStore implements ConversationStore {
     return `${this.prefix}handoffs`;
   }
 
-  /** Runs a Redis call, turning "cannot reach Redis" into StoreUnavailableError. */
+  /**
+   * Runs Redis calls, turning every failure into StoreUnavailableError (a 503): not reaching Redis,
+   * a timeout, and an error reply too (OOM, MISCONF, READONLY…: Redis cannot serve the request).
+   * `fn` must only call Redis.
+   */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     if (this.redis.status !== 'ready') throw new StoreUnavailableError(this.lastError || `redis is ${this.redis.status}`);
     try {
       return await fn();
     } catch (err) {
-      const message = (err as Error).message;
-      if (/Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|max retries|ETIMEDOUT/i.test(message)) throw new StoreUnavailableError(message);
-      throw err;
+      throw unavailable(err);
     }
+  }
+
+  /** Runs a pipeline or transaction through call(); a command's error in its results is thrown as well. */
+  private async exec(batch: ChainableCommander): Promise<[Error | null, unknown][]> {
+    const results = (await this.call(() => batch.exec())) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed) throw unavailable(failed[0]);
+    return results;
   }
 
   /** Waits until Redis answers (for start-up and tests). */
@@ -103,8 +131,7 @@ export class RedisStore implements ConversationStore {
         // The state is read in the same round trip as the lock is taken (a section almost always
         // starts by reading it). Redis runs the two in order, and nobody writes the state without
         // the lock, so when the lock is ours the value read is the current one.
-        const [locked, state] = (await this.call(() => this.redis.pipeline().set(lock, token, 'PX', ttl, 'NX').get(this.key('s', conversationId)).exec())) ?? [];
-        if (locked?.[0] || state?.[0]) throw locked?.[0] ?? state?.[0];
+        const [locked, state] = await this.exec(this.redis.pipeline().set(lock, token, 'PX', ttl, 'NX').get(this.key('s', conversationId)));
         if (locked?.[1] === 'OK') {
           this.prefetched.set(conversationId, state?.[1] as string | null);
           break;
@@ -142,7 +169,7 @@ export class RedisStore implements ConversationStore {
       const seconds = Math.round(this.opts.retentionDays * 86400);
       multi.expire(s, seconds).expire(t, seconds);
     }
-    await this.call(() => multi.exec());
+    await this.exec(multi);
   }
 
   async export(conversationId: string): Promise<StoredConversation | undefined> {
@@ -177,7 +204,7 @@ export class RedisStore implements ConversationStore {
       const ms = this.opts.retentionDays * 86400_000;
       multi.pexpire(h, Math.round(ms)).zremrangebyscore(this.handoffIndex, '-inf', `(${Date.now() - ms}`);
     }
-    await this.call(() => multi.exec());
+    await this.exec(multi);
   }
 
   async listHandoffs(limit: number, conversationId?: string): Promise<HandoffTicket[]> {
@@ -198,7 +225,7 @@ export class RedisStore implements ConversationStore {
     const tickets = await this.call(() => this.redis.lrange(h, 0, -1));
     const multi = this.redis.multi().del(this.key('s', conversationId), this.key('t', conversationId), h);
     if (tickets.length) multi.zrem(this.handoffIndex, ...tickets);
-    const results = await this.call(() => multi.exec());
+    const results = await this.exec(multi);
     const deleted = Number(results?.[0]?.[1] ?? 0);
     return deleted > 0;
   }
@@ -210,7 +237,7 @@ export class RedisStore implements ConversationStore {
       const [next, keys] = await this.call(() => this.redis.scan(cursor, 'MATCH', `${this.prefix}s:*`, 'COUNT', 500));
       cursor = next;
       for (const key of keys) {
-        const raw = await this.redis.get(key);
+        const raw = await this.call(() => this.redis.get(key));
         if (raw && new Date((JSON.parse(raw) as StateRecord).updatedAt) < cutoff) {
           const id = key.slice(`${this.prefix}s:`.length);
           await this.delete(id);
@@ -234,4 +261,10 @@ export class RedisStore implements ConversationStore {
   async close(): Promise<void> {
     this.redis.disconnect();
   }
+}
+
+function unavailable(err: unknown): StoreUnavailableError {
+  if (err instanceof StoreUnavailableError) return err;
+  const message = (err as Error)?.message ?? String(err);
+  return new StoreUnavailableError(message === 'Command timed out' ? 'redis did not answer in time (command timeout)' : message);
 }
