@@ -88,7 +88,7 @@ export function createApp(opts: AppOptions): App {
   });
 
   for (const mount of opts.mount ?? []) mount(app);
-  const web = mountWebChannel(app, server, service, maxTextLength, opts.unavailableText ?? '服务暂时不可用，请稍后再试。');
+  const web = mountWebChannel(app, server, service, maxTextLength, opts.unavailableText ?? '服务暂时不可用，请稍后再试。', limits);
   app.use(express.static(join(import.meta.dirname, '..', 'channels', 'web', 'public'), { index: 'index.html' }));
 
   app.use((_req, res) => {

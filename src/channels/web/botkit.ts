@@ -7,7 +7,8 @@ import type { Server } from 'node:http';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { Botkit, type BotkitMessage, type BotWorker } from 'botkit';
 import { WebAdapter } from 'botbuilder-adapter-web';
-import { MemoryStorage } from 'botbuilder';
+import type { RateLimits } from '../../server/limits';
+import { BoundedMemoryStorage, guardWebSockets, webSocketMaxPayload } from './socket-limits';
 import type { ChatService } from '../../service/types';
 import type { TurnResult } from '../../engine/types';
 import { StoreUnavailableError } from '../../store/types';
@@ -40,12 +41,18 @@ function validateWebhook(req: Request, res: Response, next: NextFunction): void 
   next();
 }
 
-/** Mounts the web channel on the shared Express app and HTTP server; returns a function that drops every websocket. */
-export function mountWebChannel(app: Express, server: Server, service: ChatService, maxTextLength: number, unavailableText: string): { controller: Botkit; closeSockets: () => void } {
+/**
+ * Mounts the web channel on the shared Express app and HTTP server; returns a function that drops every websocket.
+ * `limits`: the app's rate limits, which the websocket's frames count in as webhook requests do (see socket-limits.ts).
+ */
+export function mountWebChannel(app: Express, server: Server, service: ChatService, maxTextLength: number, unavailableText: string, limits?: RateLimits): { controller: Botkit; closeSockets: () => void } {
   app.post(WEB_WEBHOOK_PATH, validateWebhook);
-  const adapter = new WebAdapter({ server, path: WEB_SOCKET_PATH });
+  // Frames over the cap close the socket (1009) before they are buffered; ws's default is 100 MiB.
+  const adapter = new WebAdapter({ server, path: WEB_SOCKET_PATH, maxPayload: webSocketMaxPayload(maxTextLength) });
   // Botkit serves on our Express app: one server for every channel.
-  const controller = new Botkit({ webserver: app, adapter, webhook_uri: WEB_WEBHOOK_PATH, disable_console: true, storage: new MemoryStorage() });
+  const controller = new Botkit({ webserver: app, adapter, webhook_uri: WEB_WEBHOOK_PATH, disable_console: true, storage: new BoundedMemoryStorage() });
+  // The adapter makes its socket server when Botkit is ready; this handler runs after its own.
+  controller.ready(() => guardWebSockets(adapter.wss, { limits, isUser: (user) => CLIENT_ID.test(user) }));
 
   const send = async (bot: BotWorker, message: BotkitMessage, result: TurnResult) => {
     for (const m of webMessages(result)) await bot.reply(message, { type: 'message', text: m.text, channelData: m.channelData });
