@@ -5,9 +5,14 @@
  *
  * The journal is split into segments; `rotate` starts a new one so the closed one can be applied
  * elsewhere and removed. Segment names sort in the order they were written and never repeat.
+ *
+ * A write cut short (a full disk, a crash) leaves a partial last line; the next write ends it
+ * first, so it never swallows the next record, and readers skip it. With `fsync`, an append
+ * resolves only once its line is on disk (fdatasync; the folder too, for a new segment): one
+ * sync at a time covers every batch written before it started, so syncs are shared like writes.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { closeSync, fdatasync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const SUFFIX = '.jsonl';
@@ -21,18 +26,35 @@ export interface JournalPosition {
 /** Lines after which a batch is written without waiting for the end of the event loop's turn. */
 const MAX_BATCH_LINES = 16;
 
+export interface JournalOptions {
+  /** Resolve appends only once their lines are on disk (JIANLI_FSYNC=1). */
+  fsync?: boolean;
+}
+
+type Waiter = { resolve: () => void; reject: (err: Error) => void };
+
 class Segment {
   private fd: number | undefined;
   private queued: string[] = [];
-  private waiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  private waiters: Waiter[] = [];
   private scheduled = false;
+  /** Whether the file ends with a complete line; unknown (checked before the next write) at first and after a failed write. */
+  private whole: boolean | undefined;
+  /** Appends written but not yet synced, a sync in flight, a close waiting for it. */
+  private unsynced: Waiter[] = [];
+  private syncing = false;
+  private closing = false;
+  private dirSynced = false;
   lines = 0;
   /** Write calls made: under load far fewer than lines (the point of group commit). */
   writes = 0;
-
   constructor(
     readonly name: string,
     readonly path: string,
+    private readonly dir: string,
+    private readonly fsync: boolean,
+    /** Counts a completed sync (fsync mode). */
+    private readonly synced: () => void,
   ) {}
 
   /** Queues a record given as JSON text; resolves once it is in the file. The line carries its own index, so a failed write leaves no ambiguity. */
@@ -66,25 +88,87 @@ class Segment {
    */
   private write(): void {
     if (!this.queued.length) return;
-    const batch = Buffer.from(this.queued.join(''), 'utf8');
+    const text = this.queued.join('');
     const waiters = this.waiters;
     this.queued = [];
     this.waiters = [];
     try {
-      this.fd ??= openSync(this.path, 'a');
+      this.fd ??= openSync(this.path, 'a+');
+      this.whole ??= endsWithNewline(this.fd);
+      // A partial line left by a failed write is ended first: it must not swallow this batch's first line.
+      const batch = Buffer.from(this.whole ? text : `\n${text}`, 'utf8');
+      this.whole = undefined;
       this.writes++;
       for (let done = 0; done < batch.length; ) done += writeSync(this.fd, batch, done);
-      waiters.forEach((w) => w.resolve());
+      this.whole = true;
+      if (!this.fsync) {
+        waiters.forEach((w) => w.resolve());
+        return;
+      }
+      this.unsynced.push(...waiters);
+      this.sync();
     } catch (err) {
       waiters.forEach((w) => w.reject(err as Error));
     }
   }
 
-  /** Writes what is queued and closes the file. */
+  /** Syncs what was written (off the event loop), then resolves those appends; one sync at a time. */
+  private sync(): void {
+    if (this.syncing || !this.unsynced.length || this.fd === undefined) return;
+    const fd = this.fd;
+    const waiters = this.unsynced;
+    this.unsynced = [];
+    this.syncing = true;
+    new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())))
+      // A new segment's name must be on disk too.
+      .then(() => (this.dirSynced ? undefined : syncDir(this.dir)))
+      .then(
+        () => {
+          this.dirSynced = true;
+          this.synced();
+          waiters.forEach((w) => w.resolve());
+        },
+        (err: Error) => waiters.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        this.syncing = false;
+        if (this.unsynced.length) this.sync();
+        else if (this.closing) this.closeFile();
+      });
+  }
+
+  /** Writes what is queued and closes the file (after the sync in flight, in fsync mode). */
   close(): void {
     this.write();
+    this.closing = true;
+    if (!this.syncing) this.closeFile();
+  }
+
+  private closeFile(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+}
+
+/** Whether an open file is empty or ends with a newline. */
+function endsWithNewline(fd: number): boolean {
+  const { size } = fstatSync(fd);
+  if (!size) return true;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}
+
+/** Makes a folder's entries durable; a platform or file system that cannot sync a folder is skipped. */
+async function syncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (err) {
+    if (!['EISDIR', 'EPERM', 'EINVAL', 'EACCES', 'ENOTSUP'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } finally {
+    await handle?.close();
   }
 }
 
@@ -110,7 +194,14 @@ export class Journal {
   private closedLines = 0;
   private closedWrites = 0;
 
-  constructor(private readonly dir: string) {
+  private readonly fsync: boolean;
+  private syncs = 0;
+
+  constructor(
+    private readonly dir: string,
+    opts: JournalOptions = {},
+  ) {
+    this.fsync = opts.fsync ?? false;
     mkdirSync(dir, { recursive: true });
     this.current = this.newSegment();
   }
@@ -118,7 +209,7 @@ export class Journal {
   /** Segment names: start time, process and a counter, so they sort by age and never repeat. */
   private newSegment(): Segment {
     const name = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${String(segmentCounter++).padStart(6, '0')}`;
-    return new Segment(name, join(this.dir, name + SUFFIX));
+    return new Segment(name, join(this.dir, name + SUFFIX), this.dir, this.fsync, () => this.syncs++);
   }
 
   /** Appends a record given as JSON text (callers often have parts of it serialised already). */
@@ -137,9 +228,9 @@ export class Journal {
     return closed.name;
   }
 
-  /** Lines appended and write calls made since start-up. */
-  stats(): { lines: number; writes: number } {
-    return { lines: this.closedLines + this.current.lines, writes: this.closedWrites + this.current.writes };
+  /** Lines appended, write calls made and syncs completed (fsync mode) since start-up. */
+  stats(): { lines: number; writes: number; syncs: number } {
+    return { lines: this.closedLines + this.current.lines, writes: this.closedWrites + this.current.writes, syncs: this.syncs };
   }
 
   close(): void {
@@ -160,9 +251,9 @@ export class Journal {
       if (!line) continue;
       try {
         const { i, r } = JSON.parse(line) as { i: number; r: T };
-        out.push({ position: { segment, index: i }, record: r });
+        if (Number.isInteger(i) && r && typeof r === 'object') out.push({ position: { segment, index: i }, record: r });
       } catch {
-        // The partial last line of a killed process: that turn was never answered.
+        // The partial last line of a killed process, or of a failed write: that turn was never answered.
       }
     }
     return out;

@@ -14,16 +14,22 @@
  * callers. Handoff tickets are appended to one JSON-lines file per conversation, so `forget`
  * removes them with the conversation. A lock file keeps a second process (a `jianli export`
  * while the server runs) from applying the same journal.
+ *
+ * File names are one-to-one with conversation ids (src/store/file-names.ts); files of the old
+ * naming scheme are renamed at start-up. A line cut short by a crash (transcript, tickets, journal)
+ * is ended before the next append, so it never swallows the next record. With `fsync`
+ * (JIANLI_FSYNC=1) a turn is on disk before `append` resolves, and a checkpoint syncs the files
+ * before it removes the journal segment.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { appendFile, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { ConversationState } from '../engine/types';
 import type { HandoffTicket } from '../handoff/types';
+import { appendLines, fileName as baseName, idOfFileName, migrateLegacyFiles } from './file-names';
 import { comparePositions, Journal, positionKey, type JournalPosition } from './journal';
 import { KeyedQueue, type ConversationStore, type ConversationTranscript, type StoredConversation, type TurnRecord } from './types';
 
@@ -79,13 +85,9 @@ export interface LowdbStoreOptions {
   maxPendingTurns?: number;
   /** Conversation states kept in memory for the next turn. */
   cacheSize?: number;
+  /** Sync each turn to disk before `append` resolves, and the conversation files before a journal segment is removed (JIANLI_FSYNC=1). */
+  fsync?: boolean;
   log?: (line: string) => void;
-}
-
-/** File name for a conversation id: readable when safe, hashed otherwise (ids come from users). */
-function baseName(conversationId: string): string {
-  if (/^[\w.:-]{1,100}$/.test(conversationId) && !conversationId.startsWith('.')) return conversationId.replace(/:/g, '_');
-  return `h_${createHash('sha256').update(conversationId).digest('hex').slice(0, 40)}`;
 }
 
 /** Conversations per message to the writer thread. */
@@ -125,7 +127,8 @@ export class LowdbStore implements ConversationStore {
   private recoveryError: Error | undefined;
   /** File base names of the conversations with a state file: a new conversation costs no file lookup. */
   private readonly known: Set<string>;
-  private readonly writer = new Writer();
+  private readonly writer: Writer;
+  private readonly fsync: boolean;
 
   constructor(dataDir: string, opts: LowdbStoreOptions = {}) {
     this.stateDir = join(dataDir, 'conversations');
@@ -135,12 +138,14 @@ export class LowdbStore implements ConversationStore {
     this.log = opts.log ?? ((l) => process.stderr.write(`${l}\n`));
     this.maxPendingTurns = opts.maxPendingTurns ?? 20_000;
     this.cacheSize = opts.cacheSize ?? 10_000;
+    this.fsync = opts.fsync ?? false;
+    this.writer = new Writer(this.fsync);
     mkdirSync(this.stateDir, { recursive: true });
     mkdirSync(this.transcriptDir, { recursive: true });
     mkdirSync(this.handoffDir, { recursive: true });
     this.lock();
     this.known = new Set(readdirSync(this.stateDir).filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -'.json'.length)));
-    this.journal = new Journal(join(dataDir, 'journal'));
+    this.journal = new Journal(join(dataDir, 'journal'), { fsync: this.fsync });
     this.ready = this.recover().catch((err: Error) => {
       this.recoveryError = err;
       throw err;
@@ -296,6 +301,12 @@ export class LowdbStore implements ConversationStore {
 
   /** Applies the segments a stopped process left, oldest first, skipping what was applied. */
   private async recover(): Promise<void> {
+    // Files named by the old scheme move first, so the journal below finds what was applied.
+    const dirs = { stateDir: this.stateDir, transcriptDir: this.transcriptDir, handoffDir: this.handoffDir };
+    if (await migrateLegacyFiles(dirs, () => this.journalIds(), this.log)) {
+      this.known.clear();
+      for (const n of await readdir(this.stateDir)) if (n.endsWith('.json') && !n.startsWith('.')) this.known.add(n.slice(0, -'.json'.length));
+    }
     for (const segment of await this.journal.segments()) {
       const byConversation = new Map<string, PendingConversation>();
       for (const { position, record } of await this.journal.read<JournalRecord>(segment)) {
@@ -312,6 +323,13 @@ export class LowdbStore implements ConversationStore {
       await this.applyAll(toApply);
       await this.journal.remove(segment);
     }
+  }
+
+  /** The conversation ids in the journal segments left on disk. */
+  private async journalIds(): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (const segment of await this.journal.segments()) for (const { record } of await this.journal.read<JournalRecord>(segment)) ids.add(record.c);
+    return ids;
   }
 
   async export(conversationId: string): Promise<StoredConversation | undefined> {
@@ -335,15 +353,17 @@ export class LowdbStore implements ConversationStore {
       const base = name.slice(0, -'.jsonl'.length);
       // File names may be hashes; the state file knows the real id.
       const state = JSON.parse(await readFile(join(this.stateDir, `${base}.json`), 'utf8').catch(() => 'null')) as StateFile | null;
-      yield { conversationId: state?.conversationId ?? base, turns: turnsOnce(await readJsonLines<TranscriptLine>(join(this.transcriptDir, name))) };
+      yield { conversationId: state?.conversationId ?? idOfFileName(base) ?? base, turns: turnsOnce(await readJsonLines<TranscriptLine>(join(this.transcriptDir, name))) };
     }
   }
   async saveHandoff(ticket: HandoffTicket): Promise<void> {
+    await this.ready; // old-named ticket files are moved first
     // One small append per ticket (O_APPEND): concurrent tickets of other conversations touch other files.
-    await appendFile(this.handoffPath(ticket.conversationId), `${JSON.stringify(ticket)}\n`, 'utf8');
+    await appendLines(this.handoffPath(ticket.conversationId), `${JSON.stringify(ticket)}\n`, this.fsync);
   }
 
   async listHandoffs(limit: number, conversationId?: string): Promise<HandoffTicket[]> {
+    await this.ready;
     const files = conversationId ? [this.handoffPath(conversationId)] : (await readdir(this.handoffDir)).filter((n) => n.endsWith('.jsonl')).map((n) => join(this.handoffDir, n));
     const tickets: HandoffTicket[] = [];
     for (const f of files) tickets.push(...(await readJsonLines<HandoffTicket>(f)));
@@ -384,8 +404,8 @@ export class LowdbStore implements ConversationStore {
     return purged;
   }
 
-  /** Turns journaled and the write calls that stored them, since start-up. */
-  journalStats(): { lines: number; writes: number } {
+  /** Turns journaled, the write calls that stored them and the syncs that made them durable (fsync mode), since start-up. */
+  journalStats(): { lines: number; writes: number; syncs: number } {
     return this.journal.stats();
   }
 
@@ -422,13 +442,15 @@ class Writer {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
 
+  constructor(private readonly fsync: boolean) {}
+
   run(jobs: ApplyJob[]): Promise<void> {
     if (!jobs.length) return Promise.resolve();
     const worker = this.start();
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, jobs });
+      worker.postMessage({ id, jobs, fsync: this.fsync });
     });
   }
 

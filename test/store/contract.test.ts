@@ -122,11 +122,10 @@ describe('lowdb layout', () => {
     // Turns reach the conversation files at the next checkpoint (about a second); flush is one now.
     await s.flush();
     const files = readdirSync(join(dir, 'conversations')).sort();
-    expect(files).toHaveLength(2);
-    expect(files[0]).toMatch(/^h_[0-9a-f]{40}\.json$/);
-    expect(files[1]).toBe('web_abc.json');
+    // One-to-one names (src/store/file-names.ts): lower-case letters, digits and - kept, the rest escaped.
+    expect(files).toEqual(['web%3aabc.json', 'weird%2f%2e%2e%2fid.json']);
     for (const f of readdirSync(join(dir, 'conversations'))) JSON.parse(readFileSync(join(dir, 'conversations', f), 'utf8'));
-    expect(readdirSync(join(dir, 'transcripts'))).toContain('web_abc.jsonl');
+    expect(readdirSync(join(dir, 'transcripts'))).toContain('web%3aabc.jsonl');
   });
 
   it('keeps a conversation\'s handoff tickets in its own JSON-lines file', async () => {
@@ -134,8 +133,8 @@ describe('lowdb layout', () => {
     const dir = stores.dir(s);
     await s.saveHandoff(ticket('T1', 'web:abc', '2026-03-01T08:00:00.000Z'));
     await s.saveHandoff(ticket('T2', 'web:abc', '2026-03-01T09:00:00.000Z'));
-    expect(readdirSync(join(dir, 'handoffs'))).toEqual(['web_abc.jsonl']);
-    const lines = readFileSync(join(dir, 'handoffs', 'web_abc.jsonl'), 'utf8').trim().split('\n');
+    expect(readdirSync(join(dir, 'handoffs'))).toEqual(['web%3aabc.jsonl']);
+    const lines = readFileSync(join(dir, 'handoffs', 'web%3aabc.jsonl'), 'utf8').trim().split('\n');
     expect(lines.map((l) => JSON.parse(l).id)).toEqual(['T1', 'T2']);
   });
 
