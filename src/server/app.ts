@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { ChatService } from '../service/types';
 import { mountWebChannel } from '../channels/web/botkit';
 import { PHOTO_CHECK_PATH } from '../photo/http';
-import { CONVERSATION_ID, createChatEndpoint, decodeUtf8, JSON_BODY_LIMIT } from './chat-endpoint';
+import { apiConversationId, createChatEndpoint, decodeUtf8, JSON_BODY_LIMIT } from './chat-endpoint';
 import { errorResponse, HttpError } from './errors';
 import { LatencyRecorder } from './latency';
 import { RateLimits } from './limits';
@@ -71,6 +71,9 @@ export function createApp(opts: AppOptions): App {
 
   app.post('/api/check', (req, res, next) => {
     try {
+      // body-parser reads an empty body as {}: a check of nothing is a mistake, not "needs info".
+      const body: unknown = req.body;
+      if (body && typeof body === 'object' && !Array.isArray(body) && !Object.keys(body).length) throw new HttpError(400, 'empty situation: send it as a JSON object with at least one field, e.g. {"region":"江苏","unsettledProjects":false}');
       res.json(service.check(req.body));
     } catch (err) {
       next(err);
@@ -79,8 +82,8 @@ export function createApp(opts: AppOptions): App {
 
   app.get('/api/conversations/:id/history', async (req, res, next) => {
     try {
-      const id = req.params.id;
-      if (!CONVERSATION_ID.test(id)) throw new HttpError(400, 'invalid conversation id');
+      // Only the API's own conversations (403 for another channel's; the web page reads its own at /api/web/history).
+      const id = apiConversationId(req.params.id);
       res.json({ conversationId: id, turns: await service.history(id) });
     } catch (err) {
       next(err);

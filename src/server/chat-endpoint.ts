@@ -13,7 +13,7 @@ import getRawBody from 'raw-body';
 import typeis from 'type-is';
 import { z } from 'zod';
 import { turnJson } from '../channels/console/format';
-import type { ChatService } from '../service/types';
+import { IDEMPOTENCY_KEY, type ChatService } from '../service/types';
 import { errorResponse, HttpError } from './errors';
 import type { LatencyRecorder } from './latency';
 import type { RateLimits } from './limits';
@@ -24,6 +24,37 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 
 /** Conversation ids accepted over HTTP. */
 export const CONVERSATION_ID = /^[\w:.-]{1,100}$/;
+
+/** The API's own namespace: every conversation it creates or reads is stored as `api:<id>`. */
+export const API_PREFIX = 'api:';
+
+/**
+ * The stored id of a conversation the public API may use: `x1` and `api:x1` are both `api:x1`.
+ * Another channel's id (`wechat:…`, `teams:…`, `web:…`, anything `name:…`) is refused with 403:
+ * the API must not read or write a WeChat, Teams or web user's conversation.
+ */
+export function apiConversationId(raw: string): string {
+  if (!CONVERSATION_ID.test(raw)) throw new HttpError(400, 'conversationId: 1–100 letters, digits, _ : . or -', 'conversationId');
+  if (raw.startsWith(API_PREFIX)) {
+    if (raw.length === API_PREFIX.length) throw new HttpError(400, 'conversationId: nothing after "api:"', 'conversationId');
+    return raw;
+  }
+  const colon = raw.indexOf(':');
+  if (colon >= 0) {
+    const prefix = raw.slice(0, colon + 1);
+    const web = prefix === 'web:' ? '; the web page reads its own with its token at GET /api/web/history' : '';
+    throw new HttpError(403, `conversationId "${prefix}…" belongs to another channel; the API may only use its own conversations (a plain id, stored as api:<id>)${web}`, 'conversationId');
+  }
+  return `${API_PREFIX}${raw}`;
+}
+
+/** The Idempotency-Key header: absent, or 1–128 printable ASCII characters (400 otherwise). */
+export function idempotencyKey(req: IncomingMessage): string | undefined {
+  const raw = req.headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !IDEMPOTENCY_KEY.test(raw)) throw new HttpError(400, 'Idempotency-Key: 1–128 printable ASCII characters without spaces', 'Idempotency-Key');
+  return raw;
+}
 
 /** Control characters other than tab and line breaks are never typed by a person. */
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -86,10 +117,14 @@ export function createChatEndpoint(opts: ChatEndpointOptions) {
       const issue = parsed.error.issues[0];
       throw new HttpError(400, issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys[0]}; send {"conversationId","text"}` : issue.message, String(issue.path[0] ?? ''));
     }
-    await limits.hitConversation(parsed.data.conversationId, res);
+    const conversationId = apiConversationId(parsed.data.conversationId);
+    const key = idempotencyKey(req);
+    await limits.hitConversation(conversationId, res);
     if (parsed.data.text.length > maxTextLength) throw new HttpError(413, `text is longer than ${maxTextLength} characters`, 'text');
-    const result = await service.handle({ conversationId: parsed.data.conversationId, text: parsed.data.text, channel: 'api' });
-    send(res, 200, turnJson(result));
+    const result = await service.handle({ conversationId, text: parsed.data.text, channel: 'api', ...(key ? { idempotencyKey: key } : {}) });
+    // The stored id, for `jianli export` and the admin API; a replayed answer says so in a header.
+    if (result.replayed) res.setHeader('idempotent-replayed', 'true');
+    send(res, 200, { conversationId, ...turnJson(result) });
     latency?.record(started);
   }
 

@@ -2,6 +2,7 @@
  * The chat service: loads a conversation, runs the engine's turn, stores the masked turn.
  * Turns of one conversation are serialised so concurrent messages never lose an update.
  */
+import { createHash } from 'node:crypto';
 import type { Assistant } from '../engine/assistant';
 import { EngineThread, EngineThreadDown } from '../engine/thread';
 import { newConversationState, plainReply, type ConversationState, type TurnEvent, type TurnResult } from '../engine/types';
@@ -10,7 +11,27 @@ import { isComplaint } from '../handoff/reason';
 import { checkEligibility } from '../rules/check';
 import { parseSituation } from '../rules/situation';
 import type { ConversationStore, TurnRecord } from '../store/types';
-import type { ChatRequest, ChatService } from './types';
+import type { ChatRequest, ChatResult, ChatService } from './types';
+
+/** Idempotency keys remembered per conversation (the newest ones), each for at most IDEMPOTENCY_TTL_MS. */
+export const IDEMPOTENCY_KEYS_KEPT = 10;
+export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+
+/** The reply to a keyed turn, kept to answer a retry of it. */
+interface KeyedReply {
+  key: string;
+  at: string;
+  result: Omit<TurnResult, 'state'>;
+}
+
+/**
+ * The state as stored: the engine's state plus the replies to the last keyed turns. Keeping them
+ * in the state needs nothing new from either store, stores the key in the same write as its turn
+ * (a turn stored is a key remembered, even across a crash), and on Redis is read under the
+ * conversation's lock, so a retry reaching another instance meanwhile waits and then replays.
+ * The engine never sees the field.
+ */
+type StoredState = ConversationState & { idempotency?: KeyedReply[] };
 
 /**
  * Something that reacts to a stored turn (handoff tickets, the missed-questions log). It runs
@@ -114,14 +135,21 @@ export class AssistantChatService implements ChatService {
     return { ...result, replies: [...result.replies, { text: `${messages.complaint}\n${messages.hotline}` }] };
   }
 
-  handle(req: ChatRequest): Promise<TurnResult> {
+  handle(req: ChatRequest): Promise<ChatResult> {
     return this.store.exclusive(req.conversationId, async () => {
-      const state = await this.store.getState(req.conversationId);
+      const now = req.now ?? new Date();
+      const { state, keyed } = splitState(await this.store.getState(req.conversationId), now);
+      const key = typeof req.idempotencyKey === 'string' && req.idempotencyKey ? storedKey(req.idempotencyKey) : undefined;
+      const seen = key === undefined ? undefined : keyed.find((k) => k.key === key);
+      // A retry of a stored turn: the same reply, nothing stored, no observer runs again.
+      if (seen) return { ...seen.result, state: state ?? newConversationState(), replayed: true as const };
       const from = state ?? newConversationState();
       const event = { text: req.text, channel: req.channel, now: req.now };
       const result = this.withComplaintReply(req.text, this.thread ? await this.threadTurn(this.thread, from, event) : this.assistant.turn(from, event));
       const turn = record(req, result, state);
-      await this.store.append(req.conversationId, result.state, turn);
+      const { state: _next, ...reply } = result;
+      const kept = key === undefined ? keyed : [...keyed, { key, at: now.toISOString(), result: reply }].slice(-IDEMPOTENCY_KEYS_KEPT);
+      await this.store.append(req.conversationId, withKeyed(result.state, kept), turn);
       await this.notify(req, turn, result, state);
       return result;
     });
@@ -129,9 +157,9 @@ export class AssistantChatService implements ChatService {
 
   greet(conversationId: string, channel: string): Promise<TurnResult> {
     return this.store.exclusive(conversationId, async () => {
-      const state = await this.store.getState(conversationId);
+      const { state, keyed } = splitState(await this.store.getState(conversationId), new Date());
       const result = this.assistant.greet(state ?? newConversationState());
-      await this.store.append(conversationId, result.state, record({ conversationId, channel, text: '' }, result));
+      await this.store.append(conversationId, withKeyed(result.state, keyed), record({ conversationId, channel, text: '' }, result));
       return result;
     });
   }
@@ -145,6 +173,23 @@ export class AssistantChatService implements ChatService {
     const stored = await this.store.export(conversationId);
     return (stored?.turns ?? []).map((t) => ({ at: t.at, text: t.text, replies: t.replies }));
   }
+}
+
+/** The engine's state and the keyed replies still fresh at `now`. */
+function splitState(stored: StoredState | undefined, now: Date): { state: ConversationState | undefined; keyed: KeyedReply[] } {
+  if (!stored?.idempotency) return { state: stored, keyed: [] };
+  const { idempotency, ...state } = stored;
+  const since = now.getTime() - IDEMPOTENCY_TTL_MS;
+  return { state, keyed: idempotency.filter((k) => Date.parse(k.at) > since) };
+}
+
+function withKeyed(state: ConversationState, keyed: KeyedReply[]): StoredState {
+  return keyed.length ? { ...state, idempotency: keyed } : state;
+}
+
+/** Keys are stored as given up to 128 characters; a longer one (from a channel) by its hash. */
+function storedKey(key: string): string {
+  return key.length <= 128 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 /** The masked transcript entry of a turn: personal data never reaches the store. */

@@ -12,11 +12,24 @@ export interface ChatRequest {
   /** web | api | teams | wechat | console … (kept in the transcript) */
   channel: string;
   now?: Date;
+  /**
+   * The sender's id for this message (the API's Idempotency-Key header, WeChat's MsgId, the Teams
+   * activity id, the web page's per-message key). The same key again in the same conversation
+   * gets the stored reply and stores nothing new (kept with the conversation's state, see
+   * IDEMPOTENCY_KEYS_KEPT and IDEMPOTENCY_TTL_MS).
+   */
+  idempotencyKey?: string;
 }
+
+/** A turn's outcome; `replayed` when it is the stored reply to an idempotency key seen before. */
+export type ChatResult = TurnResult & { replayed?: true };
+
+/** Idempotency keys a channel may pass: 1–128 printable ASCII characters, no spaces. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 export interface ChatService {
   /** Runs one turn: loads the conversation, answers, stores the masked turn. Turns of one conversation run one at a time. */
-  handle(req: ChatRequest): Promise<TurnResult>;
+  handle(req: ChatRequest): Promise<ChatResult>;
   /** The greeting for a new conversation (stored like a turn with empty text). */
   greet(conversationId: string, channel: string): Promise<TurnResult>;
   /** The rule checker on a raw situation (throws SituationError with the field on bad input). */

@@ -44,7 +44,7 @@ describe('startServer with the admin token and the handoff webhook', () => {
     const deadline = Date.now() + 5000;
     while (!standIn.received.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const sent = JSON.parse(standIn.received[0].body);
-    expect(sent).toMatchObject({ conversationId: 'serve-h1', channel: 'api', reason: 'requested' });
+    expect(sent).toMatchObject({ conversationId: 'api:serve-h1', channel: 'api', reason: 'requested' });
     expect(standIn.received[0].body).not.toContain('13812345678');
 
     expect((await fetch(`${on.url}/admin/handoffs`)).status).toBe(401);

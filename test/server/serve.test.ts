@@ -1,6 +1,6 @@
 /** `startServer` as `npm start` runs it: every channel on one port, on the embedded store. */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -31,9 +31,12 @@ describe('startServer', () => {
     expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${running.url}/`)).headers.get('content-type')).toContain('text/html');
     const r = await fetch(`${running.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'serve-1', text: '回执要打印吗' }) });
-    expect((await r.json()).intent).toBe('process.receipt');
+    const turn = await r.json();
+    expect(turn.intent).toBe('process.receipt');
+    expect(turn.conversationId).toBe('api:serve-1');
     // Within about a second (the store's checkpoint) the conversation has its own file.
-    await vi.waitFor(() => expect(readdirSync(join(dataDir, 'conversations'))).toContain('serve-1.json'), { timeout: 5000, interval: 100 });
+    const owners = () => readdirSync(join(dataDir, 'conversations')).map((f) => (JSON.parse(readFileSync(join(dataDir, 'conversations', f), 'utf8')) as { conversationId: string }).conversationId);
+    await vi.waitFor(() => expect(owners()).toContain('api:serve-1'), { timeout: 5000, interval: 100 });
   });
 
   it('answers the WeChat server check only with a valid signature', async () => {

@@ -79,7 +79,8 @@ describe('crash', () => {
 
     const store = new LowdbStore(dir);
     for (const [id, texts] of answered) {
-      const stored = await store.export(id);
+      // The API stores its conversations under api:<id>.
+      const stored = await store.export(`api:${id}`);
       const storedTexts = (stored?.turns ?? []).map((t) => t.text);
       // Answered turns are a prefix of what is stored (a turn in flight at the kill may also be there).
       expect(storedTexts.slice(0, texts.length), id).toEqual(texts);

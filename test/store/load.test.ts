@@ -64,7 +64,7 @@ describe('load', () => {
     const base = await serve(store);
     await runLoad([base], 'load-');
     for (let n = 0; n < CONVERSATIONS; n++) {
-      const stored = await store.export(`load-${n}`);
+      const stored = await store.export(`api:load-${n}`);
       expect(stored?.turns.map((t) => t.text)).toEqual(script(n, TURNS));
       expect(stored?.state).toEqual(referenceState(script(n, TURNS)));
     }
@@ -80,7 +80,7 @@ describe('load', () => {
     const bases = [await serve(a), await serve(b)];
     await runLoad(bases, 'two-');
     for (let n = 0; n < CONVERSATIONS; n++) {
-      const stored = await a.export(`two-${n}`);
+      const stored = await a.export(`api:two-${n}`);
       expect(stored?.turns.map((t) => t.text)).toEqual(script(n, TURNS));
       expect(stored?.state).toEqual(referenceState(script(n, TURNS)));
     }

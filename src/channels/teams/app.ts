@@ -23,7 +23,9 @@ async function send(context: TurnContext, result: TurnResult): Promise<void> {
 }
 
 async function answer(context: TurnContext, service: ChatService, text: string): Promise<void> {
-  const result = await service.handle({ conversationId: teamsConversationId(context.activity), text, channel: TEAMS_CHANNEL });
+  // The activity id makes a redelivered activity a replay of its stored turn, not a second turn.
+  const id: unknown = context.activity.id;
+  const result = await service.handle({ conversationId: teamsConversationId(context.activity), text, channel: TEAMS_CHANNEL, ...(typeof id === 'string' && id ? { idempotencyKey: id } : {}) });
   await send(context, result);
 }
 

@@ -91,7 +91,7 @@ export class WeChatResponder {
     const action = message.action;
     switch (action.kind) {
       case 'text':
-        return this.render((await service.handle({ conversationId, text: action.text, channel: 'wechat' })).replies);
+        return this.render((await service.handle({ conversationId, text: action.text, channel: 'wechat', ...(message.msgId ? { idempotencyKey: message.msgId } : {}) })).replies);
       case 'greet':
         return this.render((await service.greet(conversationId, 'wechat')).replies);
       // Not a turn of the conversation: the picture is checked, never stored.

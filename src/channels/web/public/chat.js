@@ -1,7 +1,9 @@
 // The web chat page. Talks to Botkit's web adapter over a websocket (/ws) and falls back to
 // Botkit's webhook (POST /api/web/messages) where websockets are blocked. The 📷 button sends a
 // photo to POST /api/photo-check (the ID-photo check). All text is inserted with textContent,
-// never as HTML.
+// never as HTML. The page's secret is a random token kept in localStorage: it is Botkit's `user`
+// and the X-Web-Token of the history request; the server stores the conversation under a hash of
+// it. Every message carries its own random idempotencyKey, so a resent message is answered once.
 (function () {
   'use strict';
   var log = document.getElementById('log');
@@ -11,10 +13,13 @@
   var errorBox = document.getElementById('error');
   var photoButton = document.getElementById('photo-button');
   var photoInput = document.getElementById('photo-input');
-  var KEY = 'jianli.conversationId';
+  var KEY = 'jianli.webToken';
+  function randomHex(bytes) {
+    return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+  }
   var user = localStorage.getItem(KEY);
-  if (!user || !/^[\w-]{8,64}$/.test(user)) {
-    user = 'u' + Array.from(crypto.getRandomValues(new Uint8Array(12)), function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+  if (!user || !/^[\w-]{16,128}$/.test(user)) {
+    user = randomHex(16);
     localStorage.setItem(KEY, user);
   }
   var socket = null;
@@ -110,9 +115,19 @@
     setTyping(false);
   }
 
+  // A network failure is tried once more with the same payload: its idempotencyKey makes sure a
+  // message the server did get is not answered (or stored) twice.
+  function postOnce(payload, retries) {
+    return fetch('api/web/messages', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) })
+      .catch(function (err) {
+        if (!retries) throw err;
+        return new Promise(function (resolve) { setTimeout(resolve, 1000); }).then(function () { return postOnce(payload, retries - 1); });
+      });
+  }
+
   function postWebhook(payload) {
     setTyping(true);
-    return fetch('api/web/messages', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) })
+    return postOnce(payload, 1)
       .then(function (r) {
         if (!r.ok) return r.json().catch(function () { return {}; }).then(function (e) { throw new Error(e.error || ('HTTP ' + r.status)); });
         return r.status === 200 ? r.json().catch(function () { return []; }) : [];
@@ -127,7 +142,7 @@
     if (!text) return;
     disableOldChoices();
     addUser(text);
-    var payload = { type: 'message', text: text, user: user };
+    var payload = { type: 'message', text: text, user: user, idempotencyKey: randomHex(16) };
     if (!useWebhook && socket && socket.readyState === 1) {
       pending++;
       setTyping(true);
@@ -206,7 +221,7 @@
   });
 
   // Show the conversation so far (it survives a reload), then connect.
-  fetch('api/conversations/' + encodeURIComponent('web:' + user) + '/history')
+  fetch('api/web/history', { headers: { 'X-Web-Token': user } })
     .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
     .then(function (h) {
       h.turns.forEach(function (t, i) {
