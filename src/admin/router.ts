@@ -11,7 +11,7 @@
  *                         knowledge keeps serving
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore } from 'express-rate-limit';
 import { reloadKnowledge, type AssistantHost } from '../knowledge/reload';
 import type { IntentId } from '../schema/knowledge';
 import type { LatencyRecorder } from '../server/latency';
@@ -31,9 +31,15 @@ export interface AdminRouterOptions {
   stats?: Pick<StatsOptions, 'timeZone' | 'days' | 'topIntents'>;
   /** The chat endpoint's answer times (absent: /admin/api/latency is 404). */
   latency?: LatencyRecorder;
-  /** Failed authentications allowed per address and minute before 429 (default 30). */
+  /**
+   * Failed authentications allowed per address and minute before further failures get 429
+   * (default 30). The right token is always let in, so a stranger cannot lock the staff out.
+   */
   failedAuthPerMinute?: number;
 }
+
+/** Failed authentications are counted per address over this window. */
+const FAILURE_WINDOW_MS = 60_000;
 
 /** A query value the admin API cannot use: 400 with the reason. */
 export class AdminRequestError extends Error {
@@ -65,21 +71,25 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
       .send(page.html(req.baseUrl || '/admin'));
   };
 
-  // Only failed attempts count, so guessing the token is slow while the page itself is never limited.
-  router.use(
-    rateLimit({
-      windowMs: 60_000,
-      limit: opts.failedAuthPerMinute ?? 30,
-      skipSuccessfulRequests: true,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: (_req, res) => void res.status(429).json({ error: 'too many failed admin requests from this address; please wait a minute' }),
-    }),
-  );
-
-  router.use((req, res, next) => {
+  // The token is checked first: the right one always gets in, whatever its address has tried, so
+  // a stranger's guesses from the same address (an office NAT, the reverse proxy) cannot lock the
+  // staff out. Only presented credentials that fail are counted, per client address (req.ip, which
+  // honours JIANLI_TRUST_PROXY); past the limit they get 429 instead of 401. A request without
+  // credentials (a browser opening the page to log in) is never counted or refused. Since a right
+  // guess still gets in, the limit slows guessing down but the token's length is the real defence.
+  const failedLimit = opts.failedAuthPerMinute ?? 30;
+  const failures = new MemoryStore();
+  failures.init({ windowMs: FAILURE_WINDOW_MS } as Parameters<MemoryStore['init']>[0]);
+  router.use(async (req, res, next) => {
     const failure = check(req);
     if (!failure) return next();
+    if (failure !== 'missing') {
+      const { totalHits, resetTime } = await failures.increment(ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? ''));
+      if (totalHits > failedLimit) {
+        res.set('Retry-After', String(Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + FAILURE_WINDOW_MS) - Date.now()) / 1000))));
+        return void res.status(429).json({ error: 'too many failed admin requests from this address; please wait a minute' });
+      }
+    }
     res.set('WWW-Authenticate', `Bearer realm="jianli-admin"${failure === 'wrong' ? ', error="invalid_token"' : ''}`);
     if (req.method === 'GET' && req.path === '/' && req.accepts(['json', 'html']) === 'html') return sendPage(req, res, 401);
     res.status(401).json({ error: AUTH_MESSAGES[failure] });

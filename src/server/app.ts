@@ -11,7 +11,7 @@ import { PHOTO_CHECK_PATH } from '../photo/http';
 import { apiConversationId, createChatEndpoint, decodeUtf8, JSON_BODY_LIMIT } from './chat-endpoint';
 import { errorResponse, HttpError } from './errors';
 import { LatencyRecorder } from './latency';
-import { RateLimits } from './limits';
+import { RateLimits, type TrustProxy, type TrustProxyFn } from './limits';
 
 export { HttpError } from './errors';
 
@@ -29,6 +29,8 @@ export interface AppOptions {
   rateLimits?: { perAddressPerMinute: number; perConversationPerMinute: number };
   /** Where POST /api/chat records its answer times (one is made when not given). */
   latency?: LatencyRecorder;
+  /** Express's `trust proxy` (JIANLI_TRUST_PROXY): which hops' X-Forwarded-For names the client for rate limits. Default: none. */
+  trustProxy?: TrustProxy;
 }
 
 const json = express.json({ limit: JSON_BODY_LIMIT, strict: true, verify: (_req, _res, buf) => void decodeUtf8(buf) });
@@ -47,7 +49,9 @@ export function createApp(opts: AppOptions): App {
   app.disable('x-powered-by');
   // Replies are per turn; an ETag (a SHA-1 of every body) buys nothing.
   app.set('etag', false);
-  const limits = new RateLimits(opts.rateLimits ?? { perAddressPerMinute: 600, perConversationPerMinute: 60 });
+  // Set before anything reads req.ip; the chat endpoint (outside Express) uses the same compiled function.
+  app.set('trust proxy', opts.trustProxy ?? false);
+  const limits = new RateLimits(opts.rateLimits ?? { perAddressPerMinute: 600, perConversationPerMinute: 60 }, app.get('trust proxy fn') as TrustProxyFn);
   const latency = opts.latency ?? new LatencyRecorder();
   const chat = createChatEndpoint({ service, maxTextLength, limits, latency });
   // The chat endpoint is served before Express (see chat-endpoint.ts); everything else goes to the app.

@@ -16,7 +16,8 @@ import { LatencyRecorder } from './latency';
 import { handoffObserver, HandoffWebhook, loadHandoffSettings } from '../handoff';
 import { createAdminRouter } from '../admin';
 import { createTeamsHandler, teamsConfigFromEnv } from '../channels/teams';
-import { createWeChatRouter, weChatConfigFromEnv } from '../channels/wechat';
+import { createWeChatRouter, RedisMsgIdClaims, weChatConfigFromEnv } from '../channels/wechat';
+import { parseTrustProxy } from './limits';
 
 export interface ServeOptions {
   port: number;
@@ -61,9 +62,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     return v;
   };
   const rateLimits = { perAddressPerMinute: perMinute('JIANLI_RATE_PER_ADDRESS', 600), perConversationPerMinute: perMinute('JIANLI_RATE_PER_CONVERSATION', 60) };
+  const trustProxy = parseTrustProxy(env.JIANLI_TRUST_PROXY);
   const latency = new LatencyRecorder();
   const teams = createTeamsHandler(service, teamsConfigFromEnv(env));
   const wechat = weChatConfigFromEnv(env);
+  // With a Redis store, WeChat MsgIds are claimed in Redis, so every instance knows what another has answered.
+  const msgIds = wechat && store instanceof RedisStore && settings.store ? RedisMsgIdClaims.connect(settings.store) : undefined;
   const messages = { wechatUnsupported: knowledge.messages.wechatUnsupported, wechatLater: knowledge.messages.wechatLater, choicesHeading: knowledge.messages.choicesHeading };
   const { server, close } = createApp({
     service,
@@ -71,7 +75,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       (app) => app.post('/api/messages', teams.handler),
       (app) => app.use(createPhotoCheckRouter()),
       (app) => {
-        if (wechat) app.use('/wechat', createWeChatRouter(service, wechat, { messages, log, photoCheck: weChatPhotoCheck() }));
+        if (wechat) app.use('/wechat', createWeChatRouter(service, wechat, { messages, log, photoCheck: weChatPhotoCheck(), msgIds }));
       },
       (app) => app.use('/admin', createAdminRouter({ service, store, token: adminToken, latency })),
     ],
@@ -80,6 +84,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       return { ok: h.ok, store: store.kind, ...(h.reason ? { reason: h.reason } : {}), intents: knowledge.answers.size + 1 };
     },
     rateLimits,
+    trustProxy,
     latency,
     unavailableText: knowledge.messages.unavailable,
   });
@@ -105,7 +110,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   log(`监理注销助手 is running (store: ${store.kind === 'redis' ? `redis ${settings.store}` : `lowdb in ${settings.dataDir}`}${settings.retentionDays ? `, retention ${settings.retentionDays} days` : ''})`);
   log(`  web chat:  ${url}/`);
   log(`  API:       POST ${url}/api/chat, POST ${url}/api/check, GET ${url}/healthz`);
-  log(`  WeChat:    ${wechat ? `${url}/wechat (${wechat.encodingAesKey ? 'safe mode' : 'plain mode'})` : 'off (set WECHAT_TOKEN and WECHAT_APP_ID to enable)'}`);
+  log(`  WeChat:    ${wechat ? `${url}/wechat (${wechat.encodingAesKey ? (wechat.allowPlaintext ? 'safe mode, plain messages also accepted (WECHAT_ALLOW_PLAINTEXT)' : 'safe mode') : 'plain mode'})` : 'off (set WECHAT_TOKEN and WECHAT_APP_ID to enable)'}`);
   log(`  admin:     ${adminToken ? `${url}/admin (Authorization: Bearer $JIANLI_ADMIN_TOKEN)` : 'off (set JIANLI_ADMIN_TOKEN to enable)'}; handoff webhook ${webhook ? 'on' : 'off (set JIANLI_HANDOFF_WEBHOOK)'}`);
   const teamsState = {
     authenticated: `POST ${url}/api/messages (authenticated: Bot Framework tokens are checked)`,
@@ -122,6 +127,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       await webhook?.idle();
       await service.close();
       await store.close();
+      msgIds?.close();
     },
   };
 }

@@ -9,6 +9,13 @@ export interface WeChatConfig {
   appId: string;
   /** 消息加解密密钥(EncodingAESKey), 43 characters; only needed in safe (安全) or compatible mode. */
   encodingAesKey?: string;
+  /**
+   * With an EncodingAESKey, also accept plain (unencrypted) messages. Off by default: a plain
+   * request's signature covers only the query, not the body, so accepting plain messages lets
+   * anyone holding one captured signature post a forged body (a downgrade from safe mode).
+   * Only for switching an account from 明文模式 to 兼容/安全模式 (WECHAT_ALLOW_PLAINTEXT=1).
+   */
+  allowPlaintext?: boolean;
   /** 开发者密码(AppSecret); when set, the router sends overflow replies through the customer-service API itself. */
   appSecret?: string;
   /** Requests whose timestamp is further than this from now are refused (replay protection). */
@@ -23,6 +30,24 @@ export type WeChatConfigInput = Omit<WeChatConfig, 'timestampWindowSeconds' | 'r
 
 export const DEFAULT_TIMESTAMP_WINDOW_SECONDS = 300;
 export const DEFAULT_REPLY_TIMEOUT_MS = 4500;
+
+/**
+ * How long a MsgId is remembered so the same message is never answered twice. A request is
+ * accepted while its timestamp is within the window either side of the server clock, so a
+ * captured request stays acceptable for up to twice the window after it first arrived.
+ */
+export function msgIdMemorySeconds(config: Pick<WeChatConfig, 'timestampWindowSeconds'>): number {
+  return 2 * config.timestampWindowSeconds;
+}
+
+/** A yes/no setting: 1/true/yes/on or 0/false/no/off (any case); unset or empty is `undefined`. */
+function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const text = env[name]?.trim().toLowerCase();
+  if (!text) return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off'].includes(text)) return false;
+  throw new WeChatConfigError(`${name} must be 1 or 0 (true/false), got ${JSON.stringify(env[name])}`);
+}
 
 /** Fills defaults and checks every field; throws WeChatConfigError naming the field. */
 export function resolveWeChatConfig(input: WeChatConfigInput): WeChatConfig {
@@ -44,8 +69,8 @@ export function resolveWeChatConfig(input: WeChatConfigInput): WeChatConfig {
 }
 
 /**
- * Reads WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_ENCODING_AES_KEY, WECHAT_APP_SECRET and
- * WECHAT_TIMESTAMP_WINDOW. Returns undefined when WECHAT_TOKEN is unset, so the server can leave
+ * Reads WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_ENCODING_AES_KEY, WECHAT_APP_SECRET,
+ * WECHAT_TIMESTAMP_WINDOW and WECHAT_ALLOW_PLAINTEXT. Returns undefined when WECHAT_TOKEN is unset, so the server can leave
  * WeChat off; throws WeChatConfigError (naming the variable) when a value cannot work.
  */
 export function weChatConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WeChatConfig | undefined {
@@ -64,5 +89,6 @@ export function weChatConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WeCha
     timestampWindowSeconds = Number(windowText);
   }
   const appSecret = env.WECHAT_APP_SECRET?.trim() || undefined;
-  return resolveWeChatConfig({ token, appId, encodingAesKey, appSecret, timestampWindowSeconds });
+  const allowPlaintext = flag(env, 'WECHAT_ALLOW_PLAINTEXT');
+  return resolveWeChatConfig({ token, appId, encodingAesKey, appSecret, timestampWindowSeconds, ...(allowPlaintext !== undefined ? { allowPlaintext } : {}) });
 }

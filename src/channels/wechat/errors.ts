@@ -5,13 +5,22 @@
 
 /** Something wrong with one incoming request; `status` is what the router answers. */
 export abstract class WeChatRequestError extends Error {
-  abstract readonly status: 400 | 401 | 413;
+  abstract readonly status: 400 | 401 | 403 | 413;
 }
 
 /** `signature` / `msg_signature` missing or not matching the token: the sender is not WeChat. */
 export class WeChatSignatureError extends WeChatRequestError {
   readonly status = 401;
   override readonly name = 'WeChatSignatureError';
+}
+
+/**
+ * A plain (unencrypted) message while an EncodingAESKey is configured: in safe mode the body must
+ * be encrypted and signed with msg_signature, since the plain `signature` does not cover the body.
+ */
+export class WeChatPlaintextRefusedError extends WeChatRequestError {
+  readonly status = 403;
+  override readonly name = 'WeChatPlaintextRefusedError';
 }
 
 /** `timestamp` missing, not a number, or outside the accepted window (a replayed request). */

@@ -3,6 +3,7 @@ export { createWeChatRouter, MAX_BODY_BYTES, type WeChatRouterDeps } from './rou
 export { weChatConfigFromEnv, resolveWeChatConfig, type WeChatConfig, type WeChatConfigInput } from './config';
 export { WeChatCustomerService, AccessTokenFetcher, type CustomerServiceSender, type FetchLike } from './customer-service';
 export { WeChatCrypto } from './crypto';
+export { MemoryMsgIdClaims, RedisMsgIdClaims, type MsgIdClaims } from './msg-ids';
 export { sha1Signature } from './signature';
 export type { WeChatMessages } from './responder';
 export * from './errors';

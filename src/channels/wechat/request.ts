@@ -3,11 +3,13 @@
  * query: signature = SHA-1(sorted token, timestamp, nonce). Safe mode (安全模式, `encrypt_type=aes`)
  * and WeCom (always encrypted, `msg_signature` without `encrypt_type`) also sign the ciphertext:
  * msg_signature = SHA-1(sorted token, timestamp, nonce, Encrypt). Nothing reaches the assistant
- * before the signature and the timestamp have been checked.
+ * before the signature and the timestamp have been checked. With an EncodingAESKey configured, a
+ * plain message is refused (403) unless `allowPlaintext` is set: its signature does not cover the
+ * body, so accepting it would let a captured signature carry a forged body past safe mode.
  */
 import type { WeChatConfig } from './config';
 import { WeChatCrypto } from './crypto';
-import { WeChatCryptoError, WeChatQueryError, WeChatSignatureError, WeChatTimestampError, WeChatXmlError } from './errors';
+import { WeChatCryptoError, WeChatPlaintextRefusedError, WeChatQueryError, WeChatSignatureError, WeChatTimestampError, WeChatXmlError } from './errors';
 import { inboundMessage, type InboundMessage } from './message';
 import { assertFreshTimestamp, assertSignature, sha1Signature } from './signature';
 import { encryptedReplyXml, parseWeChatXml } from './xml';
@@ -61,6 +63,9 @@ export class WeChatRequestVerifier {
     if (!this.isEncrypted(q)) {
       assertSignature([this.config.token, timestamp, nonce], q.signature, 'signature');
       assertFreshTimestamp(timestamp, this.now(), this.config.timestampWindowSeconds);
+      if (this.crypto && !this.config.allowPlaintext) {
+        throw new WeChatPlaintextRefusedError('plain message refused: safe mode is configured (WECHAT_ENCODING_AES_KEY), messages must be encrypted');
+      }
       return { message: inboundMessage(parseWeChatXml(body)), encrypted: false, nonce };
     }
     const crypto = this.requireCrypto();

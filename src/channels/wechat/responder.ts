@@ -2,6 +2,9 @@
  * Runs a message's turn once and decides how its answer reaches the user. WeChat waits 5 s for
  * a passive reply and retries (same MsgId) when it gets none, so:
  * - retries share the first attempt's turn (a bounded, expiring map keyed by MsgId);
+ * - a MsgId is claimed before its turn runs (in memory, or in Redis across instances) and
+ *   remembered for twice the timestamp window: a retry or replay that finds it claimed but has
+ *   no turn to share here (it went to another instance, or came after the minute) gets `success`;
  * - the first message goes in the passive reply, the rest of a long answer via customer service;
  * - a turn slower than replyTimeoutMs is answered `success` now and sent via customer service later.
  * Each answer is delivered exactly one way: once it is deferred, retries also get `success`.
@@ -9,6 +12,7 @@
 import type { ChatService } from '../../service/types';
 import type { CustomerServiceSender } from './customer-service';
 import { retryKey, type InboundMessage } from './message';
+import { MemoryMsgIdClaims, type MsgIdClaims } from './msg-ids';
 import { replyMessages } from './render';
 import { RetryCache } from './retry-cache';
 
@@ -40,6 +44,10 @@ export interface ResponderOptions {
   /** How long a message is remembered for its retries (WeChat retries within ~15 s). */
   retryTtlMs?: number;
   retryMaxEntries?: number;
+  /** Where MsgIds are claimed. Default: in this process's memory. */
+  msgIds?: MsgIdClaims;
+  /** How long a claimed MsgId is remembered (seconds). */
+  msgIdTtlSeconds: number;
   /** Answers a picture (by its PicUrl) with the ID-photo check; without it pictures get `wechatUnsupported`. */
   photoCheck?: (picUrl: string) => Promise<string>;
 }
@@ -48,9 +56,11 @@ const TIMED_OUT = Symbol('timed out');
 
 export class WeChatResponder {
   private readonly pending: RetryCache<Pending>;
+  private readonly msgIds: MsgIdClaims;
 
   constructor(private readonly opts: ResponderOptions) {
     this.pending = new RetryCache({ ttlMs: opts.retryTtlMs ?? 60_000, maxEntries: opts.retryMaxEntries ?? 10_000, now: opts.now });
+    this.msgIds = opts.msgIds ?? new MemoryMsgIdClaims({ now: opts.now });
   }
 
   /** The passive reply's text, or undefined to answer `success` (nothing now, or sent later). */
@@ -59,7 +69,7 @@ export class WeChatResponder {
     const key = retryKey(message);
     let work = this.pending.get(key);
     if (!work) {
-      work = { messages: this.run(message) };
+      work = { messages: this.claimAndRun(message, key) };
       this.pending.set(key, work);
       // A failed turn may be tried again by WeChat's retry: forget it rather than cache the failure.
       work.messages.catch(() => this.pending.delete(key));
@@ -77,11 +87,27 @@ export class WeChatResponder {
       );
       return undefined;
     }
+    // Claimed before (another instance's, or an expired local entry's): nothing to answer.
+    if (outcome.length === 0) return undefined;
     if (!work.delivery) {
       work.delivery = 'passive';
       if (outcome.length > 1) void this.sendLater(message.fromUser, outcome.slice(1));
     }
     return outcome[0];
+  }
+
+  /** The turn's messages if this is the MsgId's first claim, else none; a failed turn gives its claim back. */
+  private async claimAndRun(message: InboundMessage, key: string): Promise<string[]> {
+    if (!(await this.msgIds.claim(key, this.opts.msgIdTtlSeconds))) {
+      this.opts.log(`wechat: ${key} from ${message.fromUser} was already taken on (a retry or a replay); answered success`);
+      return [];
+    }
+    try {
+      return await this.run(message);
+    } catch (err) {
+      await this.msgIds.release(key).catch((e: unknown) => this.opts.log(`wechat: could not release ${key}: ${describe(e)}`));
+      throw err;
+    }
   }
 
   /** The answer's messages: the turn's replies rendered as text, or the channel's own sentence. */

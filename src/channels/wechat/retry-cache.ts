@@ -25,9 +25,10 @@ export class RetryCache<V> {
     return entry.value;
   }
 
-  set(key: string, value: V): void {
+  /** `ttlMs` overrides the cache's for this entry (keep it constant per cache: age order is expiry order). */
+  set(key: string, value: V, ttlMs = this.opts.ttlMs): void {
     this.entries.delete(key);
-    this.entries.set(key, { value, expires: this.opts.now() + this.opts.ttlMs });
+    this.entries.set(key, { value, expires: this.opts.now() + ttlMs });
     this.prune();
   }
 

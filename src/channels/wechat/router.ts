@@ -6,10 +6,11 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ChatService } from '../../service/types';
-import { resolveWeChatConfig, type WeChatConfigInput } from './config';
+import { msgIdMemorySeconds, resolveWeChatConfig, type WeChatConfigInput } from './config';
 import { LoggingOnlySender, WeChatCustomerService, type CustomerServiceSender } from './customer-service';
 import { WeChatRequestError } from './errors';
 import { loadWeChatMessages } from './messages';
+import type { MsgIdClaims } from './msg-ids';
 import { WeChatRequestVerifier, type WeChatQuery } from './request';
 import { WeChatResponder, type WeChatMessages } from './responder';
 import { textReplyXml } from './xml';
@@ -28,6 +29,11 @@ export interface WeChatRouterDeps {
   messages?: WeChatMessages;
   /** Answers an image message by its PicUrl (the ID-photo check, src/photo). Default: pictures get `wechatUnsupported`. */
   photoCheck?: (picUrl: string) => Promise<string>;
+  /**
+   * Where MsgIds are remembered so no message is answered twice. Default: this process's memory;
+   * give a RedisMsgIdClaims when several instances share a Redis store.
+   */
+  msgIds?: MsgIdClaims;
 }
 
 const QUERY_KEYS = ['signature', 'msg_signature', 'timestamp', 'nonce', 'echostr', 'encrypt_type', 'openid'] as const;
@@ -65,6 +71,8 @@ export function createWeChatRouter(service: ChatService, config: WeChatConfigInp
     now,
     log,
     photoCheck: deps.photoCheck,
+    msgIds: deps.msgIds,
+    msgIdTtlSeconds: msgIdMemorySeconds(cfg),
   });
 
   const router = express.Router();

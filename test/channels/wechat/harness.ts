@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { XMLParser } from 'fast-xml-parser';
-import { createWeChatRouter, type CustomerServiceSender, type WeChatConfigInput } from '../../../src/channels/wechat';
+import { createWeChatRouter, type CustomerServiceSender, type WeChatConfigInput, type WeChatRouterDeps } from '../../../src/channels/wechat';
 import type { ChatRequest, ChatService } from '../../../src/service/types';
 import type { TurnResult } from '../../../src/engine/types';
 import { tempService } from '../../helpers/service';
@@ -142,7 +142,7 @@ export interface Harness {
 }
 
 /** Starts an app with the router at /wechat over a fresh temporary store. */
-export async function startWeChat(opts: { config?: Partial<WeChatConfigInput>; now?: () => number } = {}): Promise<Harness> {
+export async function startWeChat(opts: { config?: Partial<WeChatConfigInput>; now?: () => number; deps?: Partial<WeChatRouterDeps> } = {}): Promise<Harness> {
   const temp = tempService();
   const service = new SpyService(temp.service);
   const sender = new RecordingSender();
@@ -157,7 +157,7 @@ export async function startWeChat(opts: { config?: Partial<WeChatConfigInput>; n
   });
   app.use(
     '/wechat',
-    createWeChatRouter(service, { token: TOKEN, appId: APP_ID, ...opts.config }, { customerService: sender, now: opts.now ?? (() => NOW_MS), log: (l) => logs.push(l) }),
+    createWeChatRouter(service, { token: TOKEN, appId: APP_ID, ...opts.config }, { customerService: sender, now: opts.now ?? (() => NOW_MS), log: (l) => logs.push(l), ...opts.deps }),
   );
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
