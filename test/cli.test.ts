@@ -108,10 +108,10 @@ describe('jianli', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('员工命令');
     expect(r.stdout).toMatch(/【process\.receipt】需要领取纸质注销回执吗？/);
-    expect(r.stdout).toMatch(/上一条回答的出处：\n· 原文“四、Q1/);
+    expect(r.stdout).toMatch(/上一条回答的出处：\n· 《注册监理工程师管理规定》第十五条/);
     expect(r.stdout).toContain('【案情摘要】');
     expect(r.stdout).toMatch(/咨询路径：faq\.employer_refusal → faq\.employer_refusal → interview\.start → interview\.start/);
-    expect(r.stdout).toContain('已了解：注册地：江苏；原单位不愿出具同意注销函');
+    expect(r.stdout).toContain('已了解：注册地：江苏；原单位不配合');
     // Proof of leaving is not the stamped termination certificate: the interview still asks for it.
     expect(r.stdout).not.toContain('已解除劳动合同并有证明');
     expect(r.stdout).toContain('目前结论：信息不足');

@@ -6,6 +6,7 @@ import type { DialogFile, IntentId, Transition } from '../schema/knowledge';
 import type { Knowledge } from '../knowledge/load';
 import { relatedChoices, renderAnswer } from '../engine/render';
 import { pattern } from './pattern';
+import { personalLead, personalParts, type Who } from './personal';
 import type { FlowPosition, PendingChoice, Reply } from '../engine/types';
 
 /** What showing one step produces. */
@@ -18,11 +19,16 @@ export interface StepOutput {
 }
 
 /** Renders a step of a dialog; the caller stores `flow` and `choices` in the conversation. */
-export function showStep(dialog: DialogFile, stepName: string, intent: IntentId, k: Knowledge, province?: string): StepOutput {
+export function showStep(dialog: DialogFile, stepName: string, intent: IntentId, k: Knowledge, who: Who = {}): StepOutput {
   const step = dialog.steps[stepName];
   const entry = step.answer ? k.answers.get(step.answer) : undefined;
+  const province = who.region;
   const region = province && entry ? { province, details: entry.regionDetails } : undefined;
-  const body = renderAnswer({ lead: step.text, answer: entry?.answer, extraSources: step.sources, region }, k);
+  // An answer that depends on the user's facts leads with what applies to them.
+  const personal = entry?.check ? personalLead(entry.check, who, k, entry.covers) : undefined;
+  const parts = personalParts(entry?.answer, personal, k);
+  const lead = [parts.lead, step.text].filter(Boolean).join('\n\n') || undefined;
+  const body = renderAnswer({ ...parts, lead, extraSources: [...(parts.extraSources ?? []), ...(step.sources ?? [])], region }, k);
   if (step.ask) {
     const choices = yesNoChoices(step.ask);
     return {

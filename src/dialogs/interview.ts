@@ -41,7 +41,10 @@ export interface InterviewStep {
   sideQuestion?: boolean;
 }
 
-type FactValue = boolean | string | null;
+type FactValue = boolean | string | number | null;
+
+/** Where one statement of a message ends and the next begins. */
+const STATEMENT_BREAK = /[，,。；;！!？?\s]+/u;
 
 const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
 
@@ -127,11 +130,30 @@ export class Interview {
     return { replies: [this.amendWhich(ended)], ended };
   }
 
+  /**
+   * Facts a message states outside the interview (我67了，公司破产了，还差20学时): every field of
+   * every goal named by its patterns, read only in clauses that do not ask (换单位要注销吗 states nothing).
+   */
+  factsIn(normalized: string): Situation {
+    const facts: Record<string, unknown> = {};
+    const fields = new Set(Object.values(this.k.rules.rules.goals).flatMap((g) => [...g.fields, ...g.optional]));
+    for (const clause of normalized.split(STATEMENT_BREAK)) {
+      if (!clause || isQuestion(clause)) continue;
+      for (const field of fields) {
+        if (field === 'region' || facts[field] !== undefined) continue;
+        const value = this.find(field, clause);
+        if (value !== undefined && value !== null) facts[field] = value;
+      }
+    }
+    return facts as Situation;
+  }
+
   /** The labels offered for a field's question, in the order their numbers refer to. */
   choiceLabels(field: SituationField): string[] {
     const q = this.question(field);
     if (q.kind === 'yesno') return [q.choices.yes, q.choices.no];
     if (q.kind === 'choice') return q.options.map((o) => o.label);
+    if (q.kind === 'number') return [];
     return q.choices;
   }
 
@@ -142,7 +164,8 @@ export class Interview {
   /** Facts found in a message: any field named anywhere, plus a bare answer to the current question. */
   private readFacts(state: InterviewState, normalized: string): Map<SituationField, FactValue> {
     const facts = new Map<SituationField, FactValue>();
-    const fields = this.k.rules.rules.goals[state.goal].fields;
+    const spec = this.k.rules.rules.goals[state.goal];
+    const fields = [...spec.fields, ...spec.optional];
     const current = state.current;
     if (current) {
       const picked = this.pick(current, normalized);
@@ -158,7 +181,7 @@ export class Interview {
         // 不知道 / 跳过: the item stays open (the verdict then says it must be confirmed), never a "no".
         if (!facts.size && (isUnsure(normalized, this.k.nlu) || isExactly(normalized, this.data.skipWords))) facts.set(current, null);
         else {
-          const yn = this.yesNoFor(normalized, facts.size > 0);
+          const yn = this.yesNoFor(normalized, facts.size > 0, q.answers);
           if (yn) facts.set(current, yn === 'yes');
         }
       }
@@ -173,8 +196,9 @@ export class Interview {
    * 没有没处理的事故, asked about projects, would also record "no projects". A correction word
    * (不对) is never a "no". A longer message is read by its first clause (有一个，下个月结算完).
    */
-  private yesNoFor(normalized: string, namesOtherFacts: boolean): 'yes' | 'no' | undefined {
-    const nlu = this.k.nlu;
+  private yesNoFor(normalized: string, namesOtherFacts: boolean, own: { yes: string[]; no: string[] }): 'yes' | 'no' | undefined {
+    // The question's own answer words count like the common ones (同意 answers the consent question).
+    const nlu = { ...this.k.nlu, yes: [...own.yes, ...this.k.nlu.yes], no: [...own.no, ...this.k.nlu.no] };
     const first = firstClause(normalized);
     if (isExactly(first, this.data.correctionWords)) return undefined;
     // 对，没有 is read whole (没有); only a message that also names other facts is held to a bare first clause.
@@ -194,6 +218,7 @@ export class Interview {
     const q = this.question(field);
     if (q.kind === 'yesno') return index === 0;
     if (q.kind === 'choice') return q.options[index].value;
+    if (q.kind === 'number') return undefined;
     return this.k.regions.resolve(labels[index]) ?? null;
   }
 
@@ -201,6 +226,14 @@ export class Interview {
   private find(field: SituationField, normalized: string): FactValue | undefined {
     const q = this.question(field);
     if (q.kind === 'region') return this.k.regions.find(normalized);
+    if (q.kind === 'number') {
+      const digits = withArabicNumbers(normalized);
+      for (const p of q.patterns) {
+        const m = pattern(p).exec(digits);
+        if (m) return Number(m[1]);
+      }
+      return undefined;
+    }
     if (q.kind === 'choice') return q.options.find((o) => o.patterns.some((p) => pattern(p).test(normalized)))?.value;
     // Negative patterns first: most of them contain a positive one (没有项目 ⊃ 有项目).
     if (q.patterns.false.some((p) => pattern(p).test(normalized))) return false;
@@ -255,7 +288,13 @@ export class Interview {
 
   /** Asks the next missing field, or ends with the verdict when nothing is left to ask. */
   private advance(state: InterviewState, replies: Reply[], now: Date): InterviewStep {
+    // The situation keeps the goal asked for; the checker redirects it (changing employer → 变更注册)
+    // and the interview then asks that goal's questions.
     const verdict = checkEligibility(state.situation, this.k.rules);
+    if (verdict.goal !== state.goal) {
+      state = { ...state, goal: verdict.goal };
+      replies = [...replies, { text: this.data.redirected }];
+    }
     const next = verdict.missing.find((f) => !state.skipped.includes(f));
     if (next) return { state: { ...state, current: next, tries: state.current === next ? state.tries : 0 }, replies: [...replies, this.ask(next, state.goal)] };
     return { replies: [...replies, { text: renderVerdict(verdict, state.situation, this.k, now) }], verdict, ended: { ...state, current: undefined, tries: 0, amending: false } };
@@ -264,4 +303,13 @@ export class Interview {
   factText(field: SituationField, s: Situation): string {
     return describeFact(field, s, this.k);
   }
+}
+
+/** 六十六 → 66, 七十 → 70, 一百 → 100: spoken numbers up to 100 as digits, for reading ages and hours. */
+export function withArabicNumbers(text: string): string {
+  return text.replace(/([一二两三四五六七八九]?十[一二三四五六七八九]?|一百)/gu, (m) => {
+    if (m === '一百') return '100';
+    const [tens, ones] = m.split('十');
+    return String((tens ? CN_DIGITS[tens] : 1) * 10 + (ones ? CN_DIGITS[ones] : 0));
+  });
 }

@@ -13,20 +13,25 @@ export function describeFact(field: SituationField, s: Situation, k: Knowledge):
   const value = s[field];
   if (q.kind === 'yesno') return value ? q.fact.true : q.fact.false;
   if (q.kind === 'choice') return q.fact.replace('{label}', q.options.find((o) => o.value === value)?.label ?? String(value));
-  return ((s.goal === 'reregister' ? q.factFor?.reregister : undefined) ?? q.fact).replace('{value}', String(value));
+  if (q.kind === 'number') return q.fact.replace('{value}', String(value));
+  const goal = s.goal && s.goal !== 'deregister' ? s.goal : undefined;
+  return ((goal ? q.factFor?.[goal] : undefined) ?? q.fact).replace('{value}', String(value));
 }
 
 /** A field's question as the interview asks it for this goal (re-registration asks for the new employer's province). */
 export function questionText(q: InterviewQuestion, goal: Goal): string {
-  return (goal === 'reregister' ? q.askFor?.reregister : undefined) ?? q.ask;
+  return (goal !== 'deregister' ? q.askFor?.[goal] : undefined) ?? q.ask;
 }
 
 export function renderVerdict(v: Verdict, situation: Situation, k: Knowledge, now: Date): string {
   const s = k.interview.summary;
-  const titles = v.goal === 'reregister' ? s.titleReregister : s.title;
-  const blocks: string[] = [v.status === 'eligible' && v.warnings.length ? titles.eligibleWithWarnings : titles[v.status]];
+  const titles = v.goal === 'reregister' ? s.titleReregister : v.goal === 'change' ? s.titleChange : s.title;
+  const title = v.status === 'eligible' && v.warnings.length ? titles.eligibleWithWarnings : titles[v.status];
+  // A redirect (changing employer: 不需要注销) leads; the status title follows it.
+  const blocks: string[] = [v.headline ? `${v.headline}\n${title}` : title];
 
-  const fields = k.rules.rules.goals[v.goal].fields.filter((f) => situation[f] !== undefined) as SituationField[];
+  const spec = k.rules.rules.goals[v.goal];
+  const fields = [...spec.optional, ...spec.fields].filter((f) => situation[f] !== undefined) as SituationField[];
   if (fields.length) blocks.push(`【${s.facts}】\n${fields.map((f) => `· ${describeFact(f, situation, k)}`).join('\n')}`);
   // Items left open (不知道 / 跳过) that could still change the verdict, asked as the interview asks them.
   const open = v.missing.filter((f) => f !== 'region');

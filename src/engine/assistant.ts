@@ -10,6 +10,7 @@ import { normalizeLabel, normalizeText } from '../nlu/normalize';
 import { removePersonalData } from '../privacy/mask';
 import { patternAnswer, reprompt, showStep, transitionFor, withChoices, yesNoChoices } from '../dialogs/flow';
 import { regionBlock, regionDifferences, relatedChoices, renderAnswer, sourceTitles, titleOf } from './render';
+import { personalLead, personalParts, type Who } from '../dialogs/personal';
 import { Interview, type InterviewStep } from '../dialogs/interview';
 import type { Goal, Situation, Verdict } from '../schema/rules';
 import {
@@ -92,7 +93,7 @@ export class Assistant {
 
   /** Answers an intent directly, as if the user had picked it (the staff console's /check). */
   answer(state: ConversationState, intent: IntentId, now: Date = new Date()): TurnResult {
-    return this.finish(state, this.answerIntent(intent, 1, now, state.region));
+    return this.finish(state, this.answerIntent(intent, 1, now, state));
   }
 
   /** Classifies without touching any conversation. */
@@ -124,6 +125,9 @@ export class Assistant {
 
     const now = event.now ?? new Date();
     if (state.interview) return this.finish(state, this.continueInterview(state, normalized, now));
+    // Facts the user states (age, reason, employer gone, hours…) are kept and used by later answers.
+    const stated = this.interview.factsIn(normalized);
+    if (Object.keys(stated).length) state = { ...state, profile: { ...state.profile, ...stated } };
     // A province named anywhere is remembered: later answers add what the article says about it.
     const place = k.regions.find(normalized);
     // 那上海呢 compares; 我在上海 / 我是上海的 says where the user is.
@@ -166,7 +170,7 @@ export class Assistant {
     const u = this.understandLong(normalized);
     if (state.flow && u.decision !== 'answer' && !state.flow.idle) return this.finish(state, this.reask(state));
     // The same question twice in a row (inside its dialog or just after): the user wants the answer, not the dialog's first step again.
-    if (u.decision === 'answer' && u.intent === state.lastIntent && k.answers.get(u.intent)?.flow) return this.finish(state, this.plainAnswer(u.intent, u.confidence, state.region));
+    if (u.decision === 'answer' && u.intent === state.lastIntent && k.answers.get(u.intent)?.flow) return this.finish(state, this.plainAnswer(u.intent, u.confidence, state));
     let outcome = this.respond(u, state, now);
     if (state.flow && !state.flow.idle && u.decision === 'answer') outcome = this.backToFlow(state.flow, outcome);
     if (u.truncated) outcome.replies.unshift({ text: k.messages.tooLong });
@@ -196,7 +200,7 @@ export class Assistant {
       return { intent: 'chitchat.thanks', confidence: 1, replies: [{ text: messages.goodbye }], sources: [], choices: [], end: true };
     }
     if (isExactly(normalized, nlu.restart)) {
-      if (inFlow) return this.startFlow(inFlow.id, inFlow.intent, state.region);
+      if (inFlow) return this.startFlow(inFlow.id, inFlow.intent, state);
       const greeting = this.greet(state);
       return { intent: 'chitchat.greeting', confidence: 1, replies: greeting.replies, sources: [], choices: greeting.state.choices };
     }
@@ -218,7 +222,7 @@ export class Assistant {
     }
     if (!choice) return undefined;
     if ('answer' in choice.target) return state.flow ? this.follow(state, choice.target.answer, now) : undefined;
-    return this.answerIntent(choice.target.intent, 1, now, state.region);
+    return this.answerIntent(choice.target.intent, 1, now, state);
   }
 
   /** Follows a yes/no answer inside the active dialog. */
@@ -229,9 +233,9 @@ export class Assistant {
     if (!next || 'end' in next) {
       return this.leftFlow(flow.intent);
     }
-    if ('intent' in next) return this.answerIntent(next.intent, 1, now, state.region);
-    if ('interview' in next) return this.startInterview(next.interview.goal, next.interview.prefill, now, state.region);
-    const out = showStep(dialog, next.step, flow.intent, this.knowledge, state.region);
+    if ('intent' in next) return this.answerIntent(next.intent, 1, now, state);
+    if ('interview' in next) return this.startInterview(next.interview.goal, next.interview.prefill, now, state);
+    const out = showStep(dialog, next.step, flow.intent, this.knowledge, state);
     return { intent: flow.intent, confidence: 1, ...out };
   }
 
@@ -266,7 +270,7 @@ export class Assistant {
     const asked = this.questionsAsked(u);
     if (asked) {
       const [first, second] = asked;
-      const outcome = this.answerIntent(first, 1, now, state.region);
+      const outcome = this.answerIntent(first, 1, now, state);
       const title = titleOf(second, k);
       if (outcome.flow || outcome.interview || outcome.replies.length !== 1) {
         // The first opened a dialog waiting for its answer: the second is named, not offered as a number.
@@ -277,7 +281,7 @@ export class Assistant {
       const text = `${outcome.replies[0].text}\n\n${k.messages.alsoAsked.replaceAll('{title}', title)}`;
       return { ...outcome, replies: [withChoices(text, choices)], choices };
     }
-    if (u.decision === 'answer') return this.answerIntent(u.intent, u.confidence, now, state.region);
+    if (u.decision === 'answer') return this.answerIntent(u.intent, u.confidence, now, state);
     if (u.decision === 'suggest') {
       const handoff: PendingChoice = { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } };
       const choices = [
@@ -330,20 +334,22 @@ export class Assistant {
   }
 
   /** Answers an intent: through its dialog when it has one, else with its answer and related questions. */
-  private answerIntent(intent: IntentId, confidence: number, now: Date, region?: string): Outcome {
+  private answerIntent(intent: IntentId, confidence: number, now: Date, who: Who): Outcome {
     const entry = this.knowledge.answers.get(intent);
     // Only `fallback` has no answer entry (the loader checks every other intent has one).
     if (!entry) return this.fallbackOutcome(0, confidence);
-    if (entry.interview) return { ...this.startInterview(entry.interview, {}, now, region), intent, confidence };
-    if (entry.flow) return { ...this.startFlow(entry.flow, intent, region), confidence };
-    return this.plainAnswer(intent, confidence, region);
+    if (entry.interview) return { ...this.startInterview(entry.interview, {}, now, who), intent, confidence };
+    if (entry.flow) return { ...this.startFlow(entry.flow, intent, who), confidence };
+    return this.plainAnswer(intent, confidence, who);
   }
 
   /** An intent's answer and related questions, without starting its dialog. */
-  private plainAnswer(intent: IntentId, confidence: number, region?: string): Outcome {
+  private plainAnswer(intent: IntentId, confidence: number, who: Who): Outcome {
     const k = this.knowledge;
     const entry = k.answers.get(intent)!;
-    const body = renderAnswer({ answer: entry.answer, region: region ? { province: region, details: entry.regionDetails } : undefined }, k);
+    const region = who.region;
+    const personal = entry.check ? personalLead(entry.check, who, k, entry.covers) : undefined;
+    const body = renderAnswer({ ...personalParts(entry.answer, personal, k), region: region ? { province: region, details: entry.regionDetails } : undefined }, k);
     const choices = relatedChoices(entry.related, k);
     return { intent, confidence, replies: [withChoices(body.text, choices)], sources: body.sources, choices };
   }
@@ -381,8 +387,10 @@ export class Assistant {
   }
 
   /** The user's province is known for a deregistration check (re-registration asks for the new employer's). */
-  private startInterview(goal: Goal, prefill: Situation, now: Date, region?: string): Outcome {
-    if (region && goal === 'deregister' && !prefill.region) prefill = { ...prefill, region };
+  private startInterview(goal: Goal, prefill: Situation, now: Date, who: Who): Outcome {
+    // What the user already said is not asked again; the province only for their own deregistration.
+    prefill = { ...who.profile, ...prefill };
+    if (who.region && goal === 'deregister' && !prefill.region) prefill = { ...prefill, region: who.region };
     return this.interviewOutcome(this.interview.start(goal, prefill, now));
   }
 
@@ -401,7 +409,8 @@ export class Assistant {
       return { ...outcome, intent: 'fallback', replies: [{ text: this.knowledge.messages.otherDomain }, ...outcome.replies] };
     }
     if (step.sideQuestion && side) {
-      const answer = this.plainAnswer(side.intent, side.confidence, state.interview?.situation.region ?? state.region);
+      const inInterview = state.interview?.situation;
+      const answer = this.plainAnswer(side.intent, side.confidence, { region: inInterview?.region ?? state.region, profile: { ...state.profile, ...inInterview } });
       return { ...outcome, intent: side.intent, confidence: side.confidence, replies: [...answer.replies.map((r) => ({ text: r.text })), ...outcome.replies], sources: answer.sources };
     }
     return outcome;
@@ -411,9 +420,9 @@ export class Assistant {
     return { intent: 'interview.start', confidence: 1, replies: step.replies, sources: [], choices: [], interview: step.state, verdict: step.verdict, lastCheck: step.ended };
   }
 
-  private startFlow(dialogId: string, intent: IntentId, region?: string): Outcome {
+  private startFlow(dialogId: string, intent: IntentId, who: Who): Outcome {
     const dialog = this.knowledge.dialogs.get(dialogId)!;
-    return { intent, confidence: 1, ...showStep(dialog, dialog.start, intent, this.knowledge, region) };
+    return { intent, confidence: 1, ...showStep(dialog, dialog.start, intent, this.knowledge, who) };
   }
 
   /** Bookkeeping common to every turn. */
@@ -424,8 +433,10 @@ export class Assistant {
       o = { ...o, replies: [...o.replies, { text: hotline }] };
     }
     const checked = o.interview ?? o.lastCheck;
+    const { goal: _goal, region: _region, ...facts } = checked?.situation ?? {};
     const next: ConversationState = {
       ...state,
+      ...(checked ? { profile: { ...state.profile, ...facts } } : {}),
       flow: o.flow,
       interview: o.interview,
       choices: o.choices,

@@ -1,6 +1,6 @@
 /** Channel-neutral turn types: what comes in, what the engine keeps, what goes out. */
 import type { IntentId } from '../schema/knowledge';
-import type { Verdict } from '../schema/rules';
+import type { Situation, Verdict } from '../schema/rules';
 import type { InterviewState } from '../dialogs/interview';
 
 /** A reply as every channel can render it: text plus optional choices (buttons or numbered lines). */
@@ -50,6 +50,8 @@ export interface ConversationState {
   lastSources: string[];
   /** The province the user last named (or the interview recorded): answers add its differences. */
   region?: string;
+  /** Facts the user has stated about their case (age, reason, employer, hours…), in the rule checker's terms; the province is `region`. */
+  profile?: Omit<Situation, 'goal' | 'region'>;
   /** The last finished eligibility interview, reopened by a correction after its verdict. */
   lastCheck?: InterviewState;
 }

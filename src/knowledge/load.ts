@@ -199,7 +199,9 @@ function checkRuleSources(k: Knowledge, kdir: string, show: (p: string) => strin
     missing(spec.approvalDays?.sources ?? []).forEach((id) => rulesProblems.push({ field: `goals.${goal}.approvalDays.sources`, message: `unknown source "${id}"` }));
     spec.rules.forEach((r, i) => {
       missing(r.sources).forEach((id) => rulesProblems.push({ field: `goals.${goal}.rules.${i}.sources`, message: `unknown source "${id}"` }));
-      if (!spec.fields.includes(r.when.field)) rulesProblems.push({ field: `goals.${goal}.rules.${i}.when.field`, message: `${r.when.field} is not in goals.${goal}.fields` });
+      if (!spec.fields.includes(r.when.field) && !spec.optional.includes(r.when.field)) {
+        rulesProblems.push({ field: `goals.${goal}.rules.${i}.when.field`, message: `${r.when.field} is not in goals.${goal}.fields or goals.${goal}.optional` });
+      }
     });
     for (const [status, steps] of Object.entries(spec.nextSteps)) {
       steps.forEach((s, i) => missing(s.sources).forEach((id) => rulesProblems.push({ field: `goals.${goal}.nextSteps.${status}.${i}.sources`, message: `unknown source "${id}"` })));

@@ -16,7 +16,16 @@ export interface RuleBook {
 
 function holds(c: Condition | Condition[], s: Situation): boolean {
   if (Array.isArray(c)) return c.some((one) => holds(one, s));
-  return s[c.field] !== undefined && s[c.field] === c.equals;
+  const value = s[c.field];
+  if ('above' in c) return typeof value === 'number' && value > c.above;
+  return value !== undefined && value === c.equals;
+}
+
+/** The goal whose procedure applies: the one asked, or the one it redirects to (changing employer → change). */
+export function effectiveGoal(situation: Situation, book: RuleBook): { goal: Goal; headline?: string } {
+  const asked: Goal = situation.goal ?? 'deregister';
+  const to = book.rules.goals[asked].redirect.find((r) => holds(r.when, situation));
+  return to ? { goal: to.goal, headline: to.headline } : { goal: asked };
 }
 
 /** A data item with optional `when` / `unless` conditions applies to this situation. */
@@ -24,11 +33,13 @@ const applies = (item: { when?: Condition | Condition[]; unless?: Condition | Co
 
 /** Checks a situation for a goal (default: deregister). */
 export function checkEligibility(situation: Situation, book: RuleBook): Verdict {
-  const goal: Goal = situation.goal ?? 'deregister';
+  const asked: Goal = situation.goal ?? 'deregister';
+  const { goal, headline: redirected } = effectiveGoal(situation, book);
   const spec = book.rules.goals[goal];
   const cite = (ids: string[]) => ids.map(book.sourceTitle).join('；');
 
   const findings = spec.rules.filter((r) => holds(r.when, situation) && (!r.also || holds(r.also, situation)) && !(r.unless && holds(r.unless, situation)));
+  const headline = redirected ?? findings.find((r) => r.headline)?.headline;
   const toFinding = (r: (typeof findings)[number]): Finding => ({ code: r.code, message: r.message, remedy: r.remedy, source: cite(r.sources) });
   const blockers = findings.filter((r) => r.severity === 'blocker').map(toFinding);
   const warnings = findings.filter((r) => r.severity === 'warning').map(toFinding);
@@ -50,6 +61,8 @@ export function checkEligibility(situation: Situation, book: RuleBook): Verdict 
 
   return {
     goal,
+    ...(goal !== asked ? { redirectedFrom: asked } : {}),
+    ...(headline ? { headline } : {}),
     status,
     ...(situation.region ? { region: situation.region } : {}),
     blockers,

@@ -18,10 +18,11 @@ export const pattern = z.string().refine(
 );
 
 // askFor: the question worded for one goal (re-registration asks for the new employer's province).
-const common = { ask: text, askFor: z.object({ reregister: text }).strict().optional(), why: text, sources: z.array(z.string()).min(1) };
+const perGoal = z.object({ reregister: text.optional(), change: text.optional() }).strict();
+const common = { ask: text, askFor: perGoal.optional(), why: text, sources: z.array(z.string()).min(1) };
 
 const RegionQuestion = z
-  .object({ kind: z.literal('region'), ...common, choices: z.array(text).min(2), skippable: z.boolean().default(false), fact: text, factFor: z.object({ reregister: text }).strict().optional() })
+  .object({ kind: z.literal('region'), ...common, choices: z.array(text).min(2), skippable: z.boolean().default(false), fact: text, factFor: perGoal.optional() })
   .strict();
 
 const ReasonQuestion = z
@@ -40,11 +41,16 @@ const YesNoQuestion = z
     /** A "yes" to the question means the field is true. */
     choices: z.object({ yes: text, no: text }).strict(),
     patterns: z.object({ true: z.array(pattern), false: z.array(pattern) }).strict(),
+    /** Whole answers to this question besides the common yes/no words (同意 to the consent question, 已经解除 to the contract question). */
+    answers: z.object({ yes: z.array(text).default([]), no: z.array(text).default([]) }).strict().default({}),
     fact: z.object({ true: text, false: text }).strict(),
   })
   .strict();
 
-export const InterviewQuestion = z.discriminatedUnion('kind', [RegionQuestion, ReasonQuestion, YesNoQuestion]);
+/** A number said in words or digits (age); each pattern's first group is the number. */
+const NumberQuestion = z.object({ kind: z.literal('number'), ...common, patterns: z.array(pattern).min(1), fact: text }).strict();
+
+export const InterviewQuestion = z.discriminatedUnion('kind', [RegionQuestion, ReasonQuestion, YesNoQuestion, NumberQuestion]);
 export type InterviewQuestion = z.infer<typeof InterviewQuestion>;
 
 // eligibleWithWarnings: nothing blocks, but a warning changes the way (e.g. the employer refuses).
@@ -53,7 +59,9 @@ const byStatus = z.object({ eligible: text, eligibleWithWarnings: text, blocked:
 export const InterviewFile = z
   .object({
     version: z.number().int().positive(),
-    intro: z.object({ deregister: text, reregister: text }).strict(),
+    intro: z.object({ deregister: text, reregister: text, change: text }).strict(),
+    /** Said when the checker moves the interview to another goal (changing employer → 变更注册). */
+    redirected: text,
     known: text,
     noted: text,
     corrected: text,
@@ -76,6 +84,7 @@ export const InterviewFile = z
       .object({
         title: byStatus,
         titleReregister: byStatus,
+        titleChange: byStatus,
         facts: text,
         /** Heads the items left open that could still change the verdict. */
         toConfirm: text,
@@ -94,6 +103,7 @@ export const InterviewFile = z
       .object({
         region: RegionQuestion,
         reason: ReasonQuestion,
+        age: NumberQuestion,
         ...(Object.fromEntries(BOOLEAN_FIELDS.map((f) => [f, YesNoQuestion])) as Record<BooleanField, typeof YesNoQuestion>),
       })
       .strict(),

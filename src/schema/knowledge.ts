@@ -84,6 +84,13 @@ export const AnswerFile = z
     /** This intent starts the eligibility interview for the goal instead of answering. */
     interview: Goal.optional(),
     /**
+     * The answer depends on the person's facts for this goal: the rule checker is run on what the
+     * user has said, and what applies to them (a redirect, blockers, warnings) leads the answer.
+     */
+    check: Goal.optional(),
+    /** Rule codes this answer is itself about: not repeated in the personal lead. */
+    covers: z.array(z.string()).default([]),
+    /**
      * Which of a province's differences (knowledge/regions) belong under this answer once the
      * user's province is known: its extra materials, its extra steps, its notes.
      */
@@ -123,6 +130,10 @@ export const MessagesFile = z
     regionNothing: text,
     /** A province named with nothing asked (我在江苏): noted; {province} is filled in. */
     regionNoted: text,
+    /** Leads an answer that the user's own facts change: {facts} are those facts in words. */
+    personalLead: text,
+    /** Heads the general answer under a personal lead. */
+    inGeneral: text,
     /** The same, inside a dialog whose question is then asked again. */
     regionNotedShort: text,
     /** Under an answer when the message also asked something else; {title} is that question, offered as choice 1. */

@@ -7,11 +7,12 @@ import { z } from 'zod';
 const text = z.string().trim().min(1, 'must not be empty');
 const version = z.number().int().positive();
 
-export const GOALS = ['deregister', 'reregister'] as const;
+/** deregister; reregister (with a new employer after a deregistration); change (变更注册: a new employer within the validity period, 第十二条). */
+export const GOALS = ['deregister', 'reregister', 'change'] as const;
 export const Goal = z.enum(GOALS);
 export type Goal = z.infer<typeof Goal>;
 
-export const REASONS = ['left_employer', 'leaving_industry', 'retired', 'employer_dissolved', 'registration_error', 'other'] as const;
+export const REASONS = ['left_employer', 'changing_employer', 'leaving_industry', 'retired', 'employer_dissolved', 'registration_error', 'other'] as const;
 
 /** Boolean facts of a situation, by name. Order here is only for the schema; rules.yaml orders the questions. */
 export const BOOLEAN_FIELDS = [
@@ -23,11 +24,10 @@ export const BOOLEAN_FIELDS = [
   'laborContractTerminated',
   'previousRegistrationCleared',
   'newContractSigned',
-  'badCreditRecord',
 ] as const;
 export type BooleanField = (typeof BOOLEAN_FIELDS)[number];
 
-export const SITUATION_FIELDS = ['region', 'reason', ...BOOLEAN_FIELDS] as const;
+export const SITUATION_FIELDS = ['region', 'reason', 'age', ...BOOLEAN_FIELDS] as const;
 export const SituationField = z.enum(SITUATION_FIELDS);
 export type SituationField = z.infer<typeof SituationField>;
 
@@ -40,6 +40,12 @@ export const SituationInput = z
     goal: z.enum(GOALS, { errorMap: () => ({ message: `goal must be one of ${GOALS.join(', ')}` }) }).optional(),
     region: z.string({ invalid_type_error: 'region must be a province or city name, e.g. 江苏 / 江苏省 / jiangsu / 南京' }).trim().min(1).optional(),
     reason: z.enum(REASONS, { errorMap: () => ({ message: `reason must be one of ${REASONS.join(', ')}` }) }).optional(),
+    age: z
+      .number({ invalid_type_error: 'age must be a whole number of years, e.g. 58' })
+      .int('age must be a whole number of years, e.g. 58')
+      .min(16, 'age must be between 16 and 120')
+      .max(120, 'age must be between 16 and 120')
+      .optional(),
     ...(Object.fromEntries(BOOLEAN_FIELDS.map((f) => [f, bool(f)])) as Record<BooleanField, ReturnType<typeof bool>>),
   })
   .strict();
@@ -49,6 +55,8 @@ export interface Situation {
   goal?: Goal;
   region?: string;
   reason?: (typeof REASONS)[number];
+  /** Whole years. */
+  age?: number;
   unsettledProjects?: boolean;
   pendingAccidentLiability?: boolean;
   underPenaltyOrReview?: boolean;
@@ -57,22 +65,26 @@ export interface Situation {
   laborContractTerminated?: boolean;
   previousRegistrationCleared?: boolean;
   newContractSigned?: boolean;
-  badCreditRecord?: boolean;
 }
 
-/** A condition on one field of the situation. */
-export const Condition = z.object({ field: SituationField, equals: z.union([z.boolean(), z.string()]) }).strict();
+/** A condition on one field of the situation: it equals a value, or (a number) is above one. */
+export const Condition = z.union([
+  z.object({ field: SituationField, equals: z.union([z.boolean(), z.string()]) }).strict(),
+  z.object({ field: SituationField, above: z.number() }).strict(),
+]);
 export type Condition = z.infer<typeof Condition>;
 
 export const Rule = z
   .object({
-    code: z.string().regex(/^[A-Z_]+$/, 'codes are UPPER_SNAKE_CASE'),
+    code: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'codes are UPPER_SNAKE_CASE'),
     severity: z.enum(['blocker', 'warning']),
     when: Condition,
     /** A second condition that must hold too (CE not complete *and* retired). */
     also: Condition.optional(),
     /** Not raised when this holds (one condition, or a list meaning any of them). */
     unless: z.lazy(() => Conditions).optional(),
+    /** Replaces the verdict's headline when this rule applies (e.g. 不需要注销). */
+    headline: text.optional(),
     message: text,
     remedy: text,
     sources: z.array(z.string()).min(1, 'every rule names at least one source'),
@@ -98,6 +110,10 @@ export const GoalRules = z
     nextSteps: z.object({ eligible: z.array(NextStep), blocked: z.array(NextStep), needs_info: z.array(NextStep) }).strict(),
     /** How long the authority takes to decide; only where the source gives a figure for this goal. */
     approvalDays: ApprovalDays.optional(),
+    /** Another goal is the right procedure while a condition holds (changing employer → change, not deregister). */
+    redirect: z.array(z.object({ when: Conditions, goal: Goal, headline: text }).strict()).default([]),
+    /** Fields read when the user has said them but never asked (age). */
+    optional: z.array(SituationField).default([]),
   })
   .strict();
 
@@ -105,7 +121,7 @@ export const GoalRules = z
 export const RulesFile = z
   .object({
     version,
-    goals: z.object({ deregister: GoalRules, reregister: GoalRules }).strict(),
+    goals: z.object({ deregister: GoalRules, reregister: GoalRules, change: GoalRules }).strict(),
   })
   .strict();
 export type RulesFile = z.infer<typeof RulesFile>;
@@ -126,7 +142,7 @@ export type Material = z.infer<typeof Material>;
 
 /** knowledge/materials.yaml */
 export const MaterialsFile = z
-  .object({ version, goals: z.object({ deregister: z.array(Material).min(1), reregister: z.array(Material).min(1) }).strict() })
+  .object({ version, goals: z.object({ deregister: z.array(Material).min(1), reregister: z.array(Material).min(1), change: z.array(Material).min(1) }).strict() })
   .strict();
 export type MaterialsFile = z.infer<typeof MaterialsFile>;
 
@@ -155,6 +171,10 @@ export interface Finding {
 /** The checker's answer; the interview, the CLI and the API all return this object. */
 export interface Verdict {
   goal: Goal;
+  /** The goal the caller asked about when another is the right procedure (deregister → change). */
+  redirectedFrom?: Goal;
+  /** The headline of the first applying rule that sets one (e.g. 不需要注销). */
+  headline?: string;
   status: 'eligible' | 'blocked' | 'needs_info';
   region?: string;
   blockers: Finding[];

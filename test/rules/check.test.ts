@@ -26,13 +26,24 @@ describe('checkEligibility: deregister', () => {
     ['unsettledProjects', true, 'UNSETTLED_PROJECTS'],
     ['pendingAccidentLiability', true, 'ACCIDENT_LIABILITY'],
     ['underPenaltyOrReview', true, 'PENALTY_OR_REVIEW'],
-    ['continuingEducationComplete', false, 'CONTINUING_EDUCATION'],
-  ])('%s=%s blocks with %s, its remedy and source', (field, value, code) => {
+  ])('%s=%s blocks with %s, says it comes from the article and to confirm locally', (field, value, code) => {
     const v = check({ ...clear, [field]: value });
     expect(v.status).toBe('blocked');
     expect(codes(v.blockers)).toEqual([code]);
-    expect(v.blockers[0].remedy.length).toBeGreaterThan(10);
+    expect(v.blockers[0].message).toContain('原文');
+    expect(v.blockers[0].remedy).toContain('确认');
     expect(v.blockers[0].source).toContain('步骤一');
+    expect(v.blockers[0].source).toContain('第十五条');
+  });
+
+  it.each(['left_employer', 'leaving_industry', 'retired', 'other'])('never blocks deregistration on unfinished hours (reason %s): a warning citing 第十三条', (reason) => {
+    const v = check({ ...clear, reason, continuingEducationComplete: false });
+    expect(v.status).toBe('eligible');
+    expect(v.blockers).toEqual([]);
+    expect(codes(v.warnings)).toContain('CONTINUING_EDUCATION');
+    expect(v.warnings[0].message).toContain('不挡注销');
+    expect(v.warnings[0].source).toContain('第十三条');
+    expect(v.warnings[0].remedy).toContain('96学时');
   });
 
   it('blocks on a known blocker even while other fields are unknown', () => {
@@ -58,18 +69,23 @@ describe('checkEligibility: deregister', () => {
     const v = check({ ...clear, employerCooperates: false });
     expect(v.status).toBe('eligible');
     expect(codes(v.warnings)).toEqual(['EMPLOYER_REFUSAL']);
-    expect(v.warnings[0].remedy).toMatch(/投诉.*仲裁.*强制注销/s);
+    // The regulation lets the engineer apply alone; the article's routes follow.
+    expect(v.warnings[0].remedy).toMatch(/本人可以自己提出申请.*投诉.*仲裁/s);
+    expect(v.warnings[0].source).toContain('第十五条');
     expect(v.materials.map((m) => m.id)).toContain('refusal_evidence');
     // The refusing employer will neither write the consent letter nor confirm online.
     expect(v.materials.map((m) => m.id)).not.toContain('employer_consent_letter');
     expect(v.nextSteps.join()).not.toContain('聘用单位需在线确认');
-    expect(v.nextSteps.join()).toMatch(/三条途径/);
+    expect(v.nextSteps.join()).toMatch(/本人可以自己申请/);
   });
 
   it('warns about a dissolved employer and swaps the consent letter for the proof of dissolution', () => {
     const v = check({ ...clear, reason: 'employer_dissolved' });
     expect(codes(v.warnings)).toEqual(['EMPLOYER_DISSOLVED']);
-    expect(v.warnings[0].remedy).toContain('存在多个注册状态');
+    // The registration lapsed with the company (第十四条); the engineer applies alone (第十五条).
+    expect(v.warnings[0].message).toContain('失效');
+    expect(v.warnings[0].remedy).toMatch(/本人可以自己申请/);
+    expect(v.warnings[0].remedy).not.toContain('存在多个注册状态');
     const ids = v.materials.map((m) => m.id);
     expect(ids).toContain('dissolved_employer_proof');
     expect(ids).not.toContain('employer_consent_letter');
@@ -86,12 +102,33 @@ describe('checkEligibility: deregister', () => {
     expect(v.materials.find((m) => m.id === 'contract_termination_dissolved')?.requirement).toContain('清算组');
   });
 
-  it('does not block a retiree on unfinished hours, but says the article is unclear and to confirm locally', () => {
-    const v = check({ ...clear, reason: 'retired', continuingEducationComplete: false });
+  it('does not ask a retiree or someone over 65 about hours at all', () => {
+    expect(check({ reason: 'retired' }).missing).not.toContain('continuingEducationComplete');
+    expect(check({ reason: 'left_employer', age: 66 }).missing).not.toContain('continuingEducationComplete');
+    expect(check({ reason: 'left_employer', age: 50 }).missing).toContain('continuingEducationComplete');
+  });
+
+  it('tells someone over 65 that the registration has lapsed and deregistration still applies', () => {
+    const v = check({ ...clear, reason: 'retired', age: 67 });
+    expect(v.goal).toBe('deregister');
     expect(v.status).toBe('eligible');
-    expect(codes(v.warnings)).toEqual(['CONTINUING_EDUCATION_RETIRED']);
-    expect(v.warnings[0].remedy).toContain('请在申请前向所在省住建厅确认');
-    expect(codes(check({ ...clear, continuingEducationComplete: false }).blockers)).toEqual(['CONTINUING_EDUCATION']);
+    expect(codes(v.warnings)).toEqual(['AGE_OVER_65_LAPSED']);
+    expect(v.warnings[0].message).toMatch(/失效/);
+    expect(v.warnings[0].source).toContain('第十四条');
+    expect(codes(check({ ...clear, age: 65 }).warnings)).toEqual([]);
+  });
+
+  it('points someone changing employer to 变更注册 instead of deregistering', () => {
+    const v = check({ reason: 'changing_employer', region: '广东' });
+    expect(v.goal).toBe('change');
+    expect(v.redirectedFrom).toBe('deregister');
+    expect(v.headline).toMatch(/不需要注销.*变更注册/);
+    expect(v.missing).toEqual(['laborContractTerminated', 'newContractSigned', 'continuingEducationComplete']);
+    const done = check({ reason: 'changing_employer', region: '广东', laborContractTerminated: true, newContractSigned: true, continuingEducationComplete: true });
+    expect(done.status).toBe('eligible');
+    expect(done.materials.map((m) => m.id)).toEqual(['change_application', 'new_labor_contract', 'transfer_proof']);
+    expect(done.nextSteps.join()).toContain('不需要先注销');
+    expect(done.approvalDays).toEqual({ min: 10, max: 10 });
   });
 
   it('does not ask whether a company that is gone will write a consent letter', () => {
@@ -108,8 +145,8 @@ describe('checkEligibility: deregister', () => {
 
   it('reports every blocker and warning together', () => {
     const v = check({ ...clear, unsettledProjects: true, continuingEducationComplete: false, employerCooperates: false });
-    expect(codes(v.blockers)).toEqual(['UNSETTLED_PROJECTS', 'CONTINUING_EDUCATION']);
-    expect(codes(v.warnings)).toEqual(['EMPLOYER_REFUSAL']);
+    expect(codes(v.blockers)).toEqual(['UNSETTLED_PROJECTS']);
+    expect(codes(v.warnings)).toEqual(['CONTINUING_EDUCATION', 'EMPLOYER_REFUSAL']);
   });
 });
 
@@ -152,28 +189,45 @@ describe('regional data', () => {
 });
 
 describe('checkEligibility: reregister', () => {
-  const ready = { goal: 'reregister', previousRegistrationCleared: true, newContractSigned: true, continuingEducationComplete: true, badCreditRecord: false };
-  it('is eligible with the new unit’s provincial review in the next steps', () => {
+  const ready = { goal: 'reregister', previousRegistrationCleared: true, newContractSigned: true, continuingEducationComplete: true };
+  it('is eligible with the ministry’s approval through the national platform, no provincial 初审', () => {
     const v = check({ region: '广东', ...ready });
     expect(v.goal).toBe('reregister');
     expect(v.status).toBe('eligible');
-    expect(v.nextSteps.join()).toContain('初审');
+    expect(v.nextSteps.join()).toContain('国家政务服务平台');
+    expect(v.nextSteps.join()).toContain('省级部门不再初审');
+    expect(v.nextSteps.join()).not.toMatch(/通过[^，。]*初审/);
     expect(v.materials.map((m) => m.id)).toContain('new_labor_contract');
-    // The article's 5–15 working days are for deregistration; it gives no figure for re-registration.
-    expect(v.approvalDays).toBeUndefined();
+    // 第八条: a decision within 20 days of acceptance.
+    expect(v.approvalDays).toEqual({ min: 20, max: 20 });
   });
   it.each([
-    ['previousRegistrationCleared', false, 'PREVIOUS_REGISTRATION_ACTIVE'],
     ['newContractSigned', false, 'NO_NEW_CONTRACT'],
     ['continuingEducationComplete', false, 'CONTINUING_EDUCATION'],
-    ['badCreditRecord', true, 'BAD_CREDIT_RECORD'],
+    ['age', 66, 'AGE_OVER_65'],
   ])('%s=%s blocks with %s', (field, value, code) => {
     const v = check({ ...ready, [field]: value });
     expect(v.status).toBe('blocked');
     expect(codes(v.blockers)).toEqual([code]);
   });
-  it('needs info with its own fields', () => {
-    expect(check({ goal: 'reregister' }).missing).toEqual(['region', 'previousRegistrationCleared', 'newContractSigned', 'continuingEducationComplete', 'badCreditRecord']);
+  it('blocks anyone over 65 with 第十三条(六)', () => {
+    const v = check({ goal: 'reregister', age: 70 });
+    expect(v.status).toBe('blocked');
+    expect(v.blockers[0].message).toContain('不予注册');
+    expect(v.blockers[0].source).toContain('第十三条');
+  });
+  it('has no bad-credit condition: it is not a legal condition for registering', () => {
+    expect(() => check({ ...ready, badCreditRecord: true })).toThrow(/badCreditRecord: unknown field/);
+    expect(JSON.stringify(check({ ...ready }).blockers)).not.toContain('信用');
+  });
+  it('sends someone whose old registration is still in force to 变更注册', () => {
+    const v = check({ goal: 'reregister', previousRegistrationCleared: false });
+    expect(v.goal).toBe('change');
+    expect(v.headline).toContain('变更注册');
+    expect(v.blockers.map((b) => b.code)).not.toContain('PREVIOUS_REGISTRATION_ACTIVE');
+  });
+  it('needs info with its own fields (age is read when given, never asked)', () => {
+    expect(check({ goal: 'reregister' }).missing).toEqual(['region', 'previousRegistrationCleared', 'newContractSigned', 'continuingEducationComplete']);
   });
 });
 
@@ -189,8 +243,11 @@ describe('parseSituation', () => {
   };
   it('names the field and what is allowed', () => {
     expect(error({ unsettledProjects: 'maybe' })).toBe('unsettledProjects: must be true or false');
-    expect(error({ reason: 'bored' })).toMatch(/^reason: must be one of left_employer, leaving_industry/);
-    expect(error({ colour: 'red' })).toMatch(/^colour: unknown field; allowed: goal, region, reason, unsettledProjects/);
+    expect(error({ reason: 'bored' })).toMatch(/^reason: must be one of left_employer, changing_employer, leaving_industry/);
+    expect(error({ colour: 'red' })).toMatch(/^colour: unknown field; allowed: goal, region, reason, age, unsettledProjects/);
+    expect(error({ age: 'old' })).toBe('age: must be a whole number of years, e.g. 58');
+    expect(error({ age: 66.5 })).toBe('age: must be a whole number of years, e.g. 58');
+    expect(error({ age: 200 })).toBe('age: must be between 16 and 120');
     expect(error({ region: '火星' })).toMatch(/^region: unknown province or city "火星"/);
     expect(error([1, 2])).toMatch(/JSON object/);
   });

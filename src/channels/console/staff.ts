@@ -67,7 +67,7 @@ function summary(assistant: Assistant, state: ConversationState, call: CallLog):
   const situation = interview?.situation;
   if (interview && situation) {
     const facts = (k.rules.rules.goals[interview.goal].fields as SituationField[]).filter((f) => situation[f] !== undefined);
-    lines.push(`自查目标：${interview.goal === 'reregister' ? '重新注册' : '注销'}${state.interview ? '（进行中）' : '（已完成）'}`);
+    lines.push(`自查目标：${{ deregister: '注销', reregister: '重新注册', change: '变更注册' }[interview.goal]}${state.interview ? '（进行中）' : '（已完成）'}`);
     lines.push(`已了解：${facts.length ? facts.map((f) => describeFact(f, situation, k)).join('；') : '（尚无）'}`);
     const v = checkEligibility(situation, k.rules);
     lines.push(`目前结论：${{ eligible: '可以申请', blocked: '需先解决阻碍', needs_info: '信息不足' }[v.status]}`);
