@@ -60,7 +60,7 @@ describe('Official Account in safe mode, with the published sample request', () 
   it('verifies msg_signature, decrypts the message and answers with a sealed reply', async () => {
     const res = await h.post(oaQuery(), OA.body);
     expect(res.status).toBe(200);
-    expect(h.service.handled).toEqual([{ conversationId: 'wechat:oyORnuP8q7ou2gfYjqLzSIWZf0rs', text: 'abcdteT', channel: 'wechat' }]);
+    expect(h.service.handled).toEqual([{ conversationId: 'wechat:oyORnuP8q7ou2gfYjqLzSIWZf0rs', text: 'abcdteT', channel: 'wechat', idempotencyKey: '6054768590064713728' }]);
     const envelope = parseReply(res.body);
     expect(envelope.TimeStamp).toBe(OA.timestamp);
     expect(envelope.Nonce).toBe(OA.nonce);
@@ -142,7 +142,7 @@ describe('WeCom: the same crypto with the CorpID, with the published samples', (
     const { body, ...query } = WECOM.message;
     const res = await h.post(new URLSearchParams(query), body);
     expect(res.status).toBe(200);
-    expect(h.service.handled).toEqual([{ conversationId: 'wechat:mycreate', text: 'hello', channel: 'wechat' }]);
+    expect(h.service.handled).toEqual([{ conversationId: 'wechat:mycreate', text: 'hello', channel: 'wechat', idempotencyKey: '4561255354251345929' }]);
     const reply = openEnvelope(res.body, WECOM.token, WECOM.key, WECOM.corpId);
     const history = await h.service.history('wechat:mycreate');
     expect(reply).toMatchObject({ ToUserName: 'mycreate', FromUserName: WECOM.corpId, MsgType: 'text', Content: expectedText(history[0].replies) });
