@@ -12,7 +12,7 @@ const lines: string[] = [];
 let running: RunningServer;
 
 beforeAll(async () => {
-  running = await startServer({ port: 0, host: '127.0.0.1', dataDir, env: { WECHAT_TOKEN: 'servetoken', WECHAT_APP_ID: 'wxserve' }, log: (l) => lines.push(l) });
+  running = await startServer({ port: 0, host: '127.0.0.1', dataDir, env: { WECHAT_TOKEN: 'servetoken', WECHAT_APP_ID: 'wxserve', JIANLI_TEAMS_EMULATOR: '1' }, log: (l) => lines.push(l) });
 });
 afterAll(async () => {
   await running.close();
@@ -20,10 +20,10 @@ afterAll(async () => {
 });
 
 describe('startServer', () => {
-  it('prints its addresses and says Teams runs in local mode without credentials', () => {
+  it('prints its addresses and says Teams runs in emulator mode when JIANLI_TEAMS_EMULATOR=1', () => {
     const text = lines.join('\n');
     expect(text).toContain(`web chat:  ${running.url}/`);
-    expect(text).toMatch(/Teams:.*local mode/);
+    expect(text).toMatch(/Teams:.*emulator mode/);
     expect(text).toMatch(/WeChat:.*\/wechat \(plain mode\)/);
   });
 
@@ -61,7 +61,7 @@ describe('startServer', () => {
     expect((await post(Buffer.from('not an image at all'), 'application/octet-stream')).status).toBe(400);
   });
 
-  it('answers a malformed Teams activity with 400', async () => {
+  it('answers a malformed Teams activity with 400 (emulator mode)', async () => {
     const r = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
     expect(r.status).toBe(400);
   });

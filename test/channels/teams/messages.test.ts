@@ -119,17 +119,19 @@ describe('Teams channel: messages', () => {
   it('shows blockers with their remedies and the warnings on the verdict card', async () => {
     const c = 'blocked';
     let last: OutgoingActivity[] = [];
-    for (const line of ['帮我看看我能不能注销', '我在上海，离职了，没有项目', '没有', '没有', '还没修满', '不愿意', '还没有']) last = await say(c, line);
+    for (const line of ['帮我看看我能不能注销', '我在上海，离职了，还有一个项目没结算', '没有', '没有', '还没修满', '不愿意', '还没有']) last = await say(c, line);
     const summary = (await t.service.history(`teams:${c}`)).at(-1)!.replies.at(-1)!.text;
     const texts = cardTexts(cardOf(last.at(-1)!)!.body);
     // Every line of the card is a line of the summary (headings without their brackets).
     for (const t of texts) expect(summary.includes(t) || summary.includes(`【${t}】`)).toBe(true);
     const blockerAt = texts.indexOf('需要先解决');
     expect(blockerAt).toBeGreaterThan(0);
-    expect(texts[blockerAt + 1]).toContain('继续教育学时');
-    expect(texts[blockerAt + 2]).toMatch(/^办法：先补齐学时/);
+    expect(texts[blockerAt + 1]).toContain('未完成结算');
+    expect(texts[blockerAt + 2]).toMatch(/^办法：先与原单位办结/);
     expect(texts).toContain('需要注意');
-    expect(texts.join('\n')).toContain('原单位不愿出具同意注销函');
+    // Unfinished hours are a warning, never a blocker (第十五条 sets no such condition).
+    expect(texts.slice(texts.indexOf('需要注意')).join('\n')).toContain('不挡注销');
+    expect(texts.join('\n')).toContain('原单位不配合');
     expect(texts.indexOf('您的材料清单')).toBeGreaterThan(blockerAt);
     expect(texts.indexOf('接下来')).toBeGreaterThan(texts.indexOf('您的材料清单'));
     expect(allText(last)).toContain(summary.split('\n')[0]);
