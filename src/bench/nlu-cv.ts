@@ -25,7 +25,7 @@ import { loadNluConfig } from '../knowledge/load';
 import { evaluate, parseEvalTsv, type LabelledExample } from '../nlu/evaluate';
 import { TrainedNlu } from '../nlu/trained';
 import type { NluClassifier, NluFeatures, NluFile } from '../schema/knowledge';
-import { sharedDir } from './nlu-data';
+import { SMP2017_DIR } from './nlu-data';
 import { scoreDomain } from './nlu-domain';
 
 export interface Variant {
@@ -150,8 +150,8 @@ async function main(): Promise<void> {
   const only = opt('--only');
   const json = args.includes('--json');
   const report = args.includes('--report');
-  const dev = report ? parseEvalTsv(readFileSync(join(sharedDir(), 'benchmarks', 'smp2017', 'dev.tsv'), 'utf8')) : [];
-  const examples = parseEvalTsv(readFileSync(join(sharedDir(), 'benchmarks', 'smp2017', 'train.tsv'), 'utf8'));
+  const dev = report ? parseEvalTsv(readFileSync(join(SMP2017_DIR, 'dev.tsv'), 'utf8')) : [];
+  const examples = parseEvalTsv(readFileSync(join(SMP2017_DIR, 'train.tsv'), 'utf8'));
   const base = loadNluConfig();
   const results: CvResult[] = [];
   const grid = opt('--grid');

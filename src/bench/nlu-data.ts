@@ -1,6 +1,6 @@
 /**
  * The NLU benchmark's data: SMP2017-ECDT (train.tsv → dev.tsv) and the assistant's own domain
- * (knowledge/phrases → ../shared/eval/dev.tsv, test/fixtures/heldout.tsv, heldout3–5.tsv). Only read here; the
+ * (knowledge/phrases → test/fixtures/dev.tsv, test/fixtures/heldout.tsv, heldout3–5.tsv). Only read here; the
  * evaluation files are never copied into training data (test/knowledge/eval-leak.test.ts checks dev.tsv).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -29,10 +29,11 @@ export interface BenchData {
   tests: { name: string; examples: LabelledExample[] }[];
 }
 
-/** ../shared beside the repository, as the issue names it; JIANLI_SHARED overrides. */
-export function sharedDir(): string {
-  return process.env.JIANLI_SHARED ?? join(DEFAULT_ROOT, '..', 'shared');
-}
+/** The public development set (`eval/dev.tsv` in the project's shared folder), kept in the repository. */
+export const DEV_SET = join(DEFAULT_ROOT, 'test', 'fixtures', 'dev.tsv');
+
+/** SMP2017-ECDT task 1 (train.tsv, dev.tsv); source and licence in its README.md. */
+export const SMP2017_DIR = join(DEFAULT_ROOT, 'bench-data', 'smp2017');
 
 function readTsv(path: string): LabelledExample[] {
   if (!existsSync(path)) throw new Error(`benchmark data missing: ${path}`);
@@ -44,7 +45,7 @@ const every = <T>(xs: T[], n: number): T[] => (n <= 1 ? xs : xs.filter((_, i) =>
 
 export function loadBenchData(name: DatasetName, quick: boolean): BenchData {
   if (name === 'smp2017') {
-    const dir = join(sharedDir(), 'benchmarks', 'smp2017');
+    const dir = SMP2017_DIR;
     return {
       train: every(readTsv(join(dir, 'train.tsv')), quick ? 2 : 1),
       tests: [{ name: 'SMP2017 dev', examples: every(readTsv(join(dir, 'dev.tsv')), quick ? 4 : 1) }],
@@ -55,7 +56,7 @@ export function loadBenchData(name: DatasetName, quick: boolean): BenchData {
   return {
     train,
     tests: [
-      { name: 'eval/dev.tsv', examples: readTsv(join(sharedDir(), 'eval', 'dev.tsv')) },
+      { name: 'eval/dev.tsv', examples: readTsv(DEV_SET) },
       { name: 'heldout.tsv', examples: readTsv(join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout.tsv')) },
       // heldout3–5: written in session 6 by authors who saw the article and the answers, not the phrases.
       { name: 'heldout3.tsv', examples: readTsv(join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout3.tsv')) },

@@ -1,6 +1,6 @@
 /**
  * The assistant's own domain under NLU settings other than knowledge/nlu.yaml's: trains Nlu on
- * knowledge/phrases (as the assistant does) and scores ../shared/eval/dev.tsv and the two held-out
+ * knowledge/phrases (as the assistant does) and scores test/fixtures/dev.tsv and the two held-out
  * fixtures, with the share of out-of-domain lines that got an intent. Used to set the softmax
  * temperature of a new model so its confidence still suits the answer/suggest thresholds.
  *
@@ -14,7 +14,7 @@ import { DEFAULT_ROOT, loadKnowledge } from '../knowledge/load';
 import { evaluate, parseEvalTsv, type LabelledExample } from '../nlu/evaluate';
 import { domainNlu } from '../nlu/nlu';
 import type { NluFile } from '../schema/knowledge';
-import { sharedDir, unseenOnly } from './nlu-data';
+import { DEV_SET, unseenOnly } from './nlu-data';
 
 export interface Score {
   accuracy: number;
@@ -31,7 +31,7 @@ export interface DomainScore extends Score {
 }
 
 export const DOMAIN_FILES = [
-  { name: 'eval/dev.tsv', path: join(sharedDir(), 'eval', 'dev.tsv') },
+  { name: 'eval/dev.tsv', path: DEV_SET },
   { name: 'heldout.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout.tsv') },
   { name: 'heldout2.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout2.tsv') },
   { name: 'heldout3.tsv', path: join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout3.tsv') },

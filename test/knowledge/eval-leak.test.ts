@@ -1,17 +1,16 @@
 /**
- * The public development set (../shared/eval/dev.tsv) is for measuring only: no training phrase may
+ * The public development set (test/fixtures/dev.tsv, from the project's shared eval/dev.tsv) is for measuring only: no training phrase may
  * be one of its lines, or its score would measure memory, not understanding.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { comparable, sharedDir, unseenOnly } from '../../src/bench/nlu-data';
+import { comparable, DEV_SET, unseenOnly } from '../../src/bench/nlu-data';
 import { loadKnowledge } from '../../src/knowledge/load';
 import { parseEvalTsv } from '../../src/nlu/evaluate';
 
 describe('training phrases and the evaluation sets', () => {
   it('no phrase in knowledge/phrases is a line of eval/dev.tsv (punctuation, spaces and Traditional characters aside)', () => {
-    const dev = parseEvalTsv(readFileSync(join(sharedDir(), 'eval', 'dev.tsv'), 'utf8'));
+    const dev = parseEvalTsv(readFileSync(DEV_SET, 'utf8'));
     const phrases = [...loadKnowledge().phrases.entries()].flatMap(([intent, ps]) => ps.map((p) => ({ intent, p })));
     const devLines = new Set(dev.map((e) => comparable(e.text)));
     expect(dev.length).toBeGreaterThan(40);
