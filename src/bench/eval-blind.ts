@@ -52,12 +52,12 @@ export function evaluateBlind(dir: string, assistant = new Assistant(loadKnowled
   const read = <T>(file: string, schema: z.ZodType<T>) => z.array(schema).parse(parse(readFileSync(join(dir, file), 'utf8')));
   const questions = read('questions.yaml', Question).map((q) => {
     const [r] = run(assistant, [q.text]);
-    return judge(q.id, q.text, r.text, r.intent, q.must, q.mustNot, q.scope);
+    return judge(q.id, q.text, r.text, r.intent, q.must ?? [], q.mustNot ?? [], q.scope);
   });
   const conversations = (file: string) =>
     read(file, Conversation).flatMap((c) => {
       const replies = run(assistant, c.turns.map((t) => t.user));
-      return c.turns.map((t, i) => judge(`${c.id}.${i + 1}`, t.user, replies[i].text, replies[i].intent, t.must, t.mustNot, 'in'));
+      return c.turns.map((t, i) => judge(`${c.id}.${i + 1}`, t.user, replies[i].text, replies[i].intent, t.must ?? [], t.mustNot ?? [], 'in'));
     });
   return { questions, 'short-conversations': conversations('short-conversations.yaml'), conversations: conversations('conversations.yaml') };
 }

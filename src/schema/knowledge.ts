@@ -132,6 +132,8 @@ export const MessagesFile = z
     regionNoted: text,
     /** Leads an answer that the user's own facts change: {facts} are those facts in words. */
     personalLead: text,
+    /** A click on a button of an earlier question (a stale Teams card). */
+    staleChoice: text,
     /** Heads the general answer under a personal lead. */
     inGeneral: text,
     /** The same, inside a dialog whose question is then asked again. */

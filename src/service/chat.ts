@@ -144,6 +144,8 @@ export class AssistantChatService implements ChatService {
       // A retry of a stored turn: the same reply, nothing stored, no observer runs again.
       if (seen) return { ...seen.result, state: state ?? newConversationState(), replayed: true as const };
       const from = state ?? newConversationState();
+      // A click on an old card: the question it answered has moved on.
+      if (req.choiceOfTurn !== undefined && req.choiceOfTurn !== from.turns) return this.staleChoice(from);
       const event = { text: req.text, channel: req.channel, now: req.now };
       const result = this.withComplaintReply(req.text, this.thread ? await this.threadTurn(this.thread, from, event) : this.assistant.turn(from, event));
       const turn = record(req, result, state);
@@ -153,6 +155,13 @@ export class AssistantChatService implements ChatService {
       await this.notify(req, turn, result, state);
       return result;
     });
+  }
+
+  /** Says a clicked choice belongs to an earlier question and offers the current choices; nothing is run or stored. */
+  private staleChoice(state: ConversationState): ChatResult {
+    const choices = state.choices.map((c) => c.label);
+    const text = this.assistant.knowledge.messages.staleChoice;
+    return { state, intent: state.lastIntent ?? 'fallback', confidence: 1, replies: [choices.length ? { text, choices } : { text }], sources: [], stale: true };
   }
 
   greet(conversationId: string, channel: string): Promise<TurnResult> {

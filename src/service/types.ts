@@ -19,10 +19,16 @@ export interface ChatRequest {
    * IDEMPOTENCY_KEYS_KEPT and IDEMPOTENCY_TTL_MS).
    */
   idempotencyKey?: string;
+  /**
+   * The message is a click on a choice offered when the conversation had this many turns (a
+   * Teams card button). If the conversation has moved on since, the click is stale: it is
+   * answered with a note and the current choices, and not acted on or stored.
+   */
+  choiceOfTurn?: number;
 }
 
 /** A turn's outcome; `replayed` when it is the stored reply to an idempotency key seen before. */
-export type ChatResult = TurnResult & { replayed?: true };
+export type ChatResult = TurnResult & { replayed?: true; stale?: true };
 
 /** Idempotency keys a channel may pass: 1–128 printable ASCII characters, no spaces. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;

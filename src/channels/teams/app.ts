@@ -22,10 +22,18 @@ async function send(context: TurnContext, result: TurnResult): Promise<void> {
   if (activities.length) await context.sendActivities(activities);
 }
 
-async function answer(context: TurnContext, service: ChatService, text: string): Promise<void> {
+async function answer(context: TurnContext, service: ChatService, text: string, choiceOfTurn?: number): Promise<void> {
+  // A typing indicator while the turn runs (the engine and the store may take a moment under load).
+  await context.sendActivity({ type: ActivityTypes.Typing });
   // The activity id makes a redelivered activity a replay of its stored turn, not a second turn.
   const id: unknown = context.activity.id;
-  const result = await service.handle({ conversationId: teamsConversationId(context.activity), text, channel: TEAMS_CHANNEL, ...(typeof id === 'string' && id ? { idempotencyKey: id } : {}) });
+  const result = await service.handle({
+    conversationId: teamsConversationId(context.activity),
+    text,
+    channel: TEAMS_CHANNEL,
+    ...(typeof id === 'string' && id ? { idempotencyKey: id } : {}),
+    ...(choiceOfTurn !== undefined ? { choiceOfTurn } : {}),
+  });
   await send(context, result);
 }
 
@@ -43,16 +51,17 @@ export function greetsNewMember(activity: Activity): boolean {
 export function createTeamsApplication(service: ChatService, adapter: TeamsAdapter): Application {
   const app = new Application({
     adapter,
-    // Turns take milliseconds; a typing indicator would only add traffic.
+    // The handler sends one typing indicator itself before each turn.
     startTypingTimer: false,
     // In channels the text starts with "<at>bot</at>"; the service should see the question only.
     removeRecipientMention: true,
   });
 
   // A choice button. Registered before the message route: teams-ai runs the first route that matches.
+  // In Teams the button is a messageBack: the label shows in the chat as the user's message.
   app.adaptiveCards.actionSubmit<ChoiceSubmitData>(CHOICE_VERB, async (context, _state, data) => {
-    const choice = choiceFromSubmit(data);
-    if (choice) await answer(context, service, choice);
+    const picked = choiceFromSubmit(data);
+    if (picked) await answer(context, service, picked.choice, picked.askedAt);
   });
 
   app.activity(ActivityTypes.Message, async (context) => {

@@ -148,7 +148,7 @@ export function parseActivity(body: unknown): Activity {
  * the choice a card button sends back (a forged submit could otherwise carry any length).
  */
 export function checkTextLength(activity: Activity, maxTextLength: number): void {
-  for (const text of [activity.text, choiceFromSubmit(activity.value)]) {
+  for (const text of [activity.text, choiceFromSubmit(activity.value)?.choice]) {
     if (typeof text === 'string' && text.length > maxTextLength) throw new ActivityBodyError(413, `text is longer than ${maxTextLength} characters`, 'text');
   }
 }

@@ -18,6 +18,16 @@ export interface ChoiceSubmitData {
   verb: typeof CHOICE_VERB;
   /** The choice's label exactly as the service offered it, sent back as the user's message. */
   jianliChoice: string;
+  /** The conversation's turn count when the choice was offered: a click on an older card is stale. */
+  askedAt?: number;
+}
+
+/**
+ * The button's data. In Teams a messageBack shows the label in the chat as the user's own message
+ * (displayText) and sends `value`; other clients (the Emulator, Web Chat) post the data itself.
+ */
+export interface ChoiceButtonData extends ChoiceSubmitData {
+  msteams: { type: 'messageBack'; displayText: string; text: string; value: ChoiceSubmitData };
 }
 
 export interface TextBlock {
@@ -34,7 +44,7 @@ export interface TextBlock {
 export interface SubmitAction {
   type: 'Action.Submit';
   title: string;
-  data: ChoiceSubmitData;
+  data: ChoiceButtonData;
 }
 
 export interface Container {
@@ -75,32 +85,38 @@ export function textBlocks(text: string, extra: Partial<Omit<TextBlock, 'type' |
   return blocks;
 }
 
-/** One Action.Submit per choice; its data carries the label back unchanged. */
-export function choiceActions(choices: string[]): SubmitAction[] {
-  return choices.map((choice) => ({ type: 'Action.Submit', title: choice, data: { verb: CHOICE_VERB, jianliChoice: choice } }));
+/** One Action.Submit per choice; its data carries the label back unchanged, and when it was offered. */
+export function choiceActions(choices: string[], askedAt?: number): SubmitAction[] {
+  return choices.map((choice) => {
+    const value: ChoiceSubmitData = { verb: CHOICE_VERB, jianliChoice: choice, ...(askedAt !== undefined ? { askedAt } : {}) };
+    return { type: 'Action.Submit', title: choice, data: { ...value, msteams: { type: 'messageBack', displayText: choice, text: choice, value } } };
+  });
 }
 
-export function adaptiveCard(body: CardElement[], choices: string[] = [], fallbackText?: string): AdaptiveCardContent {
+export function adaptiveCard(body: CardElement[], choices: string[] = [], fallbackText?: string, askedAt?: number): AdaptiveCardContent {
   const card: AdaptiveCardContent = {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: CARD_VERSION,
     body,
   };
-  if (choices.length) card.actions = choiceActions(choices);
+  if (choices.length) card.actions = choiceActions(choices, askedAt);
   if (fallbackText) card.fallbackText = fallbackText;
   return card;
 }
 
 /** A reply with choices: its text, then one button per choice. */
-export function choiceCard(text: string, choices: string[]): Attachment {
+export function choiceCard(text: string, choices: string[], askedAt?: number): Attachment {
   const fallback = [text, ...choices.map((c, i) => `${i + 1}. ${c}`)].join('\n');
-  return CardFactory.adaptiveCard(adaptiveCard(textBlocks(text), choices, fallback));
+  return CardFactory.adaptiveCard(adaptiveCard(textBlocks(text), choices, fallback, askedAt));
 }
 
-/** The choice carried by a submit, when the submit is one of ours. */
-export function choiceFromSubmit(value: unknown): string | undefined {
+/** The choice carried by a submit, when the submit is one of ours, and when it was offered. */
+export function choiceFromSubmit(value: unknown): { choice: string; askedAt?: number } | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const choice = (value as Partial<Record<keyof ChoiceSubmitData, unknown>>).jianliChoice;
-  return typeof choice === 'string' && choice.trim() ? choice : undefined;
+  const data = value as Partial<Record<keyof ChoiceSubmitData, unknown>>;
+  const choice = data.jianliChoice;
+  if (typeof choice !== 'string' || !choice.trim()) return undefined;
+  const askedAt = typeof data.askedAt === 'number' && Number.isInteger(data.askedAt) && data.askedAt >= 0 ? data.askedAt : undefined;
+  return { choice, ...(askedAt !== undefined ? { askedAt } : {}) };
 }

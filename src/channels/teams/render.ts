@@ -17,7 +17,11 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
  */
 export function textActivity(text: string, channelId: string | undefined): Partial<Activity> {
   if (channelId !== 'msteams') return { type: 'message', text };
-  const html = text.replace(/[&<>"]/g, (c) => HTML_ESCAPES[c]).replace(/\r?\n/g, '<br>');
+  // Leading spaces (the indented 办法 / 来源 lines) would collapse in HTML: keep them as &nbsp;.
+  const html = text
+    .replace(/[&<>"]/g, (c) => HTML_ESCAPES[c])
+    .replace(/^ +/gm, (m) => '&nbsp;'.repeat(m.length))
+    .replace(/\r?\n/g, '<br>');
   return { type: 'message', text: html, textFormat: 'xml' };
 }
 
@@ -26,22 +30,23 @@ function preview(text: string): string {
   return text.split('\n').find((l) => l.trim())?.trim() ?? '';
 }
 
-function replyActivities(reply: Reply, channelId: string | undefined): Partial<Activity>[] {
+function replyActivities(reply: Reply, channelId: string | undefined, askedAt?: number): Partial<Activity>[] {
   if (!reply.choices?.length) return [textActivity(reply.text, channelId)];
-  return [{ type: 'message', summary: preview(reply.text), attachments: [choiceCard(reply.text, reply.choices)] }];
+  return [{ type: 'message', summary: preview(reply.text), attachments: [choiceCard(reply.text, reply.choices, askedAt)] }];
 }
 
-/** Every activity to send for a turn, in order. */
-export function turnActivities(result: Pick<TurnResult, 'replies' | 'verdict'>, channelId: string | undefined): Partial<Activity>[] {
+/**
+ * Every activity to send for a turn, in order. Choice buttons carry the turn count they were
+ * offered at (`askedAt`), so a click on an old card can be told apart. The verdict is one
+ * complete card (its headline as the notification text), not the summary text and a card.
+ */
+export function turnActivities(result: Pick<TurnResult, 'replies' | 'verdict'> & { state?: { turns: number } }, channelId: string | undefined): Partial<Activity>[] {
   const { replies, verdict } = result;
-  if (!verdict || !replies.length) return replies.flatMap((r) => replyActivities(r, channelId));
+  const askedAt = result.state?.turns;
+  if (!verdict || !replies.length) return replies.flatMap((r) => replyActivities(r, channelId, askedAt));
   const at = summaryReplyIndex(replies, verdict);
   return replies.flatMap((reply, i) => {
-    if (i !== at) return replyActivities(reply, channelId);
-    // The summary as is (complete, easy to copy), then the card that lays out what to do.
-    return [
-      textActivity(reply.text, channelId),
-      { type: 'message', summary: preview(reply.text), attachments: [verdictCard(verdict, reply.text, reply.choices)] },
-    ];
+    if (i !== at) return replyActivities(reply, channelId, askedAt);
+    return [{ type: 'message', summary: preview(reply.text), attachments: [verdictCard(verdict, reply.text, reply.choices, askedAt)] }];
   });
 }

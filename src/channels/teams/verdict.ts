@@ -8,7 +8,7 @@
  */
 import { CardFactory, type Attachment } from 'botbuilder';
 import type { Reply } from '../../engine/types';
-import type { Finding, Verdict } from '../../schema/rules';
+import type { Verdict } from '../../schema/rules';
 import { adaptiveCard, textBlocks, type CardElement, type Container, type TextBlock } from './cards';
 
 const STATUS_STYLE: Record<Verdict['status'], { container: Container['style']; color: TextBlock['color'] }> = {
@@ -36,53 +36,36 @@ function paragraphs(summary: string): string[] {
   return summary.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
 }
 
-/** The heading of the summary section that mentions `probe`, e.g. 您的材料清单. */
-function headingFor(summary: string, probe: string | undefined): string | undefined {
-  if (!probe) return undefined;
-  const section = paragraphs(summary).find((p) => p.startsWith('【') && p.includes(probe));
-  return section?.match(/^【([^】]+)】/)?.[1];
+function heading(text: string): TextBlock {
+  return { type: 'TextBlock', text, wrap: true, weight: 'Bolder', spacing: 'Medium' };
 }
 
-/** The summary's own line for a finding's remedy (e.g. 办法：…), or the bare remedy. */
-function remedyLine(summary: string, finding: Finding): string {
-  const line = summary.split('\n').find((l) => l.trim().endsWith(finding.remedy) && l.trim() !== finding.remedy);
-  return line?.trim() ?? finding.remedy;
+/** A section's lines: an indented line (办法：…, 来源：…) is subtle and close to the line above it. */
+function lines(body: string): TextBlock[] {
+  return body
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => (/^\s/.test(l) ? { type: 'TextBlock', text: l.trim(), wrap: true, isSubtle: true, spacing: 'None' } : { type: 'TextBlock', text: l.trim(), wrap: true, spacing: i === 0 ? 'Small' : 'Small' }));
 }
 
-function heading(text: string | undefined): TextBlock[] {
-  return text ? [{ type: 'TextBlock', text, wrap: true, weight: 'Bolder', spacing: 'Medium' }] : [];
-}
-
-function section(title: string | undefined, items: CardElement[]): Container[] {
-  if (!items.length) return [];
-  return [{ type: 'Container', separator: true, spacing: 'Medium', items: [...heading(title), ...items] }];
-}
-
-function findings(summary: string, list: Finding[]): Container[] {
-  const items: CardElement[] = list.map((f, i) => ({
-    type: 'Container',
-    spacing: i === 0 ? 'Small' : 'Medium',
-    items: [
-      { type: 'TextBlock', text: `${i + 1}. ${f.message}`, wrap: true },
-      { type: 'TextBlock', text: remedyLine(summary, f), wrap: true, isSubtle: true, spacing: 'None' },
-    ],
-  }));
-  return section(headingFor(summary, list[0]?.message), items);
-}
-
-/** The verdict card; `choices` (if the summary reply offered any) become buttons. */
-export function verdictCard(v: Verdict, summary: string, choices: string[] = []): Attachment {
+/**
+ * The verdict card: the headline in the status colour, then every section of the summary in
+ * order (您的情况, what to confirm, blockers and warnings with their remedies, the checklist,
+ * next steps, the dates, regional notes), so the card is the whole answer. `choices` (if the
+ * summary reply offered any) become buttons.
+ */
+export function verdictCard(v: Verdict, summary: string, choices: string[] = [], askedAt?: number): Attachment {
   const style = STATUS_STYLE[v.status];
-  const headline = paragraphs(summary)[0];
   const body: CardElement[] = [];
-  if (headline && !headline.startsWith('【')) {
-    body.push({ type: 'Container', style: style.container, items: textBlocks(headline, { weight: 'Bolder', size: 'Medium', color: style.color }) });
-  }
-  body.push(...findings(summary, v.blockers));
-  body.push(...findings(summary, v.warnings));
-  const materials: TextBlock[] = v.materials.map((m) => ({ type: 'TextBlock', text: `☐ ${m.name}：${m.requirement}`, wrap: true, spacing: 'Small' }));
-  body.push(...section(headingFor(summary, v.materials[0]?.name), materials));
-  const steps: TextBlock[] = v.nextSteps.map((s, i) => ({ type: 'TextBlock', text: `${i + 1}. ${s}`, wrap: true, spacing: 'Small' }));
-  body.push(...section(headingFor(summary, v.nextSteps[0]), steps));
-  return CardFactory.adaptiveCard(adaptiveCard(body, choices, summary));
+  paragraphs(summary).forEach((p, i) => {
+    const m = /^【([^】]+)】\n?([\s\S]*)$/.exec(p);
+    if (i === 0 && !m) {
+      body.push({ type: 'Container', style: style.container, items: textBlocks(p, { weight: 'Bolder', size: 'Medium', color: style.color }) });
+      return;
+    }
+    const items: CardElement[] = m ? [heading(m[1]), ...lines(m[2])] : lines(p);
+    const section: Container = { type: 'Container', separator: true, spacing: 'Medium', items };
+    body.push(section);
+  });
+  return CardFactory.adaptiveCard(adaptiveCard(body, choices, summary, askedAt));
 }

@@ -144,12 +144,12 @@ export function activity(h: Harness, conversation: string, fields: Record<string
   };
 }
 
-/** POSTs a body to the bot; returns the status, the response body and what reached the connector meanwhile. */
+/** POSTs a body to the bot; returns the status, the response body, the messages that reached the connector meanwhile and how many typing indicators. */
 export async function post(
   h: Harness,
   body: unknown,
   options: { path?: string; headers?: Record<string, string>; raw?: string } = {},
-): Promise<{ status: number; body: string; sent: OutgoingActivity[] }> {
+): Promise<{ status: number; body: string; sent: OutgoingActivity[]; typing: number }> {
   const before = h.posted.length;
   const res = await fetch(`${h.botUrl}${options.path ?? '/api/messages'}`, {
     method: 'POST',
@@ -157,7 +157,9 @@ export async function post(
     body: options.raw ?? JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text, sent: h.posted.slice(before).map((p) => p.activity) };
+  const all = h.posted.slice(before).map((p) => p.activity);
+  // Typing indicators are counted apart: `sent` is what the user reads.
+  return { status: res.status, body: text, sent: all.filter((a) => a.type !== 'typing'), typing: all.filter((a) => a.type === 'typing').length };
 }
 
 /** Every TextBlock text of a card, depth first. */

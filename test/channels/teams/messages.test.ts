@@ -51,7 +51,11 @@ describe('Teams channel: messages', () => {
     const before = t.h.posted.length;
     const res = await post(t.h, activity(t.h, 'threaded', { id: 'msg-42', text: '注销需要什么材料' }));
     expect(res.status).toBe(200);
-    expect(t.h.posted.slice(before).map((p) => [p.conversationId, p.replyToId])).toEqual([['threaded', 'msg-42']]);
+    // A typing indicator first, then the answer: both in the conversation, replying to the activity.
+    expect(t.h.posted.slice(before).map((p) => [p.activity.type, p.conversationId, p.replyToId])).toEqual([
+      ['typing', 'threaded', 'msg-42'],
+      ['message', 'threaded', 'msg-42'],
+    ]);
   });
 
   it('posts to .../activities when the incoming activity has no id', async () => {
@@ -59,7 +63,10 @@ describe('Teams channel: messages', () => {
     const a = activity(t.h, 'no-id', { text: '注销需要什么材料' });
     delete a.id;
     expect((await post(t.h, a)).status).toBe(200);
-    expect(t.h.posted.slice(before).map((p) => [p.conversationId, p.replyToId])).toEqual([['no-id', undefined]]);
+    expect(t.h.posted.slice(before).map((p) => [p.activity.type, p.conversationId, p.replyToId])).toEqual([
+      ['typing', 'no-id', undefined],
+      ['message', 'no-id', undefined],
+    ]);
   });
 
   it('sends a reply without choices as a plain message and one with choices as a card', async () => {
@@ -95,25 +102,62 @@ describe('Teams channel: messages', () => {
     expect(await t.service.history('teams:foreign')).toEqual([]);
   });
 
-  it('ends a whole interview with the summary text and the verdict card', async () => {
+  it('ends a whole interview with one complete verdict card, its headline as the notification text', async () => {
     const c = 'interview';
     let last: OutgoingActivity[] = [];
-    for (const line of ['帮我看看我能不能注销', '我在上海，退休了，没有项目', '没有', '没有', '修满了', '愿意', '有']) last = await say(c, line);
+    for (const line of ['帮我看看我能不能注销', '我在上海，退休了，没有项目', '没有', '没有', '愿意', '有']) last = await say(c, line);
     const summary = (await t.service.history(`teams:${c}`)).at(-1)!.replies.at(-1)!.text;
-    // The summary as is, then the card.
-    const textMessage = last.find((a) => a.text === summary);
-    expect(textMessage).toBeDefined();
-    const card = cardOf(last.at(-1)!)!;
+    // The summary is not sent again as text beside the card.
+    expect(last.find((a) => a.text === summary)).toBeUndefined();
+    const verdict = last.at(-1)!;
+    const card = cardOf(verdict)!;
     const texts = cardTexts(card.body);
     const headline = summary.split('\n')[0];
     expect(texts[0]).toBe(headline);
+    expect(verdict.summary).toBe(headline);
+    // Every line of the summary is on the card: the recap, the checklist, the steps, the dates, the regional note.
+    for (const line of summary.split('\n').map((l) => l.trim().replace(/^【(.+)】$/, '$1')).filter(Boolean)) expect(texts).toContain(line);
+    expect(texts).toContain('您的情况');
     expect(texts).toContain('您的材料清单');
     expect(texts.some((t) => t.startsWith('☐ 身份证复印件'))).toBe(true);
-    expect(texts).toContain('接下来');
-    expect(texts.some((t) => t.startsWith('1. ') && summary.includes(t))).toBe(true);
-    // Nothing blocks this user, so the card has no blocker section.
+    expect(texts.some((t) => t.includes('个工作日'))).toBe(true);
     expect(texts.join('\n')).not.toContain('需要先解决');
     expect(card.fallbackText).toBe(summary);
+  });
+
+  it('sends a typing indicator before each answer', async () => {
+    const res = await post(t.h, activity(t.h, 'typing', { text: '注销要多久' }));
+    expect(res.typing).toBe(1);
+    expect(res.sent.length).toBeGreaterThan(0);
+  });
+
+  it('makes choice buttons messageBack actions, so a click shows as the user\'s message in Teams', async () => {
+    const sent = await say('echo', '帮我看看我能不能注销');
+    const action = cardOf(sent[1])!.actions![0];
+    const data = action.data as { jianliChoice: string; askedAt: number; msteams: { type: string; displayText: string; value: { jianliChoice: string } } };
+    expect(data.msteams.type).toBe('messageBack');
+    expect(data.msteams.displayText).toBe(action.title);
+    expect(data.msteams.value.jianliChoice).toBe(action.title);
+    // As Teams delivers a messageBack: the text and the value.
+    const res = await post(t.h, activity(t.h, 'echo', { text: data.msteams.displayText, value: data.msteams.value }));
+    expect(res.status).toBe(200);
+    expect((await t.service.history('teams:echo')).at(-1)!.text).toBe(action.title);
+  });
+
+  it('answers a click on an old card as moved on, without acting on it or storing it', async () => {
+    const first = await say('stale', '单位不给我办注销');
+    const oldButtons = cardOf(first.at(-1)!)!.actions!;
+    await say('stale', '注销需要多久');
+    const turnsBefore = (await t.service.history('teams:stale')).length;
+    const res = await click('stale', oldButtons[0].data);
+    expect(allText(res)).toContain('前面的问题');
+    expect((await t.service.history('teams:stale')).length).toBe(turnsBefore);
+    // A button of the latest card still works.
+    const fresh = await say('stale2', '单位不给我办注销');
+    const current = cardOf(fresh.at(-1)!)!.actions![0];
+    const ok = await click('stale2', current.data);
+    expect(allText(ok)).not.toContain('前面的问题');
+    expect((await t.service.history('teams:stale2')).at(-1)!.text).toBe(current.title);
   });
 
   it('shows blockers with their remedies and the warnings on the verdict card', async () => {
@@ -150,5 +194,13 @@ describe('Teams channel: messages', () => {
     });
     expect((await t.service.history('teams:mention')).at(-1)!.text).toBe('注销需要什么材料');
     expect(allText(sent)).toContain('身份证复印件');
+  });
+});
+
+describe('Teams text formatting', () => {
+  it('keeps the indent of 办法 / 来源 lines in Teams HTML text', async () => {
+    const { textActivity } = await import('../../../src/channels/teams/render');
+    expect(textActivity('1. 未结项目\n   办法：先结算', 'msteams').text).toBe('1. 未结项目<br>&nbsp;&nbsp;&nbsp;办法：先结算');
+    expect(textActivity('a\n   b', 'emulator').text).toBe('a\n   b');
   });
 });

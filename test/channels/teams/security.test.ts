@@ -110,8 +110,9 @@ describe('Teams channel in emulator mode: replies only to a loopback serviceUrl'
   it('answers the Emulator on this machine (the loopback target gets the reply)', async () => {
     const res = await post(h, { ...activity(h, 'loopback', { text: '注销需要什么材料' }), serviceUrl: `http://127.0.0.1:${target.port}` });
     expect(res.status).toBe(200);
-    expect(target.hits).toHaveLength(1);
-    expect(target.hits[0]).toMatch(/^POST \/v3\/conversations\/loopback\/activities/);
+    // A typing indicator, then the reply: every request went to the loopback conversation.
+    expect(target.hits.length).toBeGreaterThanOrEqual(1);
+    for (const hit of target.hits) expect(hit).toMatch(/^POST \/v3\/conversations\/loopback\/activities/);
     target.hits.length = 0;
   });
 });
