@@ -4,7 +4,8 @@
  * A passage is the article's text as published, with the public pages it was checked against.
  *
  * The two-source rule: a passage is `confirmed: true` only when at least two pages on different
- * sites carry its text and at least one of them shows the article number. Otherwise it is
+ * sites carry its text and at least one of them shows the article number (where the document
+ * numbers its articles). Otherwise it is
  * `confirmed: false` and a note (on the passage or on its document) says what is missing.
  * Cross-file checks (ids unique across files, ids known to sources.yaml, article passages found
  * word for word in the article's text file) are in src/knowledge/corpus.ts.
