@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ChatService } from '../service/types';
 import { mountWebChannel } from '../channels/web/botkit';
+import { mountSourcePages } from '../channels/web/sources';
 import { PHOTO_CHECK_PATH } from '../photo/http';
 import { apiConversationId, createChatEndpoint, decodeUtf8, JSON_BODY_LIMIT } from './chat-endpoint';
 import { errorResponse, HttpError } from './errors';
@@ -95,6 +96,7 @@ export function createApp(opts: AppOptions): App {
   });
 
   for (const mount of opts.mount ?? []) mount(app);
+  mountSourcePages(app);
   const web = mountWebChannel(app, server, service, maxTextLength, opts.unavailableText ?? '服务暂时不可用，请稍后再试。', limits);
   app.use(express.static(join(import.meta.dirname, '..', 'channels', 'web', 'public'), { index: 'index.html' }));
 

@@ -75,7 +75,7 @@ export function mountWebChannel(app: Express, server: Server, service: ChatServi
       if (!token) return void res.status(401).json({ error: `the page's token is required in the ${WEB_TOKEN_HEADER} header` });
       if (!WEB_TOKEN.test(token)) return void res.status(400).json({ error: `${WEB_TOKEN_HEADER}: 16–128 letters, digits, - or _` });
       const conversationId = webConversationId(token);
-      res.json({ conversationId, turns: await service.history(conversationId) });
+      res.json({ conversationId, maxTextLength, turns: await service.history(conversationId) });
     } catch (err) {
       next(err);
     }
@@ -87,24 +87,31 @@ export function mountWebChannel(app: Express, server: Server, service: ChatServi
   // The adapter makes its socket server when Botkit is ready; this handler runs after its own.
   controller.ready(() => guardWebSockets(adapter.wss, { limits, isUser: (user) => WEB_TOKEN.test(user) }));
 
+  // Each reply names the page's message it answers (its idempotency key) and the turn's last one says so:
+  // the page marks that message sent and only then sends the next from its queue.
   const send = async (bot: BotWorker, message: BotkitMessage, result: TurnResult) => {
-    for (const m of webMessages(result)) await bot.reply(message, { type: 'message', text: m.text, channelData: m.channelData });
+    const key = messageKey(message);
+    const messages = webMessages(result);
+    for (const [i, m] of messages.entries()) {
+      await bot.reply(message, { type: 'message', text: m.text, channelData: { ...m.channelData, ...(key ? { replyTo: key } : {}), ...(i === messages.length - 1 ? { final: true } : {}) } });
+    }
   };
 
   controller.on('message', async (bot, message) => {
     if (typeof message.user !== 'string' || !WEB_TOKEN.test(message.user)) return;
     const text = String(message.text ?? '');
+    const key = messageKey(message);
+    const replyTo = key ? { replyTo: key } : {};
     if (text.length > maxTextLength) {
-      await bot.reply(message, { type: 'message', text: `消息太长了（最多 ${maxTextLength} 个字），请精简后再发。`, channelData: { error: 'too_long' } });
+      await bot.reply(message, { type: 'message', text: `消息太长了（最多 ${maxTextLength} 个字），请精简后再发。`, channelData: { error: 'too_long', ...replyTo, final: true } });
       return;
     }
-    if (message.incoming_message.channelId === 'websocket') await bot.reply(message, { type: 'typing' });
+    if (message.incoming_message.channelId === 'websocket') await bot.reply(message, { type: 'typing', channelData: replyTo });
     try {
-      const key = messageKey(message);
       await send(bot, message, await service.handle({ conversationId: webConversationId(message.user), text, channel: 'web', ...(key ? { idempotencyKey: key } : {}) }));
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
-      await bot.reply(message, { type: 'message', text: unavailableText, channelData: { error: 'unavailable' } });
+      await bot.reply(message, { type: 'message', text: unavailableText, channelData: { error: 'unavailable', ...replyTo, final: true } });
     }
   });
 
