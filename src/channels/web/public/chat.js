@@ -789,7 +789,8 @@
       var next = turns[i + 1];
       t.replies.forEach(function (r, j) {
         var last = j === t.replies.length - 1;
-        var verdict = t.verdict && last ? keptVerdict(r.text) : null;
+        // The history keeps the verdict's text only; its card comes back from this browser's copy.
+        var verdict = last ? keptVerdict(r.text) : null;
         var opts = { at: t.at, intent: t.intent, verdict: verdict, fromHistory: true };
         if (r.choices && r.choices.length) {
           if (i === turns.length - 1) opts.choices = r.choices;
