@@ -16,6 +16,12 @@ export interface WeChatConfig {
    * Only for switching an account from 明文模式 to 兼容/安全模式 (WECHAT_ALLOW_PLAINTEXT=1).
    */
   allowPlaintext?: boolean;
+  /**
+   * Live agents are on duty in 公众平台 → 客服 (多客服/微信客服): 转人工 is answered with a
+   * `transfer_customer_service` reply, which hands the conversation to them. Off: the hotline
+   * text (WECHAT_LIVE_AGENTS=1 switches it on).
+   */
+  liveAgents?: boolean;
   /** 开发者密码(AppSecret); when set, the router sends overflow replies through the customer-service API itself. */
   appSecret?: string;
   /** Requests whose timestamp is further than this from now are refused (replay protection). */
@@ -70,7 +76,7 @@ export function resolveWeChatConfig(input: WeChatConfigInput): WeChatConfig {
 
 /**
  * Reads WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_ENCODING_AES_KEY, WECHAT_APP_SECRET,
- * WECHAT_TIMESTAMP_WINDOW and WECHAT_ALLOW_PLAINTEXT. Returns undefined when WECHAT_TOKEN is unset, so the server can leave
+ * WECHAT_TIMESTAMP_WINDOW, WECHAT_ALLOW_PLAINTEXT and WECHAT_LIVE_AGENTS. Returns undefined when WECHAT_TOKEN is unset, so the server can leave
  * WeChat off; throws WeChatConfigError (naming the variable) when a value cannot work.
  */
 export function weChatConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WeChatConfig | undefined {
@@ -90,5 +96,14 @@ export function weChatConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WeCha
   }
   const appSecret = env.WECHAT_APP_SECRET?.trim() || undefined;
   const allowPlaintext = flag(env, 'WECHAT_ALLOW_PLAINTEXT');
-  return resolveWeChatConfig({ token, appId, encodingAesKey, appSecret, timestampWindowSeconds, ...(allowPlaintext !== undefined ? { allowPlaintext } : {}) });
+  const liveAgents = flag(env, 'WECHAT_LIVE_AGENTS');
+  return resolveWeChatConfig({
+    token,
+    appId,
+    encodingAesKey,
+    appSecret,
+    timestampWindowSeconds,
+    ...(allowPlaintext !== undefined ? { allowPlaintext } : {}),
+    ...(liveAgents !== undefined ? { liveAgents } : {}),
+  });
 }

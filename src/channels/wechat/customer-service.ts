@@ -112,11 +112,12 @@ export class WeChatCustomerService implements CustomerServiceSender {
   }
 }
 
-/** Used when no sender is configured: the lost messages are at least visible in the log. */
+/**
+ * Used when no sender is configured: every send fails (naming the setting), so the responder
+ * logs it and keeps the answer for the user's "0" instead.
+ */
 export class LoggingOnlySender implements CustomerServiceSender {
-  constructor(private readonly log: (line: string) => void) {}
-
   async send(openId: string, text: string): Promise<void> {
-    this.log(`wechat: no customer-service sender configured (set WECHAT_APP_SECRET); a message of ${text.length} characters for ${openId} was not sent`);
+    throw new Error(`no customer-service sender configured (set WECHAT_APP_SECRET); a message of ${text.length} characters for ${openId} was not sent`);
   }
 }

@@ -4,6 +4,7 @@ export { weChatConfigFromEnv, resolveWeChatConfig, type WeChatConfig, type WeCha
 export { WeChatCustomerService, AccessTokenFetcher, type CustomerServiceSender, type FetchLike } from './customer-service';
 export { WeChatCrypto } from './crypto';
 export { MemoryMsgIdClaims, RedisMsgIdClaims, type MsgIdClaims } from './msg-ids';
+export { MemoryPageStore, RedisPageStore, PAGES_TTL_SECONDS, type PageStore, type PagedAnswer } from './pages';
 export { sha1Signature } from './signature';
-export type { WeChatMessages } from './responder';
+export type { WeChatMessages, PassiveReply } from './responder';
 export * from './errors';

@@ -5,6 +5,7 @@
  * so a retry or replay that reaches another instance is recognised too.
  */
 import { Redis } from 'ioredis';
+import { RedisPageStore, type PageStore, type RedisPagesLike } from './pages';
 import { RetryCache } from './retry-cache';
 
 export interface MsgIdClaims {
@@ -66,6 +67,18 @@ export class RedisMsgIdClaims implements MsgIdClaims {
 
   async release(key: string): Promise<void> {
     await this.redis.del(this.prefix + key);
+  }
+
+  /**
+   * The waiting parts of long answers on the same Redis (`jianli:wechat:pages:<OpenID>`, or the
+   * claims' prefix with `msg:` replaced by `pages:`), so any instance answers "回复 0"; undefined
+   * when the client cannot GET (a fake with SET and DEL only).
+   */
+  pageStore(): PageStore | undefined {
+    const client = this.redis as Partial<RedisPagesLike>;
+    if (typeof client.get !== 'function') return undefined;
+    const prefix = this.prefix.endsWith('msg:') ? `${this.prefix.slice(0, -'msg:'.length)}pages:` : `${this.prefix}pages:`;
+    return new RedisPageStore(this.redis as unknown as RedisPagesLike, prefix);
   }
 
   close(): void {

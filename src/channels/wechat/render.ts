@@ -1,7 +1,7 @@
 /**
- * Neutral replies → WeChat text. WeChat shows no buttons, so choices become numbered lines the
- * user answers with the number (the engine reads numbers), and a turn's replies become one text,
- * cut into messages that fit WeChat's size limit.
+ * Neutral replies → WeChat text, and cutting text by UTF-8 bytes. WeChat shows no buttons, so
+ * choices become numbered lines the user answers with the number. How a long answer becomes
+ * numbered parts is in layout.ts.
  */
 import type { Reply } from '../../engine/types';
 
@@ -57,15 +57,4 @@ export function splitUtf8(text: string, maxBytes: number): string[] {
     rest = tail;
   }
   return parts;
-}
-
-/**
- * The messages of one turn: one when the text fits; otherwise the first carries `laterNote`
- * (telling the user more follows) within the same limit, and the rest follow as further messages.
- */
-export function replyMessages(replies: readonly Reply[], laterNote: string, maxBytes = PASSIVE_TEXT_MAX_BYTES, choicesHeading?: string): string[] {
-  const text = renderReplies(replies, choicesHeading);
-  if (utf8Bytes(text) <= maxBytes) return text ? [text] : [];
-  const [first, rest] = takeHead(text, maxBytes - utf8Bytes(`\n${laterNote}`));
-  return [`${first}\n${laterNote}`, ...splitUtf8(rest, maxBytes)];
 }

@@ -11,9 +11,10 @@ import { LoggingOnlySender, WeChatCustomerService, type CustomerServiceSender } 
 import { WeChatRequestError } from './errors';
 import { loadWeChatMessages } from './messages';
 import type { MsgIdClaims } from './msg-ids';
+import type { PageStore } from './pages';
 import { WeChatRequestVerifier, type WeChatQuery } from './request';
 import { WeChatResponder, type WeChatMessages } from './responder';
-import { textReplyXml } from './xml';
+import { textReplyXml, transferReplyXml } from './xml';
 
 /** Largest body accepted; WeChat's messages are a few KB, so more is not WeChat. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -34,6 +35,17 @@ export interface WeChatRouterDeps {
    * give a RedisMsgIdClaims when several instances share a Redis store.
    */
   msgIds?: MsgIdClaims;
+  /**
+   * Where the waiting parts of long answers are kept. Default: on the Redis of a RedisMsgIdClaims
+   * given as `msgIds`, else this process's memory.
+   */
+  pages?: PageStore;
+}
+
+/** The page store that goes with the MsgId claims (Redis claims offer one on their connection). */
+function pagesOf(msgIds: MsgIdClaims | undefined): PageStore | undefined {
+  const withPages = msgIds as (MsgIdClaims & { pageStore?: () => PageStore | undefined }) | undefined;
+  return typeof withPages?.pageStore === 'function' ? withPages.pageStore() : undefined;
 }
 
 const QUERY_KEYS = ['signature', 'msg_signature', 'timestamp', 'nonce', 'echostr', 'encrypt_type', 'openid'] as const;
@@ -61,7 +73,7 @@ export function createWeChatRouter(service: ChatService, config: WeChatConfigInp
   const now = deps.now ?? Date.now;
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const sender =
-    deps.customerService ?? (cfg.appSecret ? new WeChatCustomerService({ appId: cfg.appId, appSecret: cfg.appSecret }) : new LoggingOnlySender(log));
+    deps.customerService ?? (cfg.appSecret ? new WeChatCustomerService({ appId: cfg.appId, appSecret: cfg.appSecret }) : new LoggingOnlySender());
   const verifier = new WeChatRequestVerifier(cfg, now);
   const responder = new WeChatResponder({
     service,
@@ -73,6 +85,8 @@ export function createWeChatRouter(service: ChatService, config: WeChatConfigInp
     photoCheck: deps.photoCheck,
     msgIds: deps.msgIds,
     msgIdTtlSeconds: msgIdMemorySeconds(cfg),
+    pages: deps.pages ?? pagesOf(deps.msgIds),
+    liveAgents: cfg.liveAgents,
   });
 
   const router = express.Router();
@@ -85,10 +99,11 @@ export function createWeChatRouter(service: ChatService, config: WeChatConfigInp
   router.post('/', express.text({ type: () => true, limit: MAX_BODY_BYTES }), async (req: Request, res: Response, next: NextFunction) => {
     try {
       const { message, encrypted, nonce } = verifier.openMessage(weChatQuery(req), bodyText(req));
-      const content = await responder.respond(message);
+      const reply = await responder.respond(message);
       // `success` tells WeChat not to retry and to show nothing (the answer, if any, comes later).
-      if (content === undefined) return void res.type('text/plain').send('success');
-      const xml = textReplyXml({ toUser: message.fromUser, fromUser: message.toUser, createTime: Math.floor(now() / 1000), content });
+      if (reply === undefined) return void res.type('text/plain').send('success');
+      const head = { toUser: message.fromUser, fromUser: message.toUser, createTime: Math.floor(now() / 1000) };
+      const xml = reply.kind === 'transfer' ? transferReplyXml(head) : textReplyXml({ ...head, content: reply.content });
       res.type('application/xml').send(encrypted ? verifier.sealReply(xml, nonce) : xml);
     } catch (err) {
       next(err);

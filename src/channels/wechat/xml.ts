@@ -104,6 +104,14 @@ export function textReplyXml(reply: TextReply): string {
   );
 }
 
+/** Hands the conversation to the account's live agents (客服消息转发: MsgType transfer_customer_service). */
+export function transferReplyXml(reply: Omit<TextReply, 'content'>): string {
+  return (
+    `<xml><ToUserName>${cdata(reply.toUser)}</ToUserName><FromUserName>${cdata(reply.fromUser)}</FromUserName>` +
+    `<CreateTime>${reply.createTime}</CreateTime><MsgType>${cdata('transfer_customer_service')}</MsgType></xml>`
+  );
+}
+
 /** The envelope of an encrypted reply (safe mode and WeCom). */
 export interface EncryptedEnvelope {
   encrypt: string;

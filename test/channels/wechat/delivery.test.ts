@@ -1,5 +1,5 @@
 /** Slow turns: WeChat waits 5 s at most, so a late answer goes out through customer service. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectedText, parseReply, plainQuery, startWeChat, textXml, type Harness } from './harness';
 
 let h: Harness;
@@ -36,6 +36,31 @@ describe('a turn slower than replyTimeoutMs', () => {
     const res = await h.post(plainQuery(), textXml({ from: 'oUser_fast', content: '你好' }));
     const history = await h.service.history('wechat:oUser_fast');
     expect(parseReply(res.body).Content).toBe(expectedText(history[0].replies));
+  });
+});
+
+describe('a slow turn without the customer-service API (no AppSecret)', () => {
+  it('is acknowledged, logged, and kept: asking for it (后面的内容没收到, 0) shows it', async () => {
+    const bare = await startWeChat({ config: { replyTimeoutMs: 50 }, deps: { customerService: undefined } });
+    try {
+      bare.service.hold();
+      const res = await bare.post(plainQuery(), textXml({ from: 'oUser_nocs', content: '注销需要哪些材料' }));
+      expect(res).toMatchObject({ status: 200, body: 'success' });
+      bare.service.release();
+      await vi.waitFor(() => expect(bare.logs.some((l) => l.includes('waits for the user to reply 0'))).toBe(true));
+      expect(bare.logs.find((l) => l.includes('customer-service'))).toMatch(
+        /^wechat: customer-service message to oUser_nocs failed: Error: no customer-service sender configured \(set WECHAT_APP_SECRET\)/,
+      );
+      const history = await bare.service.history('wechat:oUser_nocs');
+      const asked = await bare.post(plainQuery(), textXml({ from: 'oUser_nocs', content: '后面的内容没收到' }));
+      expect(parseReply(asked.body).Content).toBe(expectedText(history[0].replies));
+      // Asking is not a turn, and once shown the answer is not waiting any more.
+      expect(await bare.service.history('wechat:oUser_nocs')).toHaveLength(1);
+      const again = await bare.post(plainQuery(), textXml({ from: 'oUser_nocs', content: '0' }));
+      expect(parseReply(again.body).Content).not.toContain('身份证复印件');
+    } finally {
+      await bare.close();
+    }
   });
 });
 

@@ -65,10 +65,19 @@ export function parseReply(xml: string): Record<string, string> {
 /** The heading above numbered choices, as knowledge/messages.yaml says it. */
 const CHOICES_HEADING = loadKnowledge().messages.choicesHeading;
 
-/** What the router should send for a turn's replies: choices as numbered lines under the heading, replies joined. */
+const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩';
+
+/**
+ * What the router should send for a short turn's replies: numbered lists inside the text marked
+ * ①②③ (so they never look like choices), no 点选 (WeChat has no buttons), choices as numbered
+ * lines under the heading, replies joined by a blank line.
+ */
 export function expectedText(replies: { text: string; choices?: string[] }[]): string {
   return replies
-    .map((r) => [r.text, ...(r.choices?.length ? [CHOICES_HEADING] : []), ...(r.choices ?? []).map((c, i) => `${i + 1}. ${c}`)].join('\n'))
+    .map((r) => {
+      const text = r.text.replace(/^(\s*)(\d)(?:\.(?!\d)|、)\s*/gm, (_m, indent: string, n: string) => `${indent}${CIRCLED[Number(n) - 1]}`).replace(/点选或/g, '');
+      return [text, ...(r.choices?.length ? [CHOICES_HEADING] : []), ...(r.choices ?? []).map((c, i) => `${i + 1}. ${c}`)].join('\n');
+    })
     .join('\n\n');
 }
 

@@ -1,6 +1,6 @@
 /** Rendering and XML helpers: numbered choices, UTF-8 splitting, CDATA that cannot be broken out of. */
 import { describe, expect, it } from 'vitest';
-import { renderReplies, replyMessages, splitUtf8, takeHead } from '../../../src/channels/wechat/render';
+import { renderReplies, splitUtf8, takeHead } from '../../../src/channels/wechat/render';
 import { cdata, parseWeChatXml, textReplyXml } from '../../../src/channels/wechat/xml';
 import { WeChatXmlError } from '../../../src/channels/wechat';
 import { parseReply } from './harness';
@@ -25,16 +25,6 @@ describe('splitting by UTF-8 bytes', () => {
     const [head, rest] = takeHead(`${'甲'.repeat(20)}\n${'乙'.repeat(20)}`, 90);
     expect(head).toBe('甲'.repeat(20));
     expect(rest).toBe('乙'.repeat(20));
-  });
-
-  it('a short answer is one message; a long one ends its first part with the note', () => {
-    expect(replyMessages([{ text: '你好' }], '（未完）')).toEqual(['你好']);
-    const lines = Array.from({ length: 100 }, (_, i) => `第${i + 1}行：注销注册需要准备的材料说明`);
-    const parts = replyMessages([{ text: lines.join('\n') }], '（未完）');
-    expect(parts.length).toBeGreaterThan(1);
-    expect(parts[0].endsWith('\n（未完）')).toBe(true);
-    for (const p of parts) expect(Buffer.byteLength(p)).toBeLessThanOrEqual(2000);
-    expect([parts[0].slice(0, -5), ...parts.slice(1)].join('\n')).toBe(lines.join('\n'));
   });
 });
 
