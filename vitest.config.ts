@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Tests that run bin/jianli.js run the compiled dist/: build it once, first, when it is stale.
+    globalSetup: ['test/helpers/build.ts'],
     // Training the NLU takes a moment; tests share one trained assistant per file.
     testTimeout: 30_000,
     hookTimeout: 60_000,
