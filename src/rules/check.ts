@@ -14,7 +14,7 @@ export interface RuleBook {
   sourceTitle: (id: string) => string;
 }
 
-function holds(c: Condition | Condition[], s: Situation): boolean {
+export function holds(c: Condition | Condition[], s: Situation): boolean {
   if (Array.isArray(c)) return c.some((one) => holds(one, s));
   const value = s[c.field];
   if ('above' in c) return typeof value === 'number' && value > c.above;
