@@ -4,6 +4,8 @@
  *   GET /admin            the analytics page (a browser without the token gets the page's code
  *                         with the 401 and asks for the token; no data is in the document)
  *   GET /admin/api/stats  the analytics as JSON, computed from the transcripts, cached briefly
+ *                         (?fresh=1 computes them now: the page's 刷新 button), with
+ *                         intentTitles, the Chinese title of every intent id
  *   GET /admin/api/latency     how long answering a chat turn takes (p50/p90/p99/max since start-up
  *                         or the last reset); DELETE resets it and returns the last counts
  *   GET /admin/handoffs   handoff tickets as a JSON list, newest first (?limit=1..1000, default 100)
@@ -13,7 +15,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { ipKeyGenerator, MemoryStore } from 'express-rate-limit';
 import { reloadKnowledge, type AssistantHost } from '../knowledge/reload';
-import type { IntentId } from '../schema/knowledge';
+import { INTENT_IDS, type IntentId } from '../schema/knowledge';
 import type { LatencyRecorder } from '../server/latency';
 import type { ConversationStore } from '../store/types';
 import { AUTH_MESSAGES, bearerChecker } from './auth';
@@ -37,6 +39,9 @@ export interface AdminRouterOptions {
    */
   failedAuthPerMinute?: number;
 }
+
+/** Names of the intents that have no answer file (and so no title). */
+const INTENT_NAMES: Record<string, string> = { fallback: '未能理解' };
 
 /** Failed authentications are counted per address over this window. */
 const FAILURE_WINDOW_MS = 60_000;
@@ -112,11 +117,24 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
   });
 
   let cached: { until: number; stats: Promise<AdminStats> } | undefined;
-  router.get('/api/stats', async (_req, res, next) => {
+  let fresh: Promise<AdminStats> | undefined;
+  const title = (intent: string) => opts.service.assistant.knowledge.answers.get(intent as IntentId)?.title ?? INTENT_NAMES[intent] ?? intent;
+  router.get('/api/stats', async (req, res, next) => {
     try {
       const now = Date.now();
+      const intentTitles = Object.fromEntries(INTENT_IDS.map((i) => [i, title(i)]));
+      if (req.query.fresh === '1') {
+        // 刷新: computed now (concurrent refreshes share one scan), and kept for the next plain request.
+        fresh ??= computeStats(opts.store, { ...opts.stats, title }).finally(() => (fresh = undefined));
+        const stats = fresh;
+        const entry = { until: now + (opts.statsCacheMs ?? 15_000), stats };
+        cached = entry;
+        stats.catch(() => {
+          if (cached === entry) cached = undefined;
+        });
+        return void res.json({ ...(await stats), intentTitles });
+      }
       if (!cached || cached.until <= now) {
-        const title = (intent: string) => opts.service.assistant.knowledge.answers.get(intent as IntentId)?.title ?? intent;
         const stats = computeStats(opts.store, { ...opts.stats, title });
         // Concurrent requests share one scan; a failed scan is not kept.
         const entry = { until: now + (opts.statsCacheMs ?? 15_000), stats };
@@ -125,7 +143,7 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
           if (cached === entry) cached = undefined;
         });
       }
-      res.json(await cached.stats);
+      res.json({ ...(await cached.stats), intentTitles });
     } catch (err) {
       next(err);
     }

@@ -21,7 +21,11 @@ export interface AdminStats {
   questions: number;
   /** The last `days` days up to today, zero-filled, oldest first. */
   questionsPerDay: DayCount[];
-  /** The most frequent understood intents (fallback is reported on its own). */
+  /**
+   * What conversations are about: the intent of each conversation's first question (small talk and
+   * messages not understood are skipped), most frequent first. Answers inside an interview or a
+   * follow-up are not counted again.
+   */
   topIntents: { intent: string; title: string; count: number }[];
   fallback: { count: number; rate: number };
   interviews: { started: number; completed: number; rate: number };
@@ -36,6 +40,8 @@ export interface StatsOptions {
   /** How many days the per-day series cover (default 30). */
   days?: number;
   topIntents?: number;
+  /** Turns that are not a question (greetings, thanks): never a conversation's first question. Default: chitchat.* */
+  isSmallTalk?: (intent: string) => boolean;
   now?: Date;
 }
 
@@ -61,6 +67,8 @@ export class StatsTally {
 
   addConversation(turns: TurnRecord[]): void {
     if (turns.length) this.conversations++;
+    const smallTalk = this.opts.isSmallTalk ?? ((i: string) => i.startsWith('chitchat.'));
+    let first = true;
     for (const t of turns) {
       if (t.interview === 'started') this.started++;
       if (t.verdict) {
@@ -71,7 +79,10 @@ export class StatsTally {
       this.questions++;
       bump(this.perDay, this.dayOf(t.at));
       if (t.intent === 'fallback') this.fallbacks++;
-      else bump(this.intents, t.intent);
+      else if (first && !smallTalk(t.intent)) {
+        bump(this.intents, t.intent);
+        first = false;
+      }
     }
   }
 

@@ -47,7 +47,7 @@ describe.each([
   ['lowdb', async () => stores.lowdb()],
   ['redis', async () => stores.redis(`stats${Math.random().toString(36).slice(2)}:`)],
 ] as const)('computeStats on %s', (_name, open) => {
-  it('counts questions per Beijing day, top intents, fallback rate, interview completion, verdicts and handoffs', async () => {
+  it('counts questions per Beijing day, top first questions, fallback rate, interview completion, verdicts and handoffs', async () => {
     const store = await fill(await open());
     const stats = await computeStats(store, { now: new Date('2026-03-03T12:00:00.000Z'), days: 4, title: (i) => `《${i}》` });
     expect(stats.conversations).toBe(4);
@@ -58,11 +58,12 @@ describe.each([
       { day: '2026-03-02', count: 4 },
       { day: '2026-03-03', count: 6 },
     ]);
+    // The first question of each conversation: the greeting record and the misunderstood messages
+    // are skipped, the interview's answers and later questions are not counted.
     expect(stats.topIntents).toEqual([
-      { intent: 'interview.start', title: '《interview.start》', count: 5 },
-      { intent: 'process.materials', title: '《process.materials》', count: 2 },
-      { intent: 'handoff.human', title: '《handoff.human》', count: 1 },
+      { intent: 'interview.start', title: '《interview.start》', count: 2 },
       { intent: 'process.approval_time', title: '《process.approval_time》', count: 1 },
+      { intent: 'process.materials', title: '《process.materials》', count: 1 },
     ]);
     expect(stats.fallback).toEqual({ count: 2, rate: 0.1818 });
     expect(stats.interviews).toEqual({ started: 3, completed: 2, rate: 0.6667 });

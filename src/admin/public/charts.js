@@ -1,5 +1,7 @@
 // Small SVG charts drawn here, so the page needs no chart library and no network.
 // Every label is set with textContent: chart labels can come from stored data.
+// Charts are drawn at their container's width in CSS pixels (one SVG unit = one pixel), so
+// their labels keep their size on a phone; the page draws them again when the width changes.
 const JianliCharts = (() => {
   'use strict';
   const NS = 'http://www.w3.org/2000/svg';
@@ -12,7 +14,12 @@ const JianliCharts = (() => {
   }
 
   function svg(width, height, label) {
-    return el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label });
+    return el('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': label });
+  }
+
+  /** The width to draw at: the container's, in CSS pixels. */
+  function widthOf(container, fallback) {
+    return Math.max(260, Math.floor(container.clientWidth || fallback));
   }
 
   function empty(container, text) {
@@ -31,7 +38,7 @@ const JianliCharts = (() => {
 
   /** Vertical bars over days: points [{label, value}] (label = YYYY-MM-DD). */
   function columns(container, points, opts) {
-    const W = 960, H = 220, left = 36, bottom = 26, top = 14;
+    const W = widthOf(container, 960), H = 220, left = 36, bottom = 26, top = 16;
     const max = niceMax(Math.max(0, ...points.map((p) => p.value)));
     const total = points.reduce((s, p) => s + p.value, 0);
     const chart = svg(W, H, `${opts.label}：合计 ${total}`);
@@ -41,14 +48,15 @@ const JianliCharts = (() => {
       const y = top + plotH - (t / max) * plotH;
       chart.append(el('line', { x1: left, x2: W, y1: y, y2: y, stroke: '#d9e2ec' }), el('text', { x: left - 6, y: y + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#616e7c' }, Math.round(t)));
     }
-    const labelEvery = Math.ceil(points.length / 10);
+    // A day label is about 40 px wide (MM-DD at 11 px): as many as fit.
+    const labelEvery = Math.max(1, Math.ceil(points.length / Math.max(2, Math.floor((W - left) / 48))));
     points.forEach((p, i) => {
       const h = (p.value / max) * plotH;
       const x = left + i * step + step * 0.15;
       const bar = el('rect', { x, y: top + plotH - h, width: step * 0.7, height: Math.max(h, 0), fill: opts.color || '#2f6fbf', 'data-day': p.label, 'data-value': p.value, class: 'bar' });
       bar.append(el('title', {}, `${p.label}：${p.value}`));
       chart.append(bar);
-      if (p.value > 0) chart.append(el('text', { x: x + step * 0.35, y: top + plotH - h - 3, 'text-anchor': 'middle', 'font-size': 10, fill: '#1f2933', class: 'bar-value' }, p.value));
+      if (p.value > 0 && step >= 14) chart.append(el('text', { x: x + step * 0.35, y: top + plotH - h - 3, 'text-anchor': 'middle', 'font-size': 11, fill: '#1f2933', class: 'bar-value' }, p.value));
       if (i % labelEvery === 0 || i === points.length - 1) chart.append(el('text', { x: x + step * 0.35, y: H - 8, 'text-anchor': 'middle', 'font-size': 11, fill: '#616e7c' }, p.label.slice(5)));
     });
     container.replaceChildren(chart);
@@ -57,15 +65,18 @@ const JianliCharts = (() => {
   /** Horizontal bars, largest first: rows [{label, value}]. */
   function hbars(container, rows, opts) {
     if (!rows.length) return empty(container, opts.emptyText || '暂无数据');
-    const W = 520, row = 28, labelW = 200, H = rows.length * row + 8;
+    const W = widthOf(container, 520), row = 28, labelW = Math.min(220, Math.round(W * 0.5)), H = rows.length * row + 8;
     const max = Math.max(1, ...rows.map((r) => r.value));
+    // Characters of a 12 px label that fit before the bars.
+    const fit = Math.max(4, Math.floor((labelW - 12) / 12));
     const chart = svg(W, H, `${opts.label}：${rows.map((r) => `${r.label} ${r.value}`).join('，')}`);
     rows.forEach((r, i) => {
       const y = 4 + i * row;
       const w = ((W - labelW - 50) * r.value) / max;
-      const label = r.label.length > 14 ? `${r.label.slice(0, 13)}…` : r.label;
-      const text = el('text', { x: labelW - 8, y: y + 18, 'text-anchor': 'end', 'font-size': 12, fill: '#1f2933' }, label);
-      text.append(el('title', {}, r.label));
+      const label = r.label.length > fit ? `${r.label.slice(0, fit - 1)}…` : r.label;
+      const text = el('text', { x: labelW - 8, y: y + 18, 'text-anchor': 'end', 'font-size': 12, fill: '#1f2933', class: 'bar-label', ...(r.id ? { 'data-id': r.id } : {}) }, label);
+      // The tooltip: the whole title and, for staff who look them up, the intent id.
+      text.append(el('title', {}, r.id ? `${r.label}（${r.id}）` : r.label));
       chart.append(text, el('rect', { x: labelW, y: y + 5, width: Math.max(w, 1), height: row - 10, rx: 3, fill: opts.color || '#2f6fbf', class: 'bar' }), el('text', { x: labelW + w + 6, y: y + 18, 'font-size': 12, fill: '#1f2933', class: 'bar-value' }, r.value));
     });
     container.replaceChildren(chart);
