@@ -462,7 +462,7 @@
     if (state === 'failed' && !retry) {
       retry = el('button', 'retry', '重试');
       retry.type = 'button';
-      retry.setAttribute('aria-label', '重新发送：' + item.text);
+      retry.setAttribute('aria-label', '重试：重新发送“' + item.text + '”');
       retry.addEventListener('click', function () {
         retry.remove();
         item.tries = 0;
