@@ -3,8 +3,6 @@
 // when it is missing or older than src/ (bin/build.js). A production tree without TypeScript runs dist/ as built.
 import { BuildError, ensureBuilt } from './build.js';
 
-process.env.DOTENV_CONFIG_QUIET ??= 'true';
-
 try {
   await ensureBuilt();
 } catch (err) {

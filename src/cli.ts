@@ -17,6 +17,7 @@ import type { HttpRow } from './bench/http';
 import { checkEligibility } from './rules/check';
 import { parseSituation, SituationError } from './rules/situation';
 import { openStore, storeSettingsFromEnv } from './store/open';
+import { ConfigError, loadConfig, loadEnvFile } from './config';
 
 /** Loads the knowledge and trains the NLU; a bad data file ends the process with one clear line. */
 function boot(): Assistant {
@@ -43,13 +44,13 @@ program
   });
 
 const serve = async (opts: { port?: string }) => {
-  const port = Number(opts.port ?? process.env.PORT ?? 3978);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${opts.port ?? process.env.PORT}`);
+  // Every setting is checked before anything starts (src/config.ts): a bad one stops here, named in one line.
+  const config = loadConfig(opts.port === undefined ? process.env : { ...process.env, PORT: opts.port });
   // The engine thread starts first: it loads and trains while this thread imports the channels.
-  const thread = engineThreadWanted(process.env) ? new EngineThread(process.env.JIANLI_KNOWLEDGE_ROOT ?? DEFAULT_ROOT) : undefined;
+  const thread = engineThreadWanted(process.env) ? new EngineThread(config.knowledgeRoot ?? DEFAULT_ROOT) : undefined;
   // Loaded on demand: the channels pull in botkit and teams-ai, which other commands do not need.
   const { startServer } = await import('./server/serve');
-  const running = await startServer({ port, thread });
+  const running = await startServer({ port: config.port, host: config.host, thread });
   const stop = () => void running.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -269,9 +270,15 @@ async function readStdin(): Promise<string> {
 }
 
 try {
+  // .env is read explicitly, before any setting is (variables already in the environment win).
+  loadEnvFile();
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
   if (err instanceof SituationError) {
     process.stderr.write(`invalid situation: ${err.message}\n`);
     process.exit(2);

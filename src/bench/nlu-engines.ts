@@ -88,10 +88,10 @@ async function nlpjs(): Promise<Engine> {
 }
 
 async function naturalBaseline(): Promise<Engine> {
-  const [{ default: natural }, { Jieba }, { dict }] = await Promise.all([import('natural'), import('@node-rs/jieba'), import('@node-rs/jieba/dict.js')]);
+  const [{ default: BayesClassifier }, { Jieba }, { dict }] = await Promise.all([import('natural/lib/natural/classifiers/bayes_classifier.js'), import('@node-rs/jieba'), import('@node-rs/jieba/dict.js')]);
   const jieba = Jieba.withDict(dict);
   const tokens = (text: string) => jieba.cut(text, true).filter((t) => /[\p{L}\p{N}]/u.test(t));
-  const classifier = new natural.BayesClassifier();
+  const classifier = new BayesClassifier();
   return {
     async train(examples) {
       for (const e of examples) classifier.addDocument(tokens(e.text), e.accepted[0]);

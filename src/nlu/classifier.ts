@@ -5,7 +5,8 @@
  * Observations are passed to natural's underlying Bayes model in its sparse form, so the cost of
  * classifying grows with the message's features, not with the vocabulary.
  */
-import natural from 'natural';
+// Only the classifier module: the package root also loads dotenv and database drivers (natural-bayes.d.ts).
+import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import type { NluClassifier } from '../schema/knowledge';
 import { LinearSvm } from './nlu-linear';
 
@@ -51,7 +52,7 @@ export class IntentClassifier<L extends string = string> {
     this.likelihood = options.likelihood ?? 'document';
     this.bayesWeight = options.bayesWeight ?? 0;
     if (options.model === 'svm+bayes') this.svm = new LinearSvm<L>({ C: options.svmC ?? 1 });
-    const classifier = new natural.BayesClassifier(undefined, options.smoothing ?? 1);
+    const classifier = new BayesClassifier(undefined, options.smoothing ?? 1);
     this.bayes = (classifier as unknown as { classifier: SparseBayes }).classifier;
   }
 

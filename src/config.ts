@@ -1,0 +1,336 @@
+/**
+ * Every setting of the assistant, declared once: its name, its zod schema, its default and what it
+ * means. `.env.example` is generated from this table (`npm run env:example`; a test checks it is
+ * current) and the README's settings tables describe the same names.
+ *
+ * Start-up (`jianli serve`) loads `.env` explicitly (`loadEnvFile`; variables already set in the
+ * environment win) and checks every setting here before anything else runs, so a bad value stops it
+ * with one English line naming the setting (`ConfigError`), never a stack trace. The modules that
+ * use a setting still read it from the environment they are given (the channels' own readers, the
+ * store's), but only after this check has accepted it.
+ *
+ * Values are read as written in a .env file: surrounding spaces are ignored and an empty value
+ * (`WECHAT_TOKEN=`) counts as unset, i.e. as the default.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** A setting that cannot work; the message is one line naming the setting and what it must be. */
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    problem: string,
+  ) {
+    super(`Invalid setting ${setting}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The groups of `.env.example`, in order. */
+export const GROUPS = {
+  server: 'Server',
+  store: 'Conversation store',
+  limits: 'Limits and proxies',
+  staff: 'Staff tools and operations',
+  teams: 'Microsoft Teams (Bot Framework)',
+  wechat: 'WeChat Official Account / WeCom',
+} as const;
+
+export interface Setting {
+  group: keyof typeof GROUPS;
+  /** Checks (and converts) the value as written; `undefined` means unset. */
+  schema: z.ZodTypeAny;
+  /** The value assumed when unset, as written in a .env file; undefined = unset means off / none. */
+  default?: string;
+  /** What it does, in one or two English sentences (.env.example and the error messages). */
+  meaning: string;
+  /** Where the value is secret: .env.example shows it empty. */
+  secret?: boolean;
+  /** An example value for .env.example when there is no default. */
+  example?: string;
+}
+
+// Schemas of the kinds of value. Each works on the trimmed string and says what it must be.
+const wholeNumber = (what: string, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number of ${what}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max} ${what}`);
+const flag = z.enum(['0', '1'], { errorMap: () => ({ message: 'must be 1 (on) or 0 (off)' }) }).transform((v) => v === '1');
+const httpUrl = z.string().refine((v) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}, 'must be an http:// or https:// URL');
+const folder = (what: string) => z.string().refine((v) => existsSync(v) && statSync(v).isDirectory(), `must be an existing folder (${what})`);
+const anyText = z.string();
+
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustProxy = z.string().refine((v) => {
+  if (/^(true|false|\d{1,2})$/i.test(v)) return true;
+  return v.split(',').every((e) => {
+    const entry = e.trim();
+    if (TRUST_PROXY_NAMES.has(entry.toLowerCase())) return true;
+    const [address, range, ...rest] = entry.split('/');
+    return isIP(address) !== 0 && !rest.length && (range === undefined || /^\d{1,3}$/.test(range) || isIP(range) === 4);
+  });
+}, 'must be a number of proxy hops (e.g. 1), true, false, or a comma-separated list of proxy addresses/subnets (e.g. loopback, 10.0.0.0/8)');
+
+export const SETTINGS = {
+  // Server
+  JIANLI_ENV_FILE: {
+    group: 'server',
+    schema: anyText,
+    default: '.env',
+    meaning: 'The settings file read at start-up, relative to the working folder (only from the environment, not from the file itself). Variables already set in the environment win over the file.',
+  },
+  PORT: {
+    group: 'server',
+    schema: z.string().regex(/^\d+$/, 'must be a port number (0–65535)').transform(Number).refine((n) => n <= 65535, 'must be a port number (0–65535)'),
+    default: '3978',
+    meaning: 'The HTTP port of the server (0 = any free port).',
+  },
+  HOST: {
+    group: 'server',
+    schema: z.string().refine((v) => v === 'localhost' || isIP(v) !== 0, 'must be an IP address to listen on (0.0.0.0 = every interface, 127.0.0.1 = this machine only) or localhost'),
+    default: '0.0.0.0',
+    meaning: 'The address the server listens on: 0.0.0.0 for every interface (containers), 127.0.0.1 for this machine only.',
+  },
+  JIANLI_KNOWLEDGE_ROOT: { group: 'server', schema: folder('holding knowledge/ and dialogs/'), meaning: 'Where knowledge/ and dialogs/ are read from; unset = the project folder.', example: '/srv/jianli' },
+  JIANLI_ENGINE_THREAD: {
+    group: 'server',
+    schema: flag,
+    meaning: '1 = the engine (understanding and dialogs) answers on its own worker thread, 0 = on the event loop; unset = on its own thread when the machine has 2 or more cores.',
+  },
+  JIANLI_SHUTDOWN_SECONDS: {
+    group: 'server',
+    schema: wholeNumber('seconds', 1, 600),
+    default: '10',
+    meaning: 'On SIGTERM or SIGINT: how long requests already being answered may take before the server closes them and exits.',
+  },
+  JIANLI_LOG_LEVEL: {
+    group: 'server',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { errorMap: () => ({ message: 'must be one of fatal, error, warn, info, debug, trace, silent' }) }),
+    default: 'info',
+    meaning: 'The least severe level written to the JSON log on standard output.',
+  },
+  // Store
+  JIANLI_STORE: {
+    group: 'store',
+    schema: z.string().regex(/^(lowdb|rediss?:\/\/\S+)$/, 'must be lowdb or a Redis URL such as redis://127.0.0.1:6379'),
+    default: 'lowdb',
+    meaning: 'Where conversations are kept: lowdb (files in JIANLI_DATA, one server process) or redis://host:6379 (rediss:// for TLS) for any number of instances.',
+  },
+  JIANLI_DATA: { group: 'store', schema: anyText, default: './data', meaning: "The embedded store's folder (lowdb): journal, conversations, transcripts, tickets, missed questions." },
+  JIANLI_FSYNC: {
+    group: 'store',
+    schema: flag,
+    default: '0',
+    meaning: 'lowdb: 1 = each turn is on disk (fsync) before it is answered, so answered turns survive a power loss. With Redis set appendfsync in Redis instead.',
+  },
+  JIANLI_RETENTION_DAYS: {
+    group: 'store',
+    schema: z.string().regex(/^\d+(\.\d+)?$/, 'must be a positive number of days').transform(Number).refine((n) => n > 0, 'must be a positive number of days'),
+    meaning: 'Conversations idle longer than this many days are deleted (lowdb: at start-up and hourly; Redis: keys expire); unset = kept.',
+    example: '180',
+  },
+  // Limits
+  JIANLI_RATE_PER_ADDRESS: { group: 'limits', schema: wholeNumber('requests per minute'), default: '600', meaning: 'Requests per minute from one address to /api and /wechat (0 = no limit); over it: 429.' },
+  JIANLI_RATE_PER_CONVERSATION: {
+    group: 'limits',
+    schema: wholeNumber('messages per minute'),
+    default: '60',
+    meaning: 'Messages per minute to one conversation over /api/chat and the web channel (0 = no limit).',
+  },
+  JIANLI_TRUST_PROXY: {
+    group: 'limits',
+    schema: trustProxy,
+    default: 'false',
+    meaning: "Which reverse proxies' X-Forwarded-For names the client (for rate limits and logs): a number of hops such as 1, or proxy addresses/subnets; false = none.",
+  },
+  // Staff and operations
+  JIANLI_ADMIN_TOKEN: {
+    group: 'staff',
+    schema: z.string().min(16, 'must be at least 16 characters (a long random string, e.g. openssl rand -hex 24)'),
+    secret: true,
+    meaning: 'The bearer token of every /admin path and of /metrics; unset = those paths are off (404).',
+  },
+  JIANLI_HANDOFF_WEBHOOK: { group: 'staff', schema: httpUrl, meaning: 'A URL that receives each handoff ticket as JSON (POST, 5 s timeout); unset = tickets are only listed at /admin/handoffs.', example: 'https://helpdesk.example.cn/hooks/jianli' },
+  JIANLI_WATCH_KNOWLEDGE: { group: 'staff', schema: flag, default: '0', meaning: '1 = reload the knowledge when a file under knowledge/ or dialogs/ changes.' },
+  JIANLI_PUBLIC_URL: {
+    group: 'staff',
+    schema: z.string().regex(/^https:\/\/\S+$/, 'must be the https:// address the assistant is served at'),
+    meaning: 'The https address the assistant is served at (used by npm run teams:package for the Teams app package).',
+    example: 'https://jianli.example.cn',
+  },
+  // Teams
+  MicrosoftAppId: { group: 'teams', schema: anyText, meaning: "The bot's Microsoft Entra app (client) id; with it Bot Framework tokens are checked. Also read as BOT_ID or CLIENT_ID." },
+  MicrosoftAppPassword: { group: 'teams', schema: anyText, secret: true, meaning: "The app registration's client secret (not for UserAssignedMSI). Also read as BOT_PASSWORD or CLIENT_SECRET." },
+  MicrosoftAppType: {
+    group: 'teams',
+    schema: z.string().refine((v) => ['multitenant', 'singletenant', 'userassignedmsi'].includes(v.toLowerCase()), 'must be MultiTenant, SingleTenant or UserAssignedMSI'),
+    default: 'MultiTenant',
+    meaning: 'MultiTenant, SingleTenant or UserAssignedMSI. Also read as BOT_TYPE.',
+  },
+  MicrosoftAppTenantId: { group: 'teams', schema: anyText, meaning: 'The Entra tenant id; required for SingleTenant and UserAssignedMSI. Also read as TENANT_ID.' },
+  JIANLI_TEAMS_EMULATOR: {
+    group: 'teams',
+    schema: flag,
+    default: '0',
+    meaning: '1 = without an app registration, answer the Bot Framework Emulator on this machine (no authentication, replies only to a loopback serviceUrl).',
+  },
+  // WeChat
+  WECHAT_TOKEN: { group: 'wechat', schema: anyText, secret: true, meaning: '基本配置 → 令牌(Token); WeChat is on when set (with WECHAT_APP_ID).' },
+  WECHAT_APP_ID: { group: 'wechat', schema: anyText, meaning: '开发者ID(AppID), or the WeCom CorpID; required with WECHAT_TOKEN.' },
+  WECHAT_ENCODING_AES_KEY: {
+    group: 'wechat',
+    schema: z.string().regex(/^[A-Za-z0-9+/]{43}$/, 'must be the 43-character 消息加解密密钥(EncodingAESKey) shown in 基本配置'),
+    secret: true,
+    meaning: '消息加解密密钥(EncodingAESKey): set for safe/compatible mode and WeCom.',
+  },
+  WECHAT_APP_SECRET: { group: 'wechat', schema: anyText, secret: true, meaning: '开发者密码(AppSecret): slow answers are then sent through the customer-service API.' },
+  WECHAT_TIMESTAMP_WINDOW: { group: 'wechat', schema: wholeNumber('seconds', 1), default: '300', meaning: "Seconds a request's timestamp may be off the server clock (replay protection)." },
+  WECHAT_ALLOW_PLAINTEXT: {
+    group: 'wechat',
+    schema: z.enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'], { errorMap: () => ({ message: 'must be 1 or 0' }) }),
+    default: '0',
+    meaning: 'With an EncodingAESKey, 1 also accepts plain messages (only while switching an account from 明文模式 to 安全模式: it allows forged bodies).',
+  },
+  WECHAT_LIVE_AGENTS: { group: 'wechat', schema: flag, default: '0', meaning: '1 = 转人工 is answered by handing the conversation to the account\'s live agents (transfer_customer_service).' },
+} satisfies Record<string, Setting>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** The settings as the server uses them: converted, with defaults filled in. */
+export interface Config {
+  port: number;
+  host: string;
+  knowledgeRoot?: string;
+  engineThread?: boolean;
+  shutdownSeconds: number;
+  logLevel: string;
+  store: string;
+  dataDir: string;
+  fsync: boolean;
+  retentionDays?: number;
+  ratePerAddress: number;
+  ratePerConversation: number;
+  adminToken?: string;
+  /** Every setting by name, converted (undefined = unset without a default). */
+  values: { [K in SettingName]: unknown };
+}
+
+/** The value as a .env file or the environment holds it: trimmed, empty = unset. */
+function raw(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}
+
+/**
+ * Checks every setting in `env` and returns them converted. Throws ConfigError for the first bad
+ * value, naming it. Also checks the settings that only work together.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const values = {} as Record<SettingName, unknown>;
+  for (const [name, s] of Object.entries(SETTINGS) as [SettingName, Setting][]) {
+    const given = raw(env, name);
+    const value = given ?? s.default;
+    if (value === undefined) {
+      values[name] = undefined;
+      continue;
+    }
+    const r = s.schema.safeParse(value);
+    if (!r.success) throw new ConfigError(name, `${r.error.issues[0]?.message ?? 'is not valid'} (got ${JSON.stringify(given ?? value)})`);
+    values[name] = r.data;
+  }
+  if (raw(env, 'WECHAT_TOKEN') && !raw(env, 'WECHAT_APP_ID')) throw new ConfigError('WECHAT_APP_ID', 'is required when WECHAT_TOKEN is set (开发者ID(AppID), or the CorpID for WeCom)');
+  if (raw(env, 'WECHAT_ENCODING_AES_KEY') && !raw(env, 'WECHAT_APP_ID')) throw new ConfigError('WECHAT_APP_ID', 'is required with WECHAT_ENCODING_AES_KEY');
+  const appId = raw(env, 'MicrosoftAppId') ?? raw(env, 'BOT_ID') ?? raw(env, 'CLIENT_ID');
+  const appPassword = raw(env, 'MicrosoftAppPassword') ?? raw(env, 'BOT_PASSWORD') ?? raw(env, 'CLIENT_SECRET') ?? raw(env, 'SECRET_BOT_PASSWORD');
+  const appType = String(values.MicrosoftAppType).toLowerCase();
+  if (!appId && appPassword) throw new ConfigError('MicrosoftAppId', 'is missing although MicrosoftAppPassword is set');
+  if (appId && appType !== 'userassignedmsi' && !appPassword) throw new ConfigError('MicrosoftAppPassword', 'is missing although MicrosoftAppId is set (the client secret of the app registration)');
+  if (appId && appType !== 'multitenant' && !(raw(env, 'MicrosoftAppTenantId') ?? raw(env, 'TENANT_ID') ?? raw(env, 'TEAMS_APP_TENANT_ID'))) {
+    throw new ConfigError('MicrosoftAppTenantId', `is required for a ${String(values.MicrosoftAppType)} bot`);
+  }
+  return {
+    port: values.PORT as number,
+    host: values.HOST as string,
+    knowledgeRoot: values.JIANLI_KNOWLEDGE_ROOT as string | undefined,
+    engineThread: values.JIANLI_ENGINE_THREAD as boolean | undefined,
+    shutdownSeconds: values.JIANLI_SHUTDOWN_SECONDS as number,
+    logLevel: values.JIANLI_LOG_LEVEL as string,
+    store: values.JIANLI_STORE as string,
+    dataDir: resolve(values.JIANLI_DATA as string),
+    fsync: values.JIANLI_FSYNC as boolean,
+    retentionDays: values.JIANLI_RETENTION_DAYS as number | undefined,
+    ratePerAddress: values.JIANLI_RATE_PER_ADDRESS as number,
+    ratePerConversation: values.JIANLI_RATE_PER_CONVERSATION as number,
+    adminToken: values.JIANLI_ADMIN_TOKEN as string | undefined,
+    values,
+  };
+}
+
+/**
+ * Loads `.env` from the working folder (or the file JIANLI_ENV_FILE names) into process.env with
+ * Node's own parser. Variables already in the environment win. Returns the file read, if any.
+ */
+export function loadEnvFile(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string | undefined {
+  const named = env.JIANLI_ENV_FILE?.trim();
+  const file = resolve(cwd, named || '.env');
+  if (!existsSync(file)) {
+    if (named) throw new ConfigError('JIANLI_ENV_FILE', `names ${file}, which does not exist`);
+    return undefined;
+  }
+  try {
+    process.loadEnvFile(file);
+  } catch (err) {
+    throw new ConfigError(named ? 'JIANLI_ENV_FILE' : '.env', `cannot be read (${(err as Error).message.split('\n')[0]})`);
+  }
+  return file;
+}
+
+/** The text of .env.example: every setting, grouped, with its meaning and its default (commented out). */
+export function envExample(): string {
+  const out = [
+    '# Settings of 监理注销助手. Copy to .env (read at start-up; variables set in the environment win)',
+    '# and uncomment what you change. An empty value is the same as unset. Generated from src/config.ts',
+    '# by `npm run env:example`: edit the meanings there.',
+  ];
+  for (const [group, title] of Object.entries(GROUPS)) {
+    out.push('', `# --- ${title} ---`);
+    for (const [name, s] of Object.entries(SETTINGS) as [string, Setting][]) {
+      if (s.group !== group) continue;
+      out.push('', ...wrap(s.meaning).map((l) => `# ${l}`));
+      out.push(s.default !== undefined ? `# ${name}=${s.default}` : s.secret ? `${name}=` : `# ${name}=${s.example ?? ''}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function wrap(text: string, width = 98): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** The folder .env.example lives in (the project). */
+export const ENV_EXAMPLE = join(import.meta.dirname, '..', '.env.example');
+
+if (process.argv[1] && import.meta.filename === process.argv[1] && process.argv.includes('--write-example')) {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(ENV_EXAMPLE, envExample());
+  process.stdout.write(`wrote ${ENV_EXAMPLE}\n`);
+}
