@@ -57,7 +57,14 @@ const JianliCharts = (() => {
       bar.append(el('title', {}, `${p.label}：${p.value}`));
       chart.append(bar);
       if (p.value > 0 && step >= 14) chart.append(el('text', { x: x + step * 0.35, y: top + plotH - h - 3, 'text-anchor': 'middle', 'font-size': 11, fill: '#1f2933', class: 'bar-value' }, p.value));
-      if (i % labelEvery === 0 || i === points.length - 1) chart.append(el('text', { x: x + step * 0.35, y: H - 8, 'text-anchor': 'middle', 'font-size': 11, fill: '#616e7c' }, p.label.slice(5)));
+      if (i % labelEvery === 0 || i === points.length - 1) {
+        // Kept inside the chart: the last day's label ends at the right edge instead of being cut.
+        const cx = x + step * 0.35;
+        const [lx, anchor] = cx + 20 > W ? [W - 1, 'end'] : [cx, 'middle'];
+        // A label that would run into the last one is left out.
+        if (i !== points.length - 1 && i + labelEvery > points.length - 1 && W - cx < 64) return;
+        chart.append(el('text', { x: lx, y: H - 8, 'text-anchor': anchor, 'font-size': 11, fill: '#616e7c' }, p.label.slice(5)));
+      }
     });
     container.replaceChildren(chart);
   }
