@@ -3,7 +3,8 @@
  * stopped and started again mid-conversation (the message typed meanwhile waits, goes out when
  * the page is back on the websocket, and is answered once), a message past the rate limit is
  * refused in words with 重试, a failed message is sent again with 重试, and a paste over the
- * text limit is refused before anything is sent.
+ * text limit is refused before anything is sent, and where websockets are blocked the page talks
+ * over the webhook.
  */
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +160,31 @@ describe.each(VIEWPORTS)('web chat on a bad network, $name', (viewport) => {
     await say(page, '审批要多久');
     expect(await page.locator('#error').isHidden()).toBe(true);
     await tab.close();
+    await server.app.close();
+    temp.cleanup();
+  });
+
+  it('uses the webhook where websockets are blocked, with the same states', async () => {
+    const temp = tempService();
+    const server = await start({ service: temp.service });
+    const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+    // A proxy that refuses websockets: every socket closes before it opens.
+    await context.routeWebSocket(/\/ws$/, (ws) => ws.close({ code: 1006 }));
+    const page = await context.newPage();
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/web/messages')) posts.push(r.postData() ?? '');
+    });
+    await page.goto(server.base);
+    await page.waitForSelector('.msg.bot');
+    expect((await botTexts(page))[0]).toContain('监理注销助手');
+    await say(page, '审批要多久');
+    expect((await botTexts(page)).at(-1)).toContain('工作日');
+    expect(await page.locator('.msg.user').last().getAttribute('data-state')).toBe('sent');
+    const sent = posts.map((p) => JSON.parse(p) as { type: string; text?: string; idempotencyKey?: string }).filter((p) => p.type === 'message');
+    expect(sent.map((p) => p.text)).toEqual(['审批要多久']);
+    expect(sent[0].idempotencyKey).toBe(await page.locator('.msg.user').last().getAttribute('data-client-id'));
+    await context.close();
     await server.app.close();
     temp.cleanup();
   });
