@@ -1,7 +1,8 @@
 /**
  * The guided eligibility interview. It asks the next field that checkEligibility reports missing
  * (there is no question list in code), reads natural answers with the patterns of
- * dialogs/interview.yaml, and ends with the verdict.
+ * dialogs/interview.yaml, and ends with the verdict. The dialog runner (runner.ts) owns the control
+ * words and side questions; this class reads answers to its own questions.
  */
 import type { Knowledge } from '../knowledge/load';
 import type { InterviewQuestion } from '../schema/interview';
@@ -11,7 +12,10 @@ import { bareAnswer, firstClause, isExactly, isQuestion, isUnsure, parseLeadingY
 import { normalizeLabel } from '../nlu/normalize';
 import { pattern } from './pattern';
 import { describeFact, questionText, renderVerdict } from './summary';
-import type { Reply } from '../engine/types';
+import type { Expects, PendingQuestion, Reply } from './types';
+
+/** Nothing said before: every block is new. */
+const NOTHING_SAID = () => false;
 
 
 /** What the interview remembers between turns (part of the conversation state). */
@@ -37,8 +41,6 @@ export interface InterviewStep {
   verdict?: Verdict;
   /** With the verdict: the interview as it ended, so a later correction can reopen it. */
   ended?: InterviewState;
-  /** The message was a question of another intent; the engine answers it before `replies`. */
-  sideQuestion?: boolean;
 }
 
 type FactValue = boolean | string | number | null;
@@ -59,26 +61,58 @@ export class Interview {
     return this.data.fields[field];
   }
 
-  /** Starts an interview; facts already known (from a FAQ flow) are acknowledged, not asked. */
-  start(goal: Goal, prefill: Situation = {}, now: Date): InterviewStep {
+  /** Starts an interview; facts already known (said before, or learned by a FAQ flow) are acknowledged, not asked. */
+  start(goal: Goal, prefill: Situation = {}, now: Date, said: (block: string) => boolean = NOTHING_SAID): InterviewStep {
     const situation: Situation = { ...prefill, goal };
-    const asked = this.k.rules.rules.goals[goal].fields.filter((f) => situation[f] !== undefined);
+    const spec = this.k.rules.rules.goals[goal];
+    const asked = [...spec.fields, ...spec.optional].filter((f) => situation[f] !== undefined);
     const state: InterviewState = { goal, situation, asked, skipped: [], tries: 0 };
-    const replies: Reply[] = [{ text: this.data.intro[goal] }];
-    if (asked.length) replies.push({ text: `${this.data.known}${asked.map((f) => this.factText(f, situation)).join('；')}` });
-    return this.advance(state, replies, now);
+    // A second check in the same conversation is not introduced again word for word.
+    const intro = this.data.intro[goal];
+    const replies: Reply[] = [{ text: said(intro) ? this.data.restarted : intro }];
+    if (asked.length) replies.push({ text: `${this.data.known}${asked.map((f) => this.factText(f, state)).join('；')}` });
+    return this.advance(state, replies, now, said);
   }
 
-  /** One user message (as normalizeText() left it) inside the interview. */
-  turn(state: InterviewState, normalized: string, now: Date, isOtherQuestion: (normalized: string) => boolean): InterviewStep {
-    const d = this.data;
-    const nlu = this.k.nlu;
+  /** The question the interview waits on, with the answers it expects. */
+  pending(state: InterviewState): PendingQuestion | undefined {
+    if (!state.current) return undefined;
+    const q = this.question(state.current);
+    const expects: Expects = q.kind === 'yesno' ? 'yesno' : q.kind === 'choice' ? 'choice' : q.kind === 'region' ? 'region' : 'number';
+    return { text: questionText(q, state.goal), expects, choices: this.choiceLabels(state.current) };
+  }
 
-    if (isExactly(normalized, nlu.quit) || isExactly(normalized, nlu.cancel)) return { replies: [{ text: d.quit }] };
-    if (isExactly(normalized, nlu.restart)) {
-      const fresh = this.start(state.goal, {}, now);
-      return { ...fresh, replies: [{ text: d.restarted }, ...fresh.replies.slice(1)] };
-    }
+  /** The current question as a reply, its answers as choices. */
+  askAgain(state: InterviewState): Reply {
+    return this.ask(state.current!, state.goal);
+  }
+
+  /** 重新开始: the same goal from nothing (the intro is not said again). */
+  restart(state: InterviewState, now: Date): InterviewStep {
+    const fresh = this.start(state.goal, {}, now);
+    return { ...fresh, replies: [{ text: this.data.restarted }, ...fresh.replies.slice(1)] };
+  }
+
+  /**
+   * The reply was neither an answer nor a question the assistant answers: a question no answer
+   * covers is said so (我儿子能帮我代办吗), anything else is "not understood"; the question again.
+   */
+  reprompt(state: InterviewState, normalized: string): InterviewStep {
+    const d = this.data;
+    if (isQuestion(normalized, this.k.conversation.words.questions)) return { state, replies: [{ text: `${d.cannotAnswer}\n${d.sideAnswerThen}` }, this.ask(state.current!, state.goal)] };
+    const next = { ...state, tries: state.tries + 1 };
+    const reply = this.ask(state.current!, state.goal);
+    const help = next.tries >= 2 ? `${d.notUnderstood}${d.pickNumber}` : d.notUnderstood;
+    return { state: next, replies: [{ text: `${help}\n${reply.text}`, choices: reply.choices }] };
+  }
+
+  /**
+   * One message read as an answer to the interview's question, in its own terms: why it is asked,
+   * a change of an earlier answer (改一下第2个, 不对), facts named anywhere, a bare answer to the
+   * current question. Undefined when the message is none of these.
+   */
+  answer(state: InterviewState, normalized: string, now: Date, said: (block: string) => boolean = NOTHING_SAID): InterviewStep | undefined {
+    const d = this.data;
     if (state.current && d.whyWords.some((w) => bareAnswer(normalized).startsWith(w))) {
       const q = this.question(state.current);
       const why = `${d.whyPrefix}${q.why}\n【${d.summary.source}】${q.sources.map((s) => this.k.sources[s].title).join('；')}`;
@@ -94,7 +128,7 @@ export class Interview {
       // 改一下第3个，没有项目: the new value may come in the same message.
       const rest = normalized.replace(amend.words, '');
       const facts = rest ? this.readFacts(next, rest) : new Map<SituationField, FactValue>();
-      if (facts.has(field)) return this.record(next, new Map([[field, facts.get(field)!]]), normalized, now);
+      if (facts.has(field)) return this.record(next, new Map([[field, facts.get(field)!]]), normalized, now, said);
       return { state: next, replies: [this.ask(field, state.goal)] };
     }
 
@@ -104,16 +138,7 @@ export class Interview {
     }
 
     const facts = this.readFacts(state, normalized);
-    if (facts.size) return this.record(state, facts, normalized, now);
-
-    if (isOtherQuestion(normalized)) return { state, replies: [{ text: d.sideAnswerThen }, this.ask(state.current!, state.goal)], sideQuestion: true };
-
-    // A question the assistant cannot answer (我儿子能帮我代办吗) is not "not understood" as an answer.
-    if (isQuestion(normalized)) return { state, replies: [{ text: `${d.cannotAnswer}\n${d.sideAnswerThen}` }, this.ask(state.current!, state.goal)] };
-    const next = { ...state, tries: state.tries + 1 };
-    const reply = this.ask(state.current!, state.goal);
-    const help = next.tries >= 2 ? `${d.notUnderstood}${d.pickNumber}` : d.notUnderstood;
-    return { state: next, replies: [{ text: `${help}\n${reply.text}`, choices: reply.choices }] };
+    return facts.size ? this.record(state, facts, normalized, now, said) : undefined;
   }
 
   /**
@@ -121,11 +146,11 @@ export class Interview {
    * finished interview is reopened with it, giving a new verdict or asking the item again.
    * Undefined when the message is no correction of it.
    */
-  reopen(ended: InterviewState, normalized: string, now: Date): InterviewStep | undefined {
-    if (this.amendRequest(normalized)) return this.turn(ended, normalized, now, () => false);
+  reopen(ended: InterviewState, normalized: string, now: Date, said: (block: string) => boolean = NOTHING_SAID): InterviewStep | undefined {
+    if (this.amendRequest(normalized)) return this.answer(ended, normalized, now, said);
     if (!this.data.correctionWords.some((w) => normalized.includes(w))) return undefined;
     const facts = this.readFacts(ended, normalized);
-    if (facts.size) return this.record({ ...ended, amending: true }, facts, normalized, now);
+    if (facts.size) return this.record({ ...ended, amending: true }, facts, normalized, now, said);
     if (!isExactly(normalized, this.data.correctionWords)) return undefined;
     return { replies: [this.amendWhich(ended)], ended };
   }
@@ -138,7 +163,7 @@ export class Interview {
     const facts: Record<string, unknown> = {};
     const fields = new Set(Object.values(this.k.rules.rules.goals).flatMap((g) => [...g.fields, ...g.optional]));
     for (const clause of normalized.split(STATEMENT_BREAK)) {
-      if (!clause || isQuestion(clause)) continue;
+      if (!clause || isQuestion(clause, this.k.conversation.words.questions)) continue;
       for (const field of fields) {
         if (field === 'region' || facts[field] !== undefined) continue;
         const value = this.find(field, clause);
@@ -198,7 +223,7 @@ export class Interview {
    */
   private yesNoFor(normalized: string, namesOtherFacts: boolean, own: { yes: string[]; no: string[] }): 'yes' | 'no' | undefined {
     // The question's own answer words count like the common ones (同意 answers the consent question).
-    const nlu = { ...this.k.nlu, yes: [...own.yes, ...this.k.nlu.yes], no: [...own.no, ...this.k.nlu.no] };
+    const nlu = { ...this.k.nlu, questions: this.k.conversation.words.questions, yes: [...own.yes, ...this.k.nlu.yes], no: [...own.no, ...this.k.nlu.no] };
     const first = firstClause(normalized);
     if (isExactly(first, this.data.correctionWords)) return undefined;
     // 对，没有 is read whole (没有); only a message that also names other facts is held to a bare first clause.
@@ -252,11 +277,11 @@ export class Interview {
 
   /** 您要改哪一项？ with the answers recorded so far, numbered as 改一下第N个 counts them. */
   private amendWhich(state: InterviewState): Reply {
-    return { text: `${this.data.amendWhich}\n${state.asked.map((f, i) => `${i + 1}. ${this.factText(f, state.situation)}`).join('\n')}` };
+    return { text: `${this.data.amendWhich}\n${state.asked.map((f, i) => `${i + 1}. ${this.factText(f, state)}`).join('\n')}` };
   }
 
   /** Stores facts, acknowledges them (as corrections where a value changed) and moves on. */
-  private record(state: InterviewState, facts: Map<SituationField, FactValue>, normalized: string, now: Date): InterviewStep {
+  private record(state: InterviewState, facts: Map<SituationField, FactValue>, normalized: string, now: Date, said: (block: string) => boolean): InterviewStep {
     const situation: Situation = { ...state.situation };
     const asked = [...state.asked];
     const skipped = [...state.skipped];
@@ -272,7 +297,7 @@ export class Interview {
       const before = situation[field];
       (situation as Record<string, unknown>)[field] = value;
       if (!asked.includes(field)) asked.push(field);
-      const line = this.factText(field, situation);
+      const line = this.factText(field, { ...state, situation });
       if (before !== undefined && before !== value) corrected.push(line);
       else if (before === undefined) (correcting ? corrected : noted).push(line);
     }
@@ -283,11 +308,11 @@ export class Interview {
       ...([...facts.values()].includes(null) ? [this.data.skipped] : []),
     ];
     if (ack.length) replies.push({ text: ack.join('\n') });
-    return this.advance({ ...state, situation, asked, skipped, tries: 0, amending: false }, replies, now);
+    return this.advance({ ...state, situation, asked, skipped, tries: 0, amending: false }, replies, now, said);
   }
 
   /** Asks the next missing field, or ends with the verdict when nothing is left to ask. */
-  private advance(state: InterviewState, replies: Reply[], now: Date): InterviewStep {
+  private advance(state: InterviewState, replies: Reply[], now: Date, said: (block: string) => boolean): InterviewStep {
     // The situation keeps the goal asked for; the checker redirects it (changing employer → 变更注册)
     // and the interview then asks that goal's questions.
     const verdict = checkEligibility(state.situation, this.k.rules);
@@ -297,11 +322,12 @@ export class Interview {
     }
     const next = verdict.missing.find((f) => !state.skipped.includes(f));
     if (next) return { state: { ...state, current: next, tries: state.current === next ? state.tries : 0 }, replies: [...replies, this.ask(next, state.goal)] };
-    return { replies: [...replies, { text: renderVerdict(verdict, state.situation, this.k, now) }], verdict, ended: { ...state, current: undefined, tries: 0, amending: false } };
+    return { replies: [...replies, { text: renderVerdict(verdict, state.situation, this.k, now, said) }], verdict, ended: { ...state, current: undefined, tries: 0, amending: false } };
   }
 
-  factText(field: SituationField, s: Situation): string {
-    return describeFact(field, s, this.k);
+  /** A recorded fact in words, as the interview's goal names it (the new employer's province for 变更注册). */
+  factText(field: SituationField, state: Pick<InterviewState, 'goal' | 'situation'>): string {
+    return describeFact(field, state.situation, this.k, state.goal);
   }
 }
 

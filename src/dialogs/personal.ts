@@ -4,15 +4,13 @@
  */
 import type { Knowledge } from '../knowledge/load';
 import type { Goal, Situation, SituationField } from '../schema/rules';
-import type { Answer } from '../schema/knowledge';
+import type { Answer, AnswerFile } from '../schema/knowledge';
 import { checkEligibility } from '../rules/check';
 import { describeFact } from './summary';
+import type { Who } from './types';
+import { renderAnswer } from './render';
 
-/** Whom an answer is for: the province and the facts the conversation has kept. */
-export interface Who {
-  region?: string;
-  profile?: Omit<Situation, 'goal' | 'region'>;
-}
+export type { Who } from './types';
 
 /** Undefined when the user's facts change nothing in this answer. */
 export function personalLead(goal: Goal, who: Who, k: Knowledge, covers: string[] = []): { text: string; sources: string[] } | undefined {
@@ -35,8 +33,37 @@ export function personalLead(goal: Goal, who: Who, k: Knowledge, covers: string[
   return { text: `${k.messages.personalLead.replace('{facts}', facts)}\n${lines.map((l) => `· ${l}`).join('\n')}`, sources: [...new Set(sourceIds)] };
 }
 
-/** The parts renderAnswer takes for a general answer under a personal lead (the lead, its sources, the answer marked 一般情况). */
-export function personalParts(answer: Answer | undefined, personal: { text: string; sources: string[] } | undefined, k: Knowledge): { lead?: string; extraSources?: string[]; answer?: Answer } {
-  if (!personal || !answer) return { answer };
+/**
+ * The parts renderAnswer takes for a general answer under a personal lead (the lead, its sources,
+ * the answer marked 一般情况). A lead the conversation already said word for word is not said again.
+ */
+export function personalParts(
+  answer: Answer | undefined,
+  personal: { text: string; sources: string[] } | undefined,
+  k: Knowledge,
+  said: (block: string) => boolean = () => false,
+): { lead?: string; extraSources?: string[]; answer?: Answer } {
+  if (!personal || !answer || said(personal.text)) return { answer };
   return { lead: personal.text, extraSources: personal.sources, answer: { ...answer, text: `${k.messages.inGeneral}${answer.text}` } };
+}
+
+/**
+ * An answer as this person gets it: what applies to them first (when the answer depends on their
+ * facts), the general answer, their province's differences and the sources. A dialog step's own
+ * words (`step.text`) come before the answer, its sources after the lead's. Findings in `covered`
+ * (what the answer a follow-up is about already said) are not led with again.
+ */
+export function answerFor(
+  entry: AnswerFile | undefined,
+  who: Who,
+  k: Knowledge,
+  said: (block: string) => boolean,
+  step: { text?: string; sources?: string[] } = {},
+  covered: string[] = [],
+): { text: string; sources: string[] } {
+  const personal = entry?.check ? personalLead(entry.check, who, k, [...entry.covers, ...covered]) : undefined;
+  const parts = personalParts(entry?.answer, personal, k, said);
+  const region = who.region && entry ? { province: who.region, details: entry.regionDetails } : undefined;
+  const lead = [parts.lead, step.text].filter(Boolean).join('\n\n') || undefined;
+  return renderAnswer({ ...parts, lead, extraSources: [...(parts.extraSources ?? []), ...(step.sources ?? [])], region, said }, k);
 }

@@ -1,45 +1,19 @@
 /** Channel-neutral turn types: what comes in, what the engine keeps, what goes out. */
 import type { IntentId } from '../schema/knowledge';
-import type { Situation, Verdict } from '../schema/rules';
-import type { InterviewState } from '../dialogs/interview';
+import type { Verdict } from '../schema/rules';
+import type { Frame, PendingChoice, Profile, Reply } from '../dialogs/types';
 
-/** A reply as every channel can render it: text plus optional choices (buttons or numbered lines). */
-export interface Reply {
-  text: string;
-  choices?: string[];
-}
-
-/** A reply as JSON for clients and transcripts: `choices` only when there are some. */
-export function plainReply(r: Reply): Reply {
-  return r.choices?.length ? { text: r.text, choices: r.choices } : { text: r.text };
-}
-
-/** Where picking a numbered choice leads. */
-export type ChoiceTarget = { intent: IntentId } | { answer: 'yes' | 'no' };
-
-export interface PendingChoice {
-  label: string;
-  target: ChoiceTarget;
-}
-
-/** An active FAQ follow-up dialog. */
-export interface FlowPosition {
-  id: string;
-  step: string;
-  /** The intent that opened the dialog; reported for turns inside it. */
-  intent: IntentId;
-  /** Replies that could not be understood at this step. */
-  tries: number;
-  /** A side question was answered while the step waited: one more message may still answer it. */
-  idle?: boolean;
-}
+export { plainReply } from '../dialogs/types';
+export type { ChoiceTarget, Frame, PendingChoice, Profile, Reply } from '../dialogs/types';
 
 /** Everything the engine remembers about one conversation (JSON-serialisable). */
 export interface ConversationState {
-  version: 1;
-  flow?: FlowPosition;
-  /** An eligibility interview in progress. */
-  interview?: InterviewState;
+  version: 2;
+  /**
+   * The dialogs: the open one last. A finished eligibility check stays as a closed interview frame
+   * (a correction reopens it) under any FAQ follow-up opened after it.
+   */
+  stack: Frame[];
   /** The choices of the last reply, picked by number or label. */
   choices: PendingChoice[];
   /** Consecutive turns that ended in fallback. */
@@ -51,9 +25,13 @@ export interface ConversationState {
   /** The province the user last named (or the interview recorded): answers add its differences. */
   region?: string;
   /** Facts the user has stated about their case (age, reason, employer, hours…), in the rule checker's terms; the province is `region`. */
-  profile?: Omit<Situation, 'goal' | 'region'>;
-  /** The last finished eligibility interview, reopened by a correction after its verdict. */
-  lastCheck?: InterviewState;
+  profile?: Profile;
+  /** What the last answer was about: short follow-ups (为什么, 需要多久) are about it. */
+  subject?: IntentId;
+  /** Intents whose whole answer has been given: asked again, they get a reminder. */
+  answered: IntentId[];
+  /** Fingerprints of the long reply blocks said so far: none is said word for word again. */
+  said: string[];
 }
 
 /** One incoming user message, already stripped of channel details. */
@@ -78,5 +56,5 @@ export interface TurnResult {
 }
 
 export function newConversationState(): ConversationState {
-  return { version: 1, choices: [], fallbackStreak: 0, turns: 0, lastSources: [] };
+  return { version: 2, stack: [], choices: [], fallbackStreak: 0, turns: 0, lastSources: [], answered: [], said: [] };
 }

@@ -4,6 +4,7 @@
  * anything else copied into it is masked again here, so a ticket never carries personal data.
  */
 import type { ConversationState, TurnResult } from '../engine/types';
+import { activeInterview } from '../engine/state';
 import type { Knowledge } from '../knowledge/load';
 import type { InterviewState } from '../dialogs/interview';
 import { describeFact } from '../dialogs/summary';
@@ -30,7 +31,7 @@ export function summarizeConversation({ turns, result, previous, knowledge, limi
     lastMessages: spoken.slice(-limits.messages).map((t) => maskPersonalData(t.text)),
   };
   // The interview still running, or the one this turn ended (its last state is the previous one).
-  const interview = result.state.interview ?? previous?.interview;
+  const interview = activeInterview(result.state) ?? activeInterview(previous);
   if (interview) summary.interview = interviewFacts(interview, knowledge);
   const verdict = result.verdict ? brief(result.verdict) : interview ? brief(checkEligibility(interview.situation, knowledge.rules)) : lastRecordedVerdict(turns);
   if (verdict) summary.verdictSoFar = verdict;

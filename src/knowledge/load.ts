@@ -6,18 +6,9 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative, basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZodType, ZodTypeDef } from 'zod';
-import {
-  AnswerFile,
-  DialogFile,
-  INTENT_IDS,
-  MessagesFile,
-  NluFile,
-  PhrasesFile,
-  SourcesFile,
-  type IntentId,
-  type RelatedRef,
-  type Transition,
-} from '../schema/knowledge';
+import { AnswerFile, INTENT_IDS, MessagesFile, NluFile, PhrasesFile, SourcesFile, type IntentId, type RelatedRef } from '../schema/knowledge';
+import { DialogFile, type Transition } from '../schema/dialog';
+import { ConversationFile, FollowUpsFile } from '../schema/conversation';
 import { KnowledgeFileError, type FieldProblem } from './errors';
 import { MaterialsFile, RegionFile, RulesFile } from '../schema/rules';
 import { InterviewFile } from '../schema/interview';
@@ -37,6 +28,10 @@ export interface Knowledge {
   rules: RuleBook;
   regions: RegionIndex;
   interview: InterviewFile;
+  /** The conversation layer's words, intent roles and sentences (knowledge/conversation.yaml). */
+  conversation: ConversationFile;
+  /** What short follow-ups get after each subject's answer (knowledge/followups.yaml). */
+  followUps: FollowUpsFile;
 }
 
 /** The eligibility interview lives beside the FAQ flows but has its own schema. */
@@ -90,6 +85,8 @@ export function loadKnowledge(root: string = process.env.JIANLI_KNOWLEDGE_ROOT ?
   const sources = read(join(kdir, 'sources.yaml'), SourcesFile).sources;
   const messages = read(join(kdir, 'messages.yaml'), MessagesFile);
   const nlu = read(join(kdir, 'nlu.yaml'), NluFile);
+  const conversation = read(join(kdir, 'conversation.yaml'), ConversationFile);
+  const followUps = read(join(kdir, 'followups.yaml'), FollowUpsFile);
 
   const phrases = new Map<IntentId, string[]>();
   for (const file of yamlFiles(join(kdir, 'phrases'))) {
@@ -131,8 +128,9 @@ export function loadKnowledge(root: string = process.env.JIANLI_KNOWLEDGE_ROOT ?
   const interview = read(join(root, 'dialogs', INTERVIEW_FILE), InterviewFile);
   const rules: RuleBook = { rules: rulesFile, materials, regions: regionFiles, sourceTitle: (id) => sources[id]?.title ?? id };
 
-  const knowledge: Knowledge = { root, sources, messages, nlu, phrases, answers, dialogs, rules, regions: new RegionIndex(regionFiles.values()), interview };
+  const knowledge: Knowledge = { root, sources, messages, nlu, phrases, answers, dialogs, rules, regions: new RegionIndex(regionFiles.values()), interview, conversation, followUps };
   crossCheck(knowledge, kdir, show);
+  checkFollowUps(knowledge, kdir, show);
   checkRuleSources(knowledge, kdir, show);
   return knowledge;
 }
@@ -189,6 +187,30 @@ function crossCheck(k: Knowledge, kdir: string, show: (p: string) => string): vo
     }
     if (problems.length) throw new KnowledgeFileError(show(join(k.root, 'dialogs', `${id}.yaml`)), problems);
   }
+}
+
+/** Every subject of knowledge/followups.yaml has an answer; every intent and source they lead to exists. */
+function checkFollowUps(k: Knowledge, kdir: string, show: (p: string) => string): void {
+  const problems: FieldProblem[] = [];
+  const hasAnswer = (id: IntentId) => id !== 'fallback' && k.answers.has(id);
+  const targets = [...Object.entries(k.followUps.subjects).map(([s, t]) => [`subjects.${s}`, t] as const), ['default', k.followUps.default] as const];
+  for (const [subject] of Object.entries(k.followUps.subjects)) {
+    if (!hasAnswer(subject as IntentId)) problems.push({ field: `subjects.${subject}`, message: `no answer for intent "${subject}"` });
+  }
+  for (const [where, byKind] of targets) {
+    for (const [kind, t] of Object.entries(byKind)) {
+      if (!t) continue;
+      if ('intent' in t && !hasAnswer(t.intent)) problems.push({ field: `${where}.${kind}.intent`, message: `no answer for intent "${t.intent}"` });
+      if ('text' in t) {
+        t.sources.forEach((id, i) => !k.sources[id] && problems.push({ field: `${where}.${kind}.sources.${i}`, message: `unknown source "${id}"` }));
+        t.related.forEach((id, i) => !hasAnswer(id) && problems.push({ field: `${where}.${kind}.related.${i}`, message: `no answer for intent "${id}"` }));
+      }
+    }
+  }
+  if (problems.length) throw new KnowledgeFileError(show(join(kdir, 'followups.yaml')), problems);
+  const roles = k.conversation.intents;
+  const roleProblems = roles.starters.flatMap((id, i) => (hasAnswer(id) ? [] : [{ field: `intents.starters.${i}`, message: `no answer for intent "${id}"` }]));
+  if (roleProblems.length) throw new KnowledgeFileError(show(join(kdir, 'conversation.yaml')), roleProblems);
 }
 
 /** Every source cited by the rules, materials and interview exists; every rule's field is asked. */

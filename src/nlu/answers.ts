@@ -1,23 +1,41 @@
 /**
  * Short answers inside a dialog (是/不是/有/没有/对/嗯) and control words (退出, 重新开始, 算了).
- * Lists come from knowledge/nlu.yaml; this file only decides how a reply is compared with them.
+ * Lists come from knowledge/nlu.yaml and knowledge/conversation.yaml (what asks); this file only
+ * decides how a reply is compared with them.
  */
 import type { NluFile } from '../schema/knowledge';
+import type { QuestionWords } from '../schema/conversation';
 
 const PARTICLES = /[啊呀吧呢嘛哦哈呗啦的了喔噢]+$/u;
 const NON_WORD = /[\p{P}\p{S}\s]/gu;
 /** A reply longer than this is a sentence, not a short answer. */
 const MAX_SHORT_ANSWER = 10;
-// 要多久 starts with the yes-word 要 but asks something: question words keep it from the yes/no reading.
-// A-not-A (要不要, 会不会, 是不是) asks too.
-const QUESTION = /[?？吗]|怎么|什么|哪|多少|多久|多长|多大|(?<!好)几[天个年次]|为什么|为啥|咋|啥|如何|可不可以|(\p{Script=Han})不\1/u;
+const compiledQuestions = new WeakMap<QuestionWords, RegExp[]>();
 
-/** The message asks something (a question mark, 吗, or a question word). */
-export function isQuestion(normalized: string): boolean {
-  return QUESTION.test(normalized);
+/** The question forms of the data as expressions, compiled once per list (each on its own: they may use back-references). */
+function questionPatterns(q: QuestionWords): RegExp[] {
+  let res = compiledQuestions.get(q);
+  if (!res) {
+    res = q.patterns.map((p) => new RegExp(p, 'u'));
+    compiledQuestions.set(q, res);
+  }
+  return res;
 }
 
-type YesNoWords = Pick<NluFile, 'yes' | 'no'> & Partial<Pick<NluFile, 'unsure' | 'answerPrefixes'>>;
+/**
+ * The message asks something (a question mark, 吗, a question word or form). 要多久 starts with the
+ * yes-word 要 but asks: question words keep it from the yes/no reading.
+ */
+export function isQuestion(normalized: string, questions: QuestionWords): boolean {
+  return (
+    questions.marks.some((m) => normalized.includes(m)) ||
+    questions.words.some((w) => normalized.includes(w)) ||
+    questionPatterns(questions).some((re) => re.test(normalized))
+  );
+}
+
+/** The answer words of nlu.yaml and what asks (conversation.yaml). */
+export type YesNoWords = Pick<NluFile, 'yes' | 'no'> & Partial<Pick<NluFile, 'unsure' | 'answerPrefixes'>> & { questions: QuestionWords };
 
 /** 不知道, 不确定, 还没问: the user does not know (checked before 不/没 can read as "no"). */
 export function isUnsure(normalized: string, config: Pick<Partial<NluFile>, 'unsure'>): boolean {
@@ -62,7 +80,7 @@ export function parseYesNo(normalized: string, config: YesNoWords): 'yes' | 'no'
   if (!bare) return undefined;
   if (config.no.includes(bare)) return 'no';
   if (config.yes.includes(bare)) return 'yes';
-  if (bare.length > MAX_SHORT_ANSWER || QUESTION.test(normalized)) return undefined;
+  if (bare.length > MAX_SHORT_ANSWER || isQuestion(normalized, config.questions)) return undefined;
   const byLength = (a: string, b: string) => b.length - a.length;
   if ([...config.no].sort(byLength).some((w) => bare.startsWith(w))) return 'no';
   if ([...config.yes].sort(byLength).some((w) => bare.startsWith(w))) return 'yes';
@@ -85,5 +103,5 @@ export function parseLeadingYesNo(normalized: string, config: YesNoWords): 'yes'
   const whole = parseYesNo(normalized, config);
   if (whole) return whole;
   const first = firstClause(normalized);
-  return first !== normalized && !isQuestion(normalized) ? parseYesNo(first, config) : undefined;
+  return first !== normalized && !isQuestion(normalized, config.questions) ? parseYesNo(first, config) : undefined;
 }

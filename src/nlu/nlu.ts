@@ -180,15 +180,28 @@ export class Nlu {
   }
 }
 
-/** A place with the words that only frame it: 我是上海的 / 我在南京 / 广东这边 say no more than the place. */
-const PLACE_FRAME = /(?:我是|我在|人在|我们是|我们在|在)?\u0000+(?:的|这边|那边|这里|那里|地区)?/gu;
+const placeFrames = new WeakMap<object, RegExp>();
+
+/**
+ * A place with the words that only frame it (knowledge/conversation.yaml words.placeFrames):
+ * 我是上海的 / 我在南京 / 广东这边 say no more than the place. Compiled once per word list.
+ */
+function placeFrame(frames: { before: string[]; after: string[] }): RegExp {
+  let re = placeFrames.get(frames);
+  if (!re) {
+    const alt = (ws: string[]) => [...ws].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    re = new RegExp(`(?:${alt(frames.before)})?\u0000+(?:${alt(frames.after)})?`, 'gu');
+    placeFrames.set(frames, re);
+  }
+  return re;
+}
 
 /** The message without place names and their frames (see RegionIndex.withoutPlaces). */
-export function withoutPlaces(k: Pick<Knowledge, 'regions'>, text: string): string {
-  return k.regions.withoutPlaces(text, '\u0000').replace(PLACE_FRAME, '');
+export function withoutPlaces(k: Pick<Knowledge, 'regions' | 'conversation'>, text: string): string {
+  return k.regions.withoutPlaces(text, '\u0000').replace(placeFrame(k.conversation.words.placeFrames), '');
 }
 
 /** The assistant's NLU: the knowledge base's phrases (or other training data, for the benchmark), place names neutral. */
-export function domainNlu(k: Pick<Knowledge, 'nlu' | 'phrases' | 'regions'>, opts: { config?: NluFile; training?: TrainingSet } = {}): Nlu {
+export function domainNlu(k: Pick<Knowledge, 'nlu' | 'phrases' | 'regions' | 'conversation'>, opts: { config?: NluFile; training?: TrainingSet } = {}): Nlu {
   return new Nlu(opts.config ?? k.nlu, opts.training ?? k.phrases, { neutralize: (t) => withoutPlaces(k, t) });
 }

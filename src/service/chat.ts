@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Assistant } from '../engine/assistant';
 import { EngineThread, EngineThreadDown } from '../engine/thread';
 import { newConversationState, plainReply, type ConversationState, type TurnEvent, type TurnResult } from '../engine/types';
+import { activeInterview } from '../engine/state';
 import { maskPersonalData } from '../privacy/mask';
 import { isComplaint } from '../handoff/reason';
 import { checkEligibility } from '../rules/check';
@@ -204,7 +205,7 @@ function storedKey(key: string): string {
 /** The masked transcript entry of a turn: personal data never reaches the store. */
 function record(req: ChatRequest, result: TurnResult, previous?: ConversationState): TurnRecord {
   // Interview start and verdict (codes only) let the analytics count completed interviews.
-  const started = !previous?.interview && (result.state.interview !== undefined || result.verdict !== undefined);
+  const started = !activeInterview(previous) && (activeInterview(result.state) !== undefined || result.verdict !== undefined);
   const v = result.verdict;
   return {
     at: (req.now ?? new Date()).toISOString(),

@@ -74,7 +74,7 @@ describe('Assistant.turn', () => {
     for (const text of ['你好', '单位不配合注销', '有', '不用了']) state = assistant.turn(state, { text }).state;
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
     expect(state.turns).toBe(4);
-    expect(state.flow).toBeUndefined();
+    expect(state.stack).toEqual([]);
     expect(state.lastSources.join()).toContain('Q1');
   });
 

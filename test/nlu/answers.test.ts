@@ -3,7 +3,9 @@ import { parseYesNo, isExactly } from '../../src/nlu/answers';
 import { normalizeText } from '../../src/nlu/normalize';
 import { sharedAssistant } from '../helpers/assistant';
 
-const config = sharedAssistant().knowledge.nlu;
+const k = sharedAssistant().knowledge;
+// The answer words of nlu.yaml and what asks (conversation.yaml).
+const config = { ...k.nlu, questions: k.conversation.words.questions };
 const yn = (s: string) => parseYesNo(normalizeText(s), config);
 
 describe('short answers', () => {

@@ -40,7 +40,8 @@ describe.each([
     const data = JSON.parse(out.stdout);
     expect(Object.keys(data).sort()).toEqual(['conversationId', 'state', 'turns']);
     expect(data.conversationId).toBe('cli-1');
-    expect(data.state.interview.situation.region).toBe('江苏');
+    // The interview in progress is the open frame of the state's dialog stack.
+    expect(data.state.stack.at(-1).check.situation.region).toBe('江苏');
     expect(data.turns).toHaveLength(2);
     // `interview: "started"` marks the turn that began the eligibility interview (for the analytics).
     expect(Object.keys(data.turns[0]).sort()).toEqual(['at', 'channel', 'confidence', 'intent', 'interview', 'replies', 'text']);

@@ -4,6 +4,7 @@
  */
 import type { Assistant } from '../../engine/assistant';
 import type { ConversationState, TurnResult } from '../../engine/types';
+import { activeInterview, finishedCheck } from '../../engine/state';
 import type { IntentId } from '../../schema/knowledge';
 import type { SituationField } from '../../schema/rules';
 import { checkEligibility } from '../../rules/check';
@@ -63,11 +64,12 @@ function summary(assistant: Assistant, state: ConversationState, call: CallLog):
   const lines = ['【案情摘要】', `咨询路径：${call.intents.length ? call.intents.join(' → ') : '（无）'}`];
   if (state.region) lines.push(`用户所在省份：${state.region}`);
   // The interview in progress, or else the last one finished (its verdict stays relevant to the call).
-  const interview = state.interview ?? state.lastCheck;
+  const running = activeInterview(state);
+  const interview = running ?? finishedCheck(state);
   const situation = interview?.situation;
   if (interview && situation) {
     const facts = (k.rules.rules.goals[interview.goal].fields as SituationField[]).filter((f) => situation[f] !== undefined);
-    lines.push(`自查目标：${{ deregister: '注销', reregister: '重新注册', change: '变更注册' }[interview.goal]}${state.interview ? '（进行中）' : '（已完成）'}`);
+    lines.push(`自查目标：${{ deregister: '注销', reregister: '重新注册', change: '变更注册' }[interview.goal]}${running ? '（进行中）' : '（已完成）'}`);
     lines.push(`已了解：${facts.length ? facts.map((f) => describeFact(f, situation, k)).join('；') : '（尚无）'}`);
     const v = checkEligibility(situation, k.rules);
     lines.push(`目前结论：${{ eligible: '可以申请', blocked: '需先解决阻碍', needs_info: '信息不足' }[v.status]}`);

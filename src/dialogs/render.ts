@@ -20,20 +20,34 @@ export function sourceTitles(ids: string[], k: Knowledge): string[] {
 
 export type RegionDetail = 'materials' | 'nextSteps' | 'notes';
 
-/** A province's differences of the given kinds (knowledge/regions), with their source ids; none where the article names none. */
-export function regionDifferences(province: string, kinds: RegionDetail[], k: Knowledge): { lines: string[]; sources: string[] } {
+/**
+ * A province's differences of the given kinds (knowledge/regions), with their source ids; none where
+ * the article names none. `short` is each line without its caveat (a material's name, a step or
+ * note up to its first aside), for when the same lines were already shown.
+ */
+export function regionDifferences(province: string, kinds: RegionDetail[], k: Knowledge): { lines: string[]; short: string[]; sources: string[] } {
   const r = k.rules.regions.get(province);
   const items = [
-    ...(kinds.includes('materials') ? (r?.materials ?? []).map((m) => ({ text: `${m.name}：${m.requirement}`, source: m.source })) : []),
-    ...(kinds.includes('nextSteps') ? (r?.nextSteps ?? []) : []),
-    ...(kinds.includes('notes') ? (r?.notes ?? []) : []),
+    ...(kinds.includes('materials') ? (r?.materials ?? []).map((m) => ({ text: `${m.name}：${m.requirement}`, short: m.name, source: m.source })) : []),
+    ...(kinds.includes('nextSteps') ? (r?.nextSteps ?? []).map((n) => ({ ...n, short: mainClause(n.text) })) : []),
+    ...(kinds.includes('notes') ? (r?.notes ?? []).map((n) => ({ ...n, short: mainClause(n.text) })) : []),
   ];
-  return { lines: items.map((i) => i.text), sources: items.map((i) => i.source) };
+  return { lines: items.map((i) => i.text), short: items.map((i) => i.short), sources: items.map((i) => i.source) };
 }
 
-/** A province's differences as a block under an answer. */
-export function regionBlock(province: string, lines: string[], k: Knowledge): string {
-  return `${k.messages.regionAbout.replaceAll('{province}', province)}\n${lines.map((l) => `· ${l}`).join('\n')}`;
+/** A line up to its first aside: （据介绍…） or the clause after ；. */
+function mainClause(line: string): string {
+  return line.split(/[（(；;]/u)[0].replace(/[，,。]$/u, '');
+}
+
+/**
+ * A province's differences as a block under an answer. Already shown word for word (`said`), they
+ * are named again in short under a heading that says so, not repeated.
+ */
+export function regionBlock(province: string, diffs: { lines: string[]; short: string[] }, k: Knowledge, said: (block: string) => boolean = () => false): string {
+  const full = `${k.messages.regionAbout.replaceAll('{province}', province)}\n${diffs.lines.map((l) => `· ${l}`).join('\n')}`;
+  if (!said(full)) return full;
+  return `${k.conversation.say.regionAgain.replaceAll('{province}', province)}${diffs.short.join('；')}。`;
 }
 
 /**
@@ -42,7 +56,7 @@ export function regionBlock(province: string, lines: string[], k: Knowledge): st
  * regional note (which would say the same again); where it has none, a line says so under the note.
  */
 export function renderAnswer(
-  parts: { lead?: string; answer?: Answer; extraSources?: string[]; region?: { province: string; details: RegionDetail[] } },
+  parts: { lead?: string; answer?: Answer; extraSources?: string[]; region?: { province: string; details: RegionDetail[] }; said?: (block: string) => boolean },
   k: Knowledge,
 ): { text: string; sources: string[] } {
   const diffs = parts.answer && parts.region?.details.length ? regionDifferences(parts.region.province, parts.region.details, k) : undefined;
@@ -51,9 +65,11 @@ export function renderAnswer(
   const blocks: string[] = [];
   if (parts.lead) blocks.push(fillTemplate(parts.lead.trim(), k));
   if (parts.answer) blocks.push(fillTemplate(parts.answer.text, k));
-  if (diffs?.lines.length) blocks.push(regionBlock(parts.region!.province, diffs.lines, k));
+  if (diffs?.lines.length) blocks.push(regionBlock(parts.region!.province, diffs, k, parts.said));
   else {
-    if (parts.answer?.regional) blocks.push(`【${k.messages.regionalLabel}】${parts.answer.regional}`);
+    const note = parts.answer?.regional ? `【${k.messages.regionalLabel}】${parts.answer.regional}` : undefined;
+    // The same general note under an earlier answer is not said again.
+    if (note && !parts.said?.(note)) blocks.push(note);
     if (diffs) blocks.push(k.messages.regionNothing.replaceAll('{province}', parts.region!.province));
   }
   if (sources.length) blocks.push(`【${k.messages.sourcesLabel}】${sources.join('；')}`);

@@ -1,0 +1,145 @@
+/**
+ * What every step of a turn reads: the message as normalised, the facts and the province it
+ * states, the conversation state with them applied, the open dialog, and the NLU's understanding
+ * (computed only when a step asks for it).
+ */
+import type { Knowledge } from '../knowledge/load';
+import type { Nlu, Understanding } from '../nlu/nlu';
+import type { Situation } from '../schema/rules';
+import type { DialogRunner } from '../dialogs/runner';
+import type { DialogInput, Frame, InterviewFrame, Who } from '../dialogs/types';
+import { isQuestion } from '../nlu/answers';
+import { fingerprint } from './said';
+import { openFrame } from './state';
+import type { ConversationState } from './types';
+import type { Responder } from './respond';
+
+export interface TurnContext {
+  readonly k: Knowledge;
+  /** The state as stored. */
+  readonly stored: ConversationState;
+  /** The state with this message's facts and province applied (outside an interview, which reads them itself). */
+  readonly state: ConversationState;
+  /** The message with personal data taken out, and normalised (NFKC, Simplified, …). */
+  readonly text: string;
+  readonly normalized: string;
+  /** The message carried personal data, taken out before reading. */
+  readonly masked: boolean;
+  readonly now: Date;
+  /** Facts the message states (Interview.factsIn): statements only, never a clause that asks. */
+  readonly stated: Situation;
+  /** A province named in the message. */
+  readonly place?: string;
+  /** The user speaks of themselves (我在南京): the place is theirs, not a comparison. */
+  readonly aboutSelf: boolean;
+  /** The dialog waiting for an answer. */
+  readonly open?: Frame;
+  /** The finished eligibility check, when no dialog is open above it (a correction reopens it). */
+  readonly closed?: InterviewFrame;
+  /** Whom answers are for: the province and the facts known (an interview's answers included). */
+  readonly who: Who;
+  /** The message as a dialog reads it. */
+  readonly input: DialogInput;
+  /** A long block this conversation has already said word for word. */
+  said(block: string): boolean;
+  /** The NLU's reading of the message (computed on first use). */
+  understanding(): Understanding;
+  readonly nlu: Nlu;
+  readonly runner: DialogRunner;
+  readonly respond: Responder;
+}
+
+/** A message stating this many facts of the check tells its case; one fact is a question's context. */
+const FACTS_OF_A_CHECK = 2;
+
+/** Where one question of a message ends and the next may begin. */
+const QUESTION_BREAK = /[，,。；;！!？?\s]+/u;
+
+/** The clauses of a message that ask (a question word or mark), in order. */
+export function questionClauses(normalized: string, k: Knowledge): string[] {
+  return normalized.split(QUESTION_BREAK).filter((c) => c.length >= 3 && isQuestion(c, k.conversation.words.questions));
+}
+
+/**
+ * What a message asks. A message longer than the NLU reads is a story with the question usually
+ * at its end. A message that states several facts of the check and asks for the check in its one
+ * question clause (我在南京，没有项目…，帮我看看能不能注销) asks for the check: the facts are its
+ * first answers, not the question (read whole, they look like 哪些情况不能注销). A fact with a
+ * question (单位破产了，注册怎么注销; 单位不同意，我自己能申请吗) is the question's context and is
+ * read with it.
+ */
+function understand(nlu: Nlu, k: Knowledge, normalized: string, statesFacts: boolean): Understanding {
+  const u = nlu.understandNormalized(normalized);
+  const clauses = questionClauses(normalized, k);
+  if (u.truncated) {
+    const last = clauses.at(-1);
+    const v = last ? nlu.understandNormalized(last) : undefined;
+    return v?.decision === 'answer' ? { ...v, truncated: true } : u;
+  }
+  if (statesFacts && clauses.length === 1 && clauses[0] !== normalized) {
+    const v = nlu.understandNormalized(clauses[0]);
+    if (v.decision === 'answer' && k.answers.get(v.intent)?.interview) return { ...v, normalized };
+  }
+  return u;
+}
+
+export interface ContextParts {
+  k: Knowledge;
+  stored: ConversationState;
+  text: string;
+  normalized: string;
+  masked: boolean;
+  now: Date;
+  nlu: () => Nlu;
+  runner: DialogRunner;
+  respond: Responder;
+}
+
+export function buildContext(p: ContextParts): TurnContext {
+  const { k, stored, normalized } = p;
+  const open = openFrame(stored);
+  const top = stored.stack.at(-1);
+  const closed = !open && top?.kind === 'interview' ? top : undefined;
+  const inInterview = open?.kind === 'interview';
+  // Facts the user states (age, reason, employer gone, hours…) are kept and used by later answers;
+  // inside the interview the interview reads them itself.
+  const stated = normalized ? p.runner.interview.factsIn(normalized) : {};
+  const place = normalized ? k.regions.find(normalized) : undefined;
+  let state = stored;
+  if (!inInterview && Object.keys(stated).length) state = { ...state, profile: { ...state.profile, ...stated } };
+  if (!inInterview && place) state = { ...state, region: place };
+  const check = open?.kind === 'interview' ? open.check.situation : undefined;
+  const who: Who = check ? { region: check.region ?? state.region, profile: { ...state.profile, ...withoutGoal(check) } } : { region: state.region, profile: state.profile };
+  const said = new Set(stored.said);
+  const saidFn = (block: string) => said.has(fingerprint(block));
+  let understood: Understanding | undefined;
+  const statesFacts = Object.keys(stated).length >= FACTS_OF_A_CHECK;
+  return {
+    k,
+    stored,
+    text: p.text,
+    normalized,
+    masked: p.masked,
+    now: p.now,
+    runner: p.runner,
+    respond: p.respond,
+    get nlu() {
+      return p.nlu();
+    },
+    stated,
+    place,
+    aboutSelf: place !== undefined && k.conversation.words.self.some((w) => normalized.includes(w)),
+    state,
+    open,
+    closed,
+    who,
+    said: saidFn,
+    input: { normalized, now: p.now, who, said: saidFn },
+    understanding: () => (understood ??= understand(p.nlu(), k, normalized, statesFacts)),
+  };
+}
+
+function withoutGoal(s: Situation): Omit<Situation, 'goal' | 'region'> {
+  const { goal: _goal, region: _region, ...facts } = s;
+  return facts;
+}

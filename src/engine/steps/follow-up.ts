@@ -1,0 +1,39 @@
+/**
+ * A short follow-up on the last answer's subject (为什么, 那怎么办, 需要多久, 线上能办吗, 那谁给我出
+ * 证明): answered from that subject's related answers or its own short text
+ * (knowledge/followups.yaml), never with the subject's whole answer again. The subject stays, so a
+ * row of follow-ups is about the same thing. Inside the interview, 为什么 is about its question.
+ */
+import { isExactly } from '../../nlu/answers';
+import { withChoices } from '../../dialogs/faq';
+import { relatedChoices, sourceTitles } from '../../dialogs/render';
+import type { FollowUpKind } from '../../schema/conversation';
+import type { TurnContext } from '../context';
+import type { Step } from '../outcome';
+
+/** The kind of follow-up the whole message is (linking openers such as 那 / 然后 aside). */
+export function followUpKind(ctx: TurnContext): FollowUpKind | undefined {
+  const fillers = [...ctx.k.nlu.leadingFillers].sort((a, b) => b.length - a.length);
+  let n = ctx.normalized;
+  for (let f = fillers.find((w) => n.startsWith(w) && n.length > w.length); f; f = fillers.find((w) => n.startsWith(w) && n.length > w.length)) {
+    n = n.slice(f.length).replace(/^[\p{P}\s]+/u, '');
+  }
+  const kinds = Object.entries(ctx.k.conversation.words.followUps) as [FollowUpKind, string[]][];
+  return kinds.find(([, words]) => isExactly(n, words))?.[0];
+}
+
+export const followUp: Step = (ctx) => {
+  if (ctx.open?.kind === 'interview') return undefined;
+  const subject = ctx.open?.kind === 'faq' ? ctx.open.intent : ctx.state.subject;
+  const kind = subject && followUpKind(ctx);
+  if (!subject || !kind) return undefined;
+  const { k } = ctx;
+  const target = k.followUps.subjects[subject]?.[kind] ?? k.followUps.default[kind];
+  if (!target) return undefined;
+  // What the subject's answer is itself about is not led with again.
+  if ('intent' in target) return { ...ctx.respond.plain(ctx, target.intent, 1, k.answers.get(subject)?.covers), subject };
+  const choices = relatedChoices(target.related, k);
+  const sources = sourceTitles(target.sources, k);
+  const text = `${target.text}\n\n【${k.messages.sourcesLabel}】${sources.join('；')}`;
+  return { intent: subject, confidence: 1, replies: [withChoices(text, choices)], sources, choices, subject };
+};

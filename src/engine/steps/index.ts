@@ -1,0 +1,31 @@
+/**
+ * The turn, in order: each step takes the message or passes it on (Botkit's handleTurn — interrupts,
+ * the active dialog, then triggers — and grammY's composer, as one visible list).
+ */
+import type { Step } from '../outcome';
+import { privacyOnly } from './privacy';
+import { emptyInput } from './empty';
+import { pickChoice } from './pick-choice';
+import { controlWords } from './control';
+import { pendingAnswer } from './pending-answer';
+import { correction } from './correction';
+import { notCovered } from './not-covered';
+import { regionFollowUp, regionStatement } from './region';
+import { followUp } from './follow-up';
+import { newQuestion } from './new-question';
+import { notUnderstood } from './not-understood';
+
+export const STEPS: readonly (readonly [name: string, step: Step])[] = [
+  ['privacy', privacyOnly],
+  ['empty input', emptyInput],
+  ['pick a choice', pickChoice],
+  ['control words', controlWords],
+  ['the pending question', pendingAnswer],
+  ['correction of the check', correction],
+  ['not covered', notCovered],
+  ['region follow-up', regionFollowUp],
+  ['region statement', regionStatement],
+  ['follow-up on the subject', followUp],
+  ['a new question', newQuestion],
+  ['not understood', notUnderstood],
+];

@@ -1,0 +1,22 @@
+/**
+ * A number or the exact label of one of the last reply's choices, when no dialog waits (a dialog
+ * reads its own choices as answers to its question): the related question, suggestion or starter
+ * picked. A number that is no choice is said so, the choices kept.
+ */
+import { normalizeLabel } from '../../nlu/normalize';
+import type { Step } from '../outcome';
+
+export const pickChoice: Step = (ctx) => {
+  const { choices } = ctx.state;
+  if (ctx.open || !choices.length) return undefined;
+  const n = ctx.normalized;
+  if (/^\d{1,3}$/u.test(n)) {
+    const choice = choices[Number(n) - 1];
+    if (!choice) {
+      return { intent: 'fallback', confidence: 1, replies: [{ text: ctx.k.messages.choiceOutOfRange, choices: choices.map((c) => c.label) }], sources: [], choices };
+    }
+    return 'intent' in choice.target ? ctx.respond.answer(ctx, choice.target.intent, 1) : undefined;
+  }
+  const choice = choices.find((c) => normalizeLabel(c.label) === n);
+  return choice && 'intent' in choice.target ? ctx.respond.answer(ctx, choice.target.intent, 1) : undefined;
+};

@@ -1,0 +1,103 @@
+/**
+ * Schemas of the conversation layer's data: knowledge/conversation.yaml (the words that shape a
+ * turn, the roles intents play in it, its own sentences) and knowledge/followups.yaml (what a short
+ * follow-up such as 为什么 or 需要多久 asks about the last subject).
+ */
+import { z } from 'zod';
+import { pattern } from './interview';
+import { IntentId } from './knowledge';
+
+const text = z.string().trim().min(1, 'must not be empty');
+const words = z.array(text);
+
+/** What makes a message (or a clause) ask something. */
+export const QuestionWords = z
+  .object({
+    /** Characters that mark a question wherever they are (？, 吗). */
+    marks: words.min(1),
+    /** Question words (怎么, 多久, 为什么 …). */
+    words: words.min(1),
+    /** Question forms as regular expressions (A-not-A: 要不要; 几天 but not 好几年). */
+    patterns: z.array(pattern).default([]),
+  })
+  .strict();
+export type QuestionWords = z.infer<typeof QuestionWords>;
+
+export const FOLLOW_UP_KINDS = ['why', 'whatNow', 'howLong', 'online', 'whoProves'] as const;
+export const FollowUpKind = z.enum(FOLLOW_UP_KINDS);
+export type FollowUpKind = z.infer<typeof FollowUpKind>;
+
+export const ConversationFile = z
+  .object({
+    version: z.number().int().positive(),
+    words: z
+      .object({
+        questions: QuestionWords,
+        /** The user speaks of themselves: a place named with one of these is their province (我在上海). */
+        self: words.min(1),
+        /** Words that only frame a place (我是上海的, 广东这边): neutral for the classifier. */
+        placeFrames: z.object({ before: words, after: words }).strict(),
+        /** Asking for a person inside a dialog: answered with the way to one, like a side question. */
+        handoff: words.min(1),
+        /** A whole message of these words asks about the last answer's subject (为什么, 那怎么办 …). */
+        followUps: z.record(FollowUpKind, words.min(1)),
+      })
+      .strict(),
+    intents: z
+      .object({
+        /** Conversation, not a question (thanks): inside a FAQ follow-up it is answered and the question asked again, once. */
+        remarks: z.array(IntentId),
+        /** Never a side question inside the interview: the interview carries on asking. */
+        notSideQuestions: z.array(IntentId),
+        /** Never offered as the second question of a message. */
+        notSecondQuestions: z.array(IntentId),
+        /** After these a bare place (北京) is not a follow-up about that province. */
+        notRegional: z.array(IntentId),
+        /** Offered wherever the user is left without a question (not understood, a dialog left). */
+        starters: z.array(IntentId).min(1),
+      })
+      .strict(),
+    /** The conversation layer's own sentences. */
+    say: z
+      .object({
+        /** One line naming an answer already given in full; {title} is its title. */
+        reminder: text,
+        /** Under the reminder: the part of that answer the message asks about. */
+        reminderPart: text,
+        /** Under the reminder when no part matches: {options} are the related questions. */
+        askBack: text,
+        /** A second miss in a row, shorter than the first. */
+        fallbackAgain: text,
+        /** The way to a person again, after the full hotline text was given. */
+        hotlineAgain: text,
+        /** Heads a province's differences that an earlier reply already listed. */
+        regionAgain: text,
+        /** Stands for a block of a reply that an earlier reply already said word for word. */
+        seeAbove: text,
+        /** A verdict block unchanged since the last verdict: {title} is its heading. */
+        unchanged: text,
+      })
+      .strict(),
+  })
+  .strict();
+export type ConversationFile = z.infer<typeof ConversationFile>;
+
+/** Where a follow-up leads: an intent's answer (without its dialog), or a short text of its own. */
+export const FollowUpTarget = z.union([
+  z.object({ intent: IntentId }).strict(),
+  z.object({ text, sources: z.array(z.string()).min(1, 'a follow-up answer names at least one source'), related: z.array(IntentId).default([]) }).strict(),
+]);
+export type FollowUpTarget = z.infer<typeof FollowUpTarget>;
+
+const FollowUpTargets = z.record(FollowUpKind, FollowUpTarget);
+
+export const FollowUpsFile = z
+  .object({
+    version: z.number().int().positive(),
+    /** subject intent → what each kind of follow-up gets after that subject's answer. */
+    subjects: z.record(IntentId, FollowUpTargets),
+    /** For any subject without its own. */
+    default: FollowUpTargets,
+  })
+  .strict();
+export type FollowUpsFile = z.infer<typeof FollowUpsFile>;
