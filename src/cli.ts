@@ -51,9 +51,22 @@ const serve = async (opts: { port?: string }) => {
   // Loaded on demand: the channels pull in botkit and teams-ai, which other commands do not need.
   const { startServer } = await import('./server/serve');
   const running = await startServer({ port: config.port, host: config.host, thread });
-  const stop = () => void running.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // SIGTERM (docker stop, an orchestrator) or Ctrl-C: answer what is under way, then write out the store and exit 0.
+  // A second signal while draining stops at once.
+  let stopping = false;
+  const stop = () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    running.shutdown(config.shutdownSeconds * 1000).then(
+      () => process.exit(0),
+      (err: Error) => {
+        process.stderr.write(`shutdown failed: ${err.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 };
 
 program

@@ -18,6 +18,7 @@ import { createAdminRouter } from '../admin';
 import { createTeamsHandler, teamsConfigFromEnv } from '../channels/teams';
 import { createWeChatRouter, RedisMsgIdClaims, weChatConfigFromEnv } from '../channels/wechat';
 import { parseTrustProxy } from './limits';
+import { Drain } from './shutdown';
 
 export interface ServeOptions {
   port: number;
@@ -35,7 +36,13 @@ export interface ServeOptions {
 
 export interface RunningServer {
   url: string;
+  /** Stops at once: open connections are dropped. */
   close(): Promise<void>;
+  /**
+   * Graceful stop (SIGTERM): /healthz answers 503, no new connections, requests under way are answered
+   * for up to `timeoutMs`, then everything is closed and the store written out. Resolves whether all were answered.
+   */
+  shutdown(timeoutMs?: number): Promise<boolean>;
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
@@ -69,6 +76,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // With a Redis store, WeChat MsgIds are claimed in Redis, so every instance knows what another has answered.
   const msgIds = wechat && store instanceof RedisStore && settings.store ? RedisMsgIdClaims.connect(settings.store) : undefined;
   const messages = { wechatUnsupported: knowledge.messages.wechatUnsupported, wechatLater: knowledge.messages.wechatLater, choicesHeading: knowledge.messages.choicesHeading };
+  // Set once listening; draining on SIGTERM (src/server/shutdown.ts).
+  let drain: Drain | undefined;
   const { server, close } = createApp({
     service,
     mount: [
@@ -80,6 +89,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       (app) => app.use('/admin', createAdminRouter({ service, store, token: adminToken, latency })),
     ],
     health: async () => {
+      // Draining for a shutdown: not ready, so a load balancer sends new requests elsewhere.
+      if (drain?.draining) return { ok: false, store: store.kind, reason: 'shutting down' };
       const h = await store.health();
       return { ok: h.ok, store: store.kind, ...(h.reason ? { reason: h.reason } : {}), intents: knowledge.answers.size + 1 };
     },
@@ -95,6 +106,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  drain = new Drain(server);
   const url = `http://localhost:${port}`;
   // Retention: forget conversations idle for longer than the setting, now and every hour.
   const purge = () => {
@@ -120,6 +132,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   log(`  Teams:     ${teamsState}`);
   return {
     url,
+    async shutdown(this: RunningServer, timeoutMs = 10_000) {
+      const answered = await drain!.drain(timeoutMs);
+      log(answered ? 'shutting down: every request under way was answered' : `shutting down: ${drain!.inFlight} request(s) not answered within ${timeoutMs / 1000} s were closed`);
+      await this.close();
+      return answered;
+    },
     close: async () => {
       clearInterval(purgeTimer);
       stopWatching?.();
