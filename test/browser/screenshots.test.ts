@@ -16,24 +16,25 @@ import { choose, openChat, runInterview, say, VIEWPORTS } from './chat-page';
 const OUT = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const TOKEN = 'screenshot-admin-token';
 const on = process.env.JIANLI_SCREENSHOTS === '1';
-const h = handoffService();
-const t = pageServerForFile(async () => {
-  if (on) {
-    const say = (id: string, text: string) => h.service.handle({ conversationId: id, text, channel: 'web' });
-    const asks = [
-      ['注销需要什么材料', '证件照有什么要求'],
-      ['审批要多久'],
-      ['单位不配合注销怎么办', '转人工'],
-      ['注销后还能重新注册吗'],
-      ['明天天气怎么样', '我想买菜', '还是不懂'],
-      ['注销需要什么材料'],
-      ['注销会影响职称吗'],
-    ];
-    for (const [i, texts] of asks.entries()) for (const text of texts) await say(`c${i}`, text);
-    for (const text of ['帮我看看我能不能注销', '我在北京，退休了，手上没有项目', '没有', '不是', '修满了', '愿意', '已解除且有证明']) await say('iv', text);
-  }
-  return createApp({ service: h.service, mount: [(app) => app.use('/admin', createAdminRouter({ service: h.service, store: h.store, token: TOKEN }))] });
-}, h.cleanup);
+// Nothing is started (no service, no Chromium) unless screenshots are asked for.
+const h = on ? handoffService() : undefined;
+const t = on
+  ? pageServerForFile(async () => {
+      const say = (id: string, text: string) => h!.service.handle({ conversationId: id, text, channel: 'web' });
+      const asks = [
+        ['注销需要什么材料', '证件照有什么要求'],
+        ['审批要多久'],
+        ['单位不配合注销怎么办', '转人工'],
+        ['注销后还能重新注册吗'],
+        ['明天天气怎么样', '我想买菜', '还是不懂'],
+        ['注销需要什么材料'],
+        ['注销会影响职称吗'],
+      ];
+      for (const [i, texts] of asks.entries()) for (const text of texts) await say(`c${i}`, text);
+      for (const text of ['帮我看看我能不能注销', '我在北京，退休了，手上没有项目', '没有', '不是', '修满了', '愿意', '已解除且有证明']) await say('iv', text);
+      return createApp({ service: h!.service, mount: [(app) => app.use('/admin', createAdminRouter({ service: h!.service, store: h!.store, token: TOKEN }))] });
+    }, h!.cleanup)
+  : ({} as ReturnType<typeof pageServerForFile>);
 
 describe.skipIf(!on).each(VIEWPORTS)('screenshots, $name', (viewport) => {
   const size = viewport.width;
