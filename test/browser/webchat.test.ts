@@ -76,6 +76,10 @@ describe.each(VIEWPORTS)('web chat page, $name', (viewport) => {
     expect((await botTexts(page)).at(-1)).not.toContain('【来源】');
     await say(page, '谢谢');
     expect((await botTexts(page)).at(-1)).not.toContain('来源');
+    // Nor after a reload, which shows the stored texts.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('.msg.user').length === 2);
+    expect((await botTexts(page)).join('\n')).not.toContain('来源');
     // A question it does not understand offers buttons; the text does not say 回复数字.
     await say(page, '明天天气怎么样');
     expect(await page.locator('.msg.bot').last().locator('.choices button').count()).toBeGreaterThan(0);

@@ -65,6 +65,14 @@
   }
   // Small talk (hello, thanks) needs no citation.
   function isSmallTalk(intent) { return typeof intent === 'string' && /^chitchat\./.test(intent); }
+  // The history keeps no intents: the texts of small-talk replies seen live are remembered (a handful of fixed texts).
+  var SMALL_TALK_KEY = 'jianli.smallTalkReplies';
+  function rememberSmallTalk(text) {
+    var list = readJson(SMALL_TALK_KEY, []).filter(function (t) { return t !== text; });
+    list.push(text);
+    storageSet(SMALL_TALK_KEY, JSON.stringify(list.slice(-20)));
+  }
+  function wasSmallTalk(text) { return readJson(SMALL_TALK_KEY, []).indexOf(text) >= 0; }
   function withoutSources(text) {
     return text.split(/\n{2,}/).filter(function (b) { return !/^【来源】/.test(b.trim()); }).join('\n\n');
   }
@@ -211,7 +219,12 @@
     var div = bubble('bot', opts.at);
     var body = div.querySelector('.body');
     var shown = webText(text);
-    if (isSmallTalk(opts.intent)) shown = withoutSources(shown);
+    if (isSmallTalk(opts.intent)) {
+      if (!opts.fromHistory) rememberSmallTalk(String(text));
+      shown = withoutSources(shown);
+    } else if (opts.fromHistory && wasSmallTalk(String(text))) {
+      shown = withoutSources(shown);
+    }
     if (opts.verdict) {
       div.classList.add('has-verdict');
       body.appendChild(verdictCard(opts.verdict, shown));
