@@ -1,0 +1,32 @@
+/**
+ * The blind evaluation sets (test/fixtures/blind/) measure how the assistant does with people who
+ * never saw its knowledge: no training phrase and no card phrasing may be one of their lines.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { comparable } from '../../src/bench/nlu-data';
+import { loadKnowledge } from '../../src/knowledge/load';
+import { loadCards } from '../../src/knowledge/cards';
+
+const dir = join(import.meta.dirname, '..', 'fixtures', 'blind');
+const read = (f: string) => parse(readFileSync(join(dir, f), 'utf8')) as { text?: string; turns?: { user: string }[] }[];
+const blindLines = [
+  ...read('questions.yaml').map((q) => q.text ?? ''),
+  ...read('short-conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
+  ...read('conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
+].filter(Boolean);
+
+describe('the blind evaluation sets stay blind', () => {
+  it('has its lines', () => {
+    expect(blindLines.length).toBeGreaterThan(350);
+  });
+  it('no training phrase and no card phrasing or question is one of their lines', () => {
+    // Lines of under five Han characters (…, 人工, 好的谢谢, emoji) are conversation, not a question to learn.
+    const blind = new Set(blindLines.filter((l) => (l.match(/\p{Script=Han}/gu) ?? []).length >= 5).map(comparable));
+    const phrases = [...loadKnowledge().phrases.values()].flat();
+    const cards = loadCards().cards.flatMap((c) => [c.question, ...c.phrasings]);
+    expect([...phrases, ...cards].filter((p) => blind.has(comparable(p)))).toEqual([]);
+  });
+});
