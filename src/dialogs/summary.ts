@@ -51,7 +51,7 @@ export function renderVerdict(v: Verdict, situation: Situation, k: Knowledge, no
   if (v.nextSteps.length) blocks.push(`【${s.nextSteps}】\n${v.nextSteps.map((n, i) => `${i + 1}. ${n}`).join('\n')}`);
   if (v.status !== 'blocked' && v.approvalDays) {
     const w = decisionWindow(now, v.approvalDays.min, v.approvalDays.max);
-    blocks.push(s.window.replace('{min}', String(v.approvalDays.min)).replace('{max}', String(v.approvalDays.max)).replace('{today}', w.today).replace('{from}', w.from).replace('{to}', w.to));
+    blocks.push(s.window.replace('{min}', String(v.approvalDays.min)).replace('{max}', String(v.approvalDays.max)).replace('{today}', w.today).replace('{from}', w.from).replace('{to}', w.to) + (w.note ?? ''));
   }
   if (v.notes.length) blocks.push(`【${s.notes}】\n${v.notes.join('\n')}`);
   return blocks
