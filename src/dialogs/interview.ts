@@ -12,26 +12,13 @@ import { bareAnswer, firstClause, isExactly, isQuestion, isUnsure, parseLeadingY
 import { normalizeLabel } from '../nlu/normalize';
 import { pattern } from './pattern';
 import { describeFact, questionText, renderVerdict } from './summary';
-import type { Expects, PendingQuestion, Reply } from './types';
+import type { Expects, InterviewState, PendingQuestion, Reply } from './types';
 
 /** Nothing said before: every block is new. */
 const NOTHING_SAID = () => false;
 
 
-/** What the interview remembers between turns (part of the conversation state). */
-export interface InterviewState {
-  goal: Goal;
-  situation: Situation;
-  /** Fields in the order they were answered, for "改一下第2个". */
-  asked: SituationField[];
-  /** Fields the user chose not to answer (only skippable ones). */
-  skipped: SituationField[];
-  current?: SituationField;
-  /** Replies not understood for the current question. */
-  tries: number;
-  /** The current question re-asks an answer the user asked to change (改一下第N个). */
-  amending?: boolean;
-}
+export type { InterviewState } from './types';
 
 /** The result of one interview turn. */
 export interface InterviewStep {

@@ -3,8 +3,7 @@
  * what a dialog turn produces. The engine imports these; nothing here imports the engine.
  */
 import type { IntentId } from '../schema/knowledge';
-import type { Situation, Verdict } from '../schema/rules';
-import type { InterviewState } from './interview';
+import type { Goal, Situation, SituationField, Verdict } from '../schema/rules';
 
 /** A reply as every channel can render it: text plus optional choices (buttons or numbered lines). */
 export interface Reply {
@@ -35,6 +34,21 @@ export type Profile = Omit<Situation, 'goal' | 'region'>;
 export interface Who {
   region?: string;
   profile?: Profile;
+}
+
+/** What the interview remembers between turns (part of the conversation state). */
+export interface InterviewState {
+  goal: Goal;
+  situation: Situation;
+  /** Fields in the order they were answered, for "改一下第2个". */
+  asked: SituationField[];
+  /** Fields the user chose not to answer (only skippable ones). */
+  skipped: SituationField[];
+  current?: SituationField;
+  /** Replies not understood for the current question. */
+  tries: number;
+  /** The current question re-asks an answer the user asked to change (改一下第N个). */
+  amending?: boolean;
 }
 
 /** A FAQ follow-up dialog waiting at one of its steps. */

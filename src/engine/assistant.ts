@@ -15,7 +15,8 @@ import { DialogRunner } from '../dialogs/runner';
 import { withChoices } from '../dialogs/faq';
 import { relatedChoices } from '../dialogs/render';
 import { buildContext, type TurnContext } from './context';
-import { finish, type Outcome } from './outcome';
+import { finish } from './finish';
+import type { Outcome } from './outcome';
 import { Responder } from './respond';
 import { readState } from './state';
 import { STEPS } from './steps';
@@ -78,7 +79,8 @@ export class Assistant {
     return STEPS.map(([name]) => name);
   }
 
-  private context(state: ConversationState, event: TurnEvent): TurnContext {
+  /** What the steps of a turn read, for a state as stored and a message (the steps' tests use it). */
+  context(state: ConversationState, event: TurnEvent): TurnContext {
     // An ID-card or mobile number is read as if it were not there (it says nothing about the
     // question); the reply starts by saying it was hidden.
     const raw = event.text ?? '';

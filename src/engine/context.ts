@@ -5,14 +5,34 @@
  */
 import type { Knowledge } from '../knowledge/load';
 import type { Nlu, Understanding } from '../nlu/nlu';
+import type { IntentId } from '../schema/knowledge';
 import type { Situation } from '../schema/rules';
 import type { DialogRunner } from '../dialogs/runner';
-import type { DialogInput, Frame, InterviewFrame, Who } from '../dialogs/types';
+import type { DialogInput, DialogTurn, Frame, InterviewFrame, PendingChoice, Who } from '../dialogs/types';
 import { isQuestion } from '../nlu/answers';
+import type { Outcome } from './outcome';
 import { fingerprint } from './said';
 import { openFrame } from './state';
 import type { ConversationState } from './types';
-import type { Responder } from './respond';
+
+/** A step of the turn: an outcome when the message is its business, undefined to pass it on. */
+export type Step = (ctx: TurnContext) => Outcome | undefined;
+
+/** The ways a turn answers, shared by the steps (implemented by respond.ts). */
+export interface Answers {
+  /** An intent: its interview, its dialog, or its answer (a reminder when given before). */
+  answer(ctx: TurnContext, intent: IntentId, confidence: number): Outcome;
+  /** An intent's answer without its dialog; `covered`: findings not to lead with again. */
+  plain(ctx: TurnContext, intent: IntentId, confidence: number, covered?: string[]): Outcome;
+  /** A dialog's turn as the turn's outcome. */
+  dialog(ctx: TurnContext, turn: DialogTurn, intent: IntentId): Outcome;
+  /** The closest questions as numbered choices. */
+  suggestions(u: Understanding): Outcome;
+  /** "Not understood", or `lead` instead of its words. */
+  fallback(ctx: TurnContext, confidence: number, lead?: string): Outcome;
+  /** Where to go when the user is left without a question. */
+  starters(): PendingChoice[];
+}
 
 export interface TurnContext {
   readonly k: Knowledge;
@@ -46,7 +66,7 @@ export interface TurnContext {
   understanding(): Understanding;
   readonly nlu: Nlu;
   readonly runner: DialogRunner;
-  readonly respond: Responder;
+  readonly respond: Answers;
 }
 
 /** A message stating this many facts of the check tells its case; one fact is a question's context. */
@@ -92,7 +112,7 @@ export interface ContextParts {
   now: Date;
   nlu: () => Nlu;
   runner: DialogRunner;
-  respond: Responder;
+  respond: Answers;
 }
 
 export function buildContext(p: ContextParts): TurnContext {

@@ -10,12 +10,12 @@ import { withChoices } from '../dialogs/faq';
 import { answerFor } from '../dialogs/personal';
 import { fillTemplate, relatedChoices, titleOf } from '../dialogs/render';
 import type { DialogTurn, PendingChoice } from '../dialogs/types';
-import type { TurnContext } from './context';
+import type { Answers, TurnContext } from './context';
 import type { Outcome } from './outcome';
 
 const MAX_SUGGESTIONS = 3;
 
-export class Responder {
+export class Responder implements Answers {
   constructor(private readonly k: Knowledge) {}
 
   /** Conversation itself (thanks, a greeting, a person): never a subject, never "answered before". */
@@ -72,8 +72,9 @@ export class Responder {
       const text = `${line}\n${k.conversation.say.reminderPart}\n${part.join('\n')}`;
       return { intent, confidence, replies: [withChoices(text, offered)], sources: [], choices: offered, subject: intent };
     }
-    const options = offered.map((c) => `“${c.label}”`);
-    const joined = options.length > 1 ? `${options.slice(0, -1).join('、')}还是${options.at(-1)}` : (options[0] ?? '');
+    const o = k.conversation.say.options;
+    const options = offered.map((c) => o.quote.replaceAll('{title}', c.label));
+    const joined = options.length > 1 ? `${options.slice(0, -1).join(o.separator)}${o.last}${options.at(-1)}` : (options[0] ?? '');
     const text = offered.length ? `${line}\n${k.conversation.say.askBack.replaceAll('{options}', joined)}` : line;
     return { intent, confidence, replies: [withChoices(text, offered)], sources: [], choices: offered, subject: intent };
   }

@@ -37,6 +37,8 @@ export const ConversationFile = z
         self: words.min(1),
         /** Words that only frame a place (我是上海的, 广东这边): neutral for the classifier. */
         placeFrames: z.object({ before: words, after: words }).strict(),
+        /** A domain question the article does not answer (messages.yaml notCovered) names one of these (注销, 注册). */
+        notCoveredAnchors: words.min(1),
         /** Asking for a person inside a dialog: answered with the way to one, like a side question. */
         handoff: words.min(1),
         /** A whole message of these words asks about the last answer's subject (为什么, 那怎么办 …). */
@@ -66,6 +68,8 @@ export const ConversationFile = z
         reminderPart: text,
         /** Under the reminder when no part matches: {options} are the related questions. */
         askBack: text,
+        /** How {options} joins the questions: each quoted, a separator, the word before the last (“A”、“B”还是“C”). */
+        options: z.object({ quote: text, separator: text, last: text }).strict(),
         /** A second miss in a row, shorter than the first. */
         fallbackAgain: text,
         /** The way to a person again, after the full hotline text was given. */

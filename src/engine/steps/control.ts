@@ -6,7 +6,7 @@
 import { isExactly } from '../../nlu/answers';
 import { withChoices } from '../../dialogs/faq';
 import { relatedChoices } from '../../dialogs/render';
-import type { Step } from '../outcome';
+import type { Step } from '../context';
 
 export const controlWords: Step = (ctx) => {
   const { k } = ctx;

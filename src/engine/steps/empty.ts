@@ -1,5 +1,5 @@
 /** An empty message (or only control characters): asked to type a question; nothing else changes. */
-import type { Step } from '../outcome';
+import type { Step } from '../context';
 
 export const emptyInput: Step = (ctx) => {
   if (ctx.normalized) return undefined;

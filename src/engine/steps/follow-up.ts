@@ -9,7 +9,7 @@ import { withChoices } from '../../dialogs/faq';
 import { relatedChoices, sourceTitles } from '../../dialogs/render';
 import type { FollowUpKind } from '../../schema/conversation';
 import type { TurnContext } from '../context';
-import type { Step } from '../outcome';
+import type { Step } from '../context';
 
 /** The kind of follow-up the whole message is (linking openers such as 那 / 然后 aside). */
 export function followUpKind(ctx: TurnContext): FollowUpKind | undefined {

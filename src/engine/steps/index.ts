@@ -2,7 +2,7 @@
  * The turn, in order: each step takes the message or passes it on (Botkit's handleTurn — interrupts,
  * the active dialog, then triggers — and grammY's composer, as one visible list).
  */
-import type { Step } from '../outcome';
+import type { Step } from '../context';
 import { privacyOnly } from './privacy';
 import { emptyInput } from './empty';
 import { pickChoice } from './pick-choice';

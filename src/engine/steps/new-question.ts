@@ -10,7 +10,8 @@ import { withChoices } from '../../dialogs/faq';
 import { titleOf } from '../../dialogs/render';
 import type { PendingChoice } from '../../dialogs/types';
 import { questionClauses, type TurnContext } from '../context';
-import type { Outcome, Step } from '../outcome';
+import type { Step } from '../context';
+import type { Outcome } from '../outcome';
 
 export const newQuestion: Step = (ctx) => {
   const u = ctx.understanding();

@@ -3,11 +3,11 @@
  * nearest answer, which would mislead. Inside the interview its question is asked again after it.
  */
 import { withChoices } from '../../dialogs/faq';
-import type { Step } from '../outcome';
+import type { Step } from '../context';
 
 export const notCovered: Step = (ctx) => {
   const n = ctx.normalized;
-  if (!/注销|注册/u.test(n)) return undefined;
+  if (!ctx.k.conversation.words.notCoveredAnchors.some((w) => n.includes(w))) return undefined;
   const gap = ctx.k.messages.notCovered.find((g) => g.words.some((w) => n.includes(w)) && !g.unless.some((w) => n.includes(w)));
   if (!gap) return undefined;
   const choices = ctx.respond.starters();

@@ -4,7 +4,7 @@
  * times is left. Another certificate's question is out of scope (the interview then asks again).
  * Otherwise "not understood", with the starter questions.
  */
-import type { Step } from '../outcome';
+import type { Step } from '../context';
 
 export const notUnderstood: Step = (ctx) => {
   const u = ctx.understanding();

@@ -4,7 +4,7 @@
  * a bare answer, why it is asked, a change of an earlier answer). Only a message that is no answer
  * goes on to the classifier.
  */
-import type { Step } from '../outcome';
+import type { Step } from '../context';
 
 export const pendingAnswer: Step = (ctx) => {
   if (!ctx.open) return undefined;

@@ -4,7 +4,7 @@
  * picked. A number that is no choice is said so, the choices kept.
  */
 import { normalizeLabel } from '../../nlu/normalize';
-import type { Step } from '../outcome';
+import type { Step } from '../context';
 
 export const pickChoice: Step = (ctx) => {
   const { choices } = ctx.state;

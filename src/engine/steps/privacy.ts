@@ -3,7 +3,7 @@
  * before reading) gets only the privacy note (added by the bookkeeping); the dialogs and choices
  * stay as they were.
  */
-import type { Step } from '../outcome';
+import type { Step } from '../context';
 
 export const privacyOnly: Step = (ctx) => {
   if (!ctx.masked || ctx.normalized) return undefined;

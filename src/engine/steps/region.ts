@@ -9,7 +9,7 @@ import { withoutPlaces } from '../../nlu/nlu';
 import { withChoices } from '../../dialogs/faq';
 import { regionBlock, regionDifferences, relatedChoices, sourceTitles } from '../../dialogs/render';
 import type { TurnContext } from '../context';
-import type { Step } from '../outcome';
+import type { Step } from '../context';
 
 /** The message is a place and nothing else that asks. */
 export function onlyPlace(ctx: TurnContext): string | undefined {
