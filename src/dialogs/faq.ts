@@ -7,7 +7,7 @@ import type { Knowledge } from '../knowledge/load';
 import type { DialogFile, DialogQuestion, Transition } from '../schema/dialog';
 import type { IntentId } from '../schema/knowledge';
 import type { Goal, Situation } from '../schema/rules';
-import { isExactly, parseLeadingYesNo } from '../nlu/answers';
+import { answerWords, isExactly, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel } from '../nlu/normalize';
 import { pattern } from './pattern';
 import { answerFor } from './personal';
@@ -111,9 +111,9 @@ export class FaqDialogs {
 export function readAnswer(ask: DialogQuestion, normalized: string, k: Knowledge): 'yes' | 'no' | undefined {
   if (normalized === '1' || normalized === normalizeLabel(ask.choices.yes)) return 'yes';
   if (normalized === '2' || normalized === normalizeLabel(ask.choices.no)) return 'no';
-  if (isExactly(normalized, ask.answers.no)) return 'no';
-  if (isExactly(normalized, ask.answers.yes)) return 'yes';
-  const words = { ...k.nlu, questions: k.conversation.words.questions };
+  const words = answerWords(k);
+  if (isExactly(normalized, ask.answers.no, words.particles)) return 'no';
+  if (isExactly(normalized, ask.answers.yes, words.particles)) return 'yes';
   const yn = parseLeadingYesNo(normalized, words);
   if (yn) return yn;
   if (ask.patterns?.no.some((p) => pattern(p).test(normalized))) return 'no';

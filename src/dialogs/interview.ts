@@ -8,7 +8,7 @@ import type { Knowledge } from '../knowledge/load';
 import type { InterviewQuestion } from '../schema/interview';
 import type { Goal, Situation, SituationField, Verdict } from '../schema/rules';
 import { checkEligibility } from '../rules/check';
-import { bareAnswer, firstClause, isExactly, isQuestion, isUnsure, parseLeadingYesNo } from '../nlu/answers';
+import { answerWords, bareAnswer, firstClause, isExactly, isQuestion, isUnsure, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel } from '../nlu/normalize';
 import { pattern } from './pattern';
 import { describeFact, questionText, renderVerdict } from './summary';
@@ -42,6 +42,10 @@ export class Interview {
 
   private get data() {
     return this.k.interview;
+  }
+
+  private get particles(): readonly string[] {
+    return this.k.conversation.words.particles;
   }
 
   private question(field: SituationField): InterviewQuestion {
@@ -100,7 +104,7 @@ export class Interview {
    */
   answer(state: InterviewState, normalized: string, now: Date, said: (block: string) => boolean = NOTHING_SAID): InterviewStep | undefined {
     const d = this.data;
-    if (state.current && d.whyWords.some((w) => bareAnswer(normalized).startsWith(w))) {
+    if (state.current && d.whyWords.some((w) => bareAnswer(normalized, this.particles).startsWith(w))) {
       const q = this.question(state.current);
       const why = `${d.whyPrefix}${q.why}\n【${d.summary.source}】${q.sources.map((s) => this.k.sources[s].title).join('；')}`;
       return { state, replies: [{ text: why }, this.ask(state.current, state.goal)] };
@@ -120,7 +124,7 @@ export class Interview {
     }
 
     // A bare 不对 / 说错了 says an earlier answer is wrong, not which one: ask, rather than read it as "no".
-    if (isExactly(normalized, d.correctionWords) && state.asked.length) {
+    if (isExactly(normalized, d.correctionWords, this.particles) && state.asked.length) {
       return { state, replies: [this.amendWhich(state), ...(state.current ? [this.ask(state.current, state.goal)] : [])] };
     }
 
@@ -138,7 +142,7 @@ export class Interview {
     if (!this.data.correctionWords.some((w) => normalized.includes(w))) return undefined;
     const facts = this.readFacts(ended, normalized);
     if (facts.size) return this.record({ ...ended, amending: true }, facts, normalized, now, said);
-    if (!isExactly(normalized, this.data.correctionWords)) return undefined;
+    if (!isExactly(normalized, this.data.correctionWords, this.particles)) return undefined;
     return { replies: [this.amendWhich(ended)], ended };
   }
 
@@ -191,13 +195,13 @@ export class Interview {
       const q = this.question(current);
       if (q.kind === 'yesno') {
         // 不知道 / 跳过: the item stays open (the verdict then says it must be confirmed), never a "no".
-        if (!facts.size && (isUnsure(normalized, this.k.nlu) || isExactly(normalized, this.data.skipWords))) facts.set(current, null);
+        if (!facts.size && (isUnsure(normalized, answerWords(this.k)) || isExactly(normalized, this.data.skipWords, this.particles))) facts.set(current, null);
         else {
           const yn = this.yesNoFor(normalized, facts.size > 0, q.answers);
           if (yn) facts.set(current, yn === 'yes');
         }
       }
-      if (q.kind === 'region' && q.skippable && isExactly(normalized, this.data.skipWords)) facts.set(current, null);
+      if (q.kind === 'region' && q.skippable && isExactly(normalized, this.data.skipWords, this.particles)) facts.set(current, null);
     }
     return facts;
   }
@@ -210,12 +214,12 @@ export class Interview {
    */
   private yesNoFor(normalized: string, namesOtherFacts: boolean, own: { yes: string[]; no: string[] }): 'yes' | 'no' | undefined {
     // The question's own answer words count like the common ones (同意 answers the consent question).
-    const nlu = { ...this.k.nlu, questions: this.k.conversation.words.questions, yes: [...own.yes, ...this.k.nlu.yes], no: [...own.no, ...this.k.nlu.no] };
+    const nlu = { ...answerWords(this.k), yes: [...own.yes, ...this.k.nlu.yes], no: [...own.no, ...this.k.nlu.no] };
     const first = firstClause(normalized);
-    if (isExactly(first, this.data.correctionWords)) return undefined;
+    if (isExactly(first, this.data.correctionWords, this.particles)) return undefined;
     // 对，没有 is read whole (没有); only a message that also names other facts is held to a bare first clause.
     if (!namesOtherFacts) return parseLeadingYesNo(normalized, nlu);
-    const bare = bareAnswer(first);
+    const bare = bareAnswer(first, this.particles);
     return nlu.no.includes(bare) ? 'no' : nlu.yes.includes(bare) ? 'yes' : undefined;
   }
 

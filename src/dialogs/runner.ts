@@ -8,7 +8,7 @@
 import type { Knowledge } from '../knowledge/load';
 import type { IntentId } from '../schema/knowledge';
 import type { Goal, Situation } from '../schema/rules';
-import { isExactly } from '../nlu/answers';
+import { answerWords, isExactly } from '../nlu/answers';
 import { normalizeLabel } from '../nlu/normalize';
 import { FaqDialogs, type FaqTurn } from './faq';
 import { Interview, type InterviewStep } from './interview';
@@ -68,13 +68,14 @@ export class DialogRunner {
     const n = input.normalized;
     if (this.pending(frame)?.choices.some((c) => normalizeLabel(c) === n)) return undefined;
     const { nlu, conversation } = this.k;
-    if (isExactly(n, nlu.quit) || isExactly(n, nlu.cancel)) {
+    const { particles } = answerWords(this.k);
+    if (isExactly(n, nlu.quit, particles) || isExactly(n, nlu.cancel, particles)) {
       return { turn: frame.kind === 'faq' ? this.faq.left() : { replies: [{ text: this.k.interview.quit }], left: true } };
     }
-    if (isExactly(n, nlu.restart)) {
+    if (isExactly(n, nlu.restart, particles)) {
       return { turn: frame.kind === 'faq' ? this.settle(this.faq.restart(frame, input), input) : this.fromInterview(this.interview.restart(frame.check, input.now)) };
     }
-    if (isExactly(n, conversation.words.handoff)) return { handoff: true };
+    if (isExactly(n, conversation.words.handoff, particles)) return { handoff: true };
     return undefined;
   }
 

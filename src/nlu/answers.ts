@@ -4,9 +4,8 @@
  * decides how a reply is compared with them.
  */
 import type { NluFile } from '../schema/knowledge';
-import type { QuestionWords } from '../schema/conversation';
+import type { ConversationFile, QuestionWords } from '../schema/conversation';
 
-const PARTICLES = /[啊呀吧呢嘛哦哈呗啦的了喔噢]+$/u;
 const NON_WORD = /[\p{P}\p{S}\s]/gu;
 /** A reply longer than this is a sentence, not a short answer. */
 const MAX_SHORT_ANSWER = 10;
@@ -34,12 +33,36 @@ export function isQuestion(normalized: string, questions: QuestionWords): boolea
   );
 }
 
-/** The answer words of nlu.yaml and what asks (conversation.yaml). */
-export type YesNoWords = Pick<NluFile, 'yes' | 'no'> & Partial<Pick<NluFile, 'unsure' | 'answerPrefixes'>> & { questions: QuestionWords };
+/** Sentence-final particles (conversation.yaml words.particles), as one expression per list. */
+const compiledParticles = new WeakMap<readonly string[], RegExp>();
+
+function particlesAtEnd(particles: readonly string[]): RegExp {
+  let re = compiledParticles.get(particles);
+  if (!re) {
+    re = new RegExp(`(?:${particles.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})+$`, 'u');
+    compiledParticles.set(particles, re);
+  }
+  return re;
+}
+
+/** The answer words of nlu.yaml with what asks and the particles of conversation.yaml. */
+export type YesNoWords = Pick<NluFile, 'yes' | 'no'> & Partial<Pick<NluFile, 'unsure' | 'answerPrefixes'>> & { questions: QuestionWords; particles: readonly string[] };
+
+const wordsOf = new WeakMap<object, YesNoWords>();
+
+/** A knowledge base's answer words as one object (made once per knowledge). */
+export function answerWords(k: { nlu: NluFile; conversation: ConversationFile }): YesNoWords {
+  let w = wordsOf.get(k.conversation);
+  if (!w || w.yes !== k.nlu.yes) {
+    w = { ...k.nlu, questions: k.conversation.words.questions, particles: k.conversation.words.particles };
+    wordsOf.set(k.conversation, w);
+  }
+  return w;
+}
 
 /** 不知道, 不确定, 还没问: the user does not know (checked before 不/没 can read as "no"). */
-export function isUnsure(normalized: string, config: Pick<Partial<NluFile>, 'unsure'>): boolean {
-  const bare = bareAnswer(normalized);
+export function isUnsure(normalized: string, config: Pick<Partial<NluFile>, 'unsure'> & { particles: readonly string[] }): boolean {
+  const bare = bareAnswer(normalized, config.particles);
   return (config.unsure ?? []).some((w) => bare.includes(w));
 }
 
@@ -56,17 +79,16 @@ function withoutAnswerPrefixes(bare: string, config: YesNoWords): string {
 }
 
 /** Strips punctuation, spaces and trailing particles: "有的呀！" → "有". */
-export function bareAnswer(normalized: string): string {
-  let s = normalized.replace(NON_WORD, '');
-  for (let i = 0; i < 3 && PARTICLES.test(s); i++) s = s.replace(PARTICLES, '');
-  return s;
+export function bareAnswer(normalized: string, particles: readonly string[]): string {
+  const end = particlesAtEnd(particles);
+  return normalized.replace(NON_WORD, '').replace(end, '');
 }
 
 /** True when the whole message is one of the words (after stripping punctuation and particles). */
-export function isExactly(normalized: string, words: string[]): boolean {
+export function isExactly(normalized: string, words: readonly string[], particles: readonly string[]): boolean {
   // Compare before and after stripping particles: 算了 must stay 算了, 退出吧 becomes 退出.
   const unpunctuated = normalized.replace(NON_WORD, '');
-  const bare = bareAnswer(normalized);
+  const bare = bareAnswer(normalized, particles);
   return (unpunctuated.length > 0 && words.includes(unpunctuated)) || (bare.length > 0 && words.includes(bare));
 }
 
@@ -76,7 +98,7 @@ export function isExactly(normalized: string, words: string[]): boolean {
  */
 export function parseYesNo(normalized: string, config: YesNoWords): 'yes' | 'no' | undefined {
   if (isUnsure(normalized, config)) return undefined;
-  const bare = withoutAnswerPrefixes(bareAnswer(normalized), config);
+  const bare = withoutAnswerPrefixes(bareAnswer(normalized, config.particles), config);
   if (!bare) return undefined;
   if (config.no.includes(bare)) return 'no';
   if (config.yes.includes(bare)) return 'yes';

@@ -33,6 +33,8 @@ export const ConversationFile = z
     words: z
       .object({
         questions: QuestionWords,
+        /** Sentence-final particles (的, 了, 吧 …), taken off a short reply before it is compared with answer words. */
+        particles: words.min(1),
         /** The user speaks of themselves: a place named with one of these is their province (我在上海). */
         self: words.min(1),
         /** Words that only frame a place (我是上海的, 广东这边): neutral for the classifier. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseYesNo, isExactly } from '../../src/nlu/answers';
+import { answerWords, parseYesNo, isExactly } from '../../src/nlu/answers';
 import { normalizeText } from '../../src/nlu/normalize';
 import { sharedAssistant } from '../helpers/assistant';
 
 const k = sharedAssistant().knowledge;
-// The answer words of nlu.yaml and what asks (conversation.yaml).
-const config = { ...k.nlu, questions: k.conversation.words.questions };
+// The answer words of nlu.yaml, what asks and the particles (conversation.yaml).
+const config = answerWords(k);
 const yn = (s: string) => parseYesNo(normalizeText(s), config);
 
 describe('short answers', () => {
@@ -16,7 +16,7 @@ describe('short answers', () => {
   it.each(['不知道', '不确定', '不太清楚', '不记得了', '还没问单位', '不好说'])('%s is neither yes nor no (not the 不 of no)', (s) => expect(yn(s)).toBeUndefined());
   it.each(['有在建项目能注销吗', '照片有什么要求', '这个嘛我也说不好呢', 'asdf', '', '要等多久才能批下来呀我很着急'])('%s is not an answer', (s) => expect(yn(s)).toBeUndefined());
   it('control words match the whole message only', () => {
-    expect(isExactly(normalizeText('退出！'), config.quit)).toBe(true);
-    expect(isExactly(normalizeText('怎么退出行业'), config.quit)).toBe(false);
+    expect(isExactly(normalizeText('退出！'), k.nlu.quit, config.particles)).toBe(true);
+    expect(isExactly(normalizeText('怎么退出行业'), k.nlu.quit, config.particles)).toBe(false);
   });
 });

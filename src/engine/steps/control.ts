@@ -3,7 +3,7 @@
  * again, 转人工 gets the way to a person and the interview's question again); outside one, 退出
  * ends the conversation and 重新开始 greets again.
  */
-import { isExactly } from '../../nlu/answers';
+import { answerWords, isExactly } from '../../nlu/answers';
 import { withChoices } from '../../dialogs/faq';
 import { relatedChoices } from '../../dialogs/render';
 import type { Step } from '../context';
@@ -17,10 +17,11 @@ export const controlWords: Step = (ctx) => {
     const intent = ctx.open.kind === 'faq' ? ctx.open.intent : 'interview.start';
     return ctx.respond.dialog(ctx, control.turn, intent);
   }
-  if (isExactly(ctx.normalized, k.nlu.quit)) {
+  const { particles } = answerWords(k);
+  if (isExactly(ctx.normalized, k.nlu.quit, particles)) {
     return { intent: 'chitchat.thanks', confidence: 1, replies: [{ text: k.messages.goodbye }], sources: [], choices: [], end: true };
   }
-  if (isExactly(ctx.normalized, k.nlu.restart)) {
+  if (isExactly(ctx.normalized, k.nlu.restart, particles)) {
     const choices = relatedChoices(k.answers.get('chitchat.greeting')?.related ?? [], k);
     return { intent: 'chitchat.greeting', confidence: 1, replies: [withChoices(k.messages.greeting, choices)], sources: [], choices };
   }

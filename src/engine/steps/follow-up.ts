@@ -4,7 +4,7 @@
  * (knowledge/followups.yaml), never with the subject's whole answer again. The subject stays, so a
  * row of follow-ups is about the same thing. Inside the interview, 为什么 is about its question.
  */
-import { isExactly } from '../../nlu/answers';
+import { answerWords, isExactly } from '../../nlu/answers';
 import { withChoices } from '../../dialogs/faq';
 import { relatedChoices, sourceTitles } from '../../dialogs/render';
 import type { FollowUpKind } from '../../schema/conversation';
@@ -19,7 +19,8 @@ export function followUpKind(ctx: TurnContext): FollowUpKind | undefined {
     n = n.slice(f.length).replace(/^[\p{P}\s]+/u, '');
   }
   const kinds = Object.entries(ctx.k.conversation.words.followUps) as [FollowUpKind, string[]][];
-  return kinds.find(([, words]) => isExactly(n, words))?.[0];
+  const { particles } = answerWords(ctx.k);
+  return kinds.find(([, words]) => isExactly(n, words, particles))?.[0];
 }
 
 export const followUp: Step = (ctx) => {

@@ -4,7 +4,7 @@
  * question (the user's own province changes only when they speak of themselves). Otherwise — or
  * inside a dialog — it is noted, and the dialog's question asked again.
  */
-import { bareAnswer } from '../../nlu/answers';
+import { answerWords, bareAnswer } from '../../nlu/answers';
 import { withoutPlaces } from '../../nlu/nlu';
 import { withChoices } from '../../dialogs/faq';
 import { regionBlock, regionDifferences, relatedChoices, sourceTitles } from '../../dialogs/render';
@@ -15,8 +15,9 @@ import type { Step } from '../context';
 export function onlyPlace(ctx: TurnContext): string | undefined {
   const { k, place } = ctx;
   if (!place) return undefined;
-  const rest = bareAnswer(withoutPlaces(k, ctx.normalized));
-  return k.nlu.regionFollowUps.some((f) => bareAnswer(f) === rest) ? place : undefined;
+  const { particles } = answerWords(k);
+  const rest = bareAnswer(withoutPlaces(k, ctx.normalized), particles);
+  return k.nlu.regionFollowUps.some((f) => bareAnswer(f, particles) === rest) ? place : undefined;
 }
 
 /** 那上海呢 after an answer: that province's differences for the same question, or that the article names none. */
