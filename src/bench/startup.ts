@@ -1,0 +1,104 @@
+/**
+ * Start-up and memory of `jianli serve` as an operator runs it (`npm start`: the compiled dist/, the
+ * embedded store): milliseconds from spawning the process to the first 200 from /healthz, and the
+ * process's resident memory (VmRSS, the engine thread included) once healthy and after 50 chat
+ * turns. Each configuration is started `runs` times; the table gives the median (and the range).
+ *
+ *   npm run bench:startup                 # 5 runs each, engine thread on and off
+ *   npm run bench:startup -- --runs 1 --json
+ *
+ * dist/ is built first if it is stale, outside the timing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface StartupRun {
+  engineThread: boolean;
+  healthyMs: number;
+  rssMiB: number;
+  rssAfterTurnsMiB: number;
+}
+
+function rssMiB(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function once(engineThread: boolean): Promise<StartupRun> {
+  const data = mkdtempSync(join(tmpdir(), 'jianli-startup-'));
+  const t0 = performance.now();
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'jianli.js'), 'serve', '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, JIANLI_DATA: data, JIANLI_ENGINE_THREAD: engineThread ? '1' : '0', JIANLI_RATE_PER_ADDRESS: '0', JIANLI_RATE_PER_CONVERSATION: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d));
+  child.stderr!.on('data', (d: Buffer) => (out += d));
+  try {
+    let url: string | undefined;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`jianli serve exited (${child.exitCode}):\n${out}`);
+      if (performance.now() - t0 > 60_000) throw new Error(`jianli serve was not healthy within 60 s:\n${out}`);
+      url ??= /web chat:\s+(http:\/\/localhost:\d+)\//.exec(out)?.[1];
+      if (url) {
+        const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+        if (ok) break;
+      }
+      await sleep(20);
+    }
+    const healthyMs = performance.now() - t0;
+    const rss = rssMiB(child.pid!);
+    for (let i = 0; i < 50; i++) {
+      const res = await fetch(`${url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: `s${i % 5}`, text: ['注销需要什么材料', '单位不给办怎么办', '审批要多久', '谢谢'][i % 4] }) });
+      if (!res.ok) throw new Error(`POST /api/chat answered ${res.status}: ${await res.text()}`);
+    }
+    return { engineThread, healthyMs, rssMiB: rss, rssAfterTurnsMiB: rssMiB(child.pid!) };
+  } finally {
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function benchStartup(runs: number, log: (l: string) => void = () => {}): Promise<StartupRun[]> {
+  // Build outside the timing.
+  // @ts-expect-error bin/build.js is plain JavaScript without type declarations
+  const { ensureBuilt } = (await import('../../bin/build.js')) as { ensureBuilt: () => Promise<void> };
+  await ensureBuilt();
+  const results: StartupRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    for (const thread of [true, false]) {
+      const r = await once(thread);
+      log(`engine thread ${thread ? 'on ' : 'off'}: healthy after ${r.healthyMs.toFixed(0)} ms, RSS ${r.rssMiB.toFixed(0)} MiB, after 50 turns ${r.rssAfterTurnsMiB.toFixed(0)} MiB`);
+      results.push(r);
+    }
+  }
+  return results;
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const runsArg = process.argv.indexOf('--runs');
+  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+  const results = await benchStartup(runs, (l) => process.stderr.write(`${l}\n`));
+  if (process.argv.includes('--json')) {
+    process.stdout.write(`${JSON.stringify({ runs: results }, null, 2)}\n`);
+  } else {
+    const row = (thread: boolean) => {
+      const rs = results.filter((r) => r.engineThread === thread);
+      const f = (k: keyof StartupRun) => {
+        const xs = rs.map((r) => r[k] as number);
+        return `${median(xs).toFixed(0)} (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
+      };
+      return `| ${thread ? 'on' : 'off'} | ${f('healthyMs')} | ${f('rssMiB')} | ${f('rssAfterTurnsMiB')} |`;
+    };
+    process.stdout.write(['| engine thread | healthy after, ms | RSS when healthy, MiB | RSS after 50 turns, MiB |', '| --- | --- | --- | --- |', row(true), row(false)].join('\n') + '\n');
+  }
+}
