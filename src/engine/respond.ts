@@ -40,19 +40,17 @@ export class Responder implements Answers {
    * rule findings the answer a follow-up is about already explained (not led with again).
    */
   plain(ctx: TurnContext, intent: IntentId, confidence: number, covered: string[] = []): Outcome {
-    if (ctx.state.answered.includes(intent) && !this.conversational(intent)) return this.reminder(ctx, intent, confidence);
     const entry = this.k.answers.get(intent)!;
-    const body = answerFor(entry, ctx.who, this.k, ctx.said, {}, covered);
     const choices = relatedChoices(entry.related, this.k);
     const conversational = this.conversational(intent);
-    return {
-      intent,
-      confidence,
-      replies: [withChoices(body.text, choices)],
-      sources: body.sources,
-      choices,
-      ...(conversational ? {} : { answered: [intent], subject: intent }),
-    };
+    if (ctx.state.answered.includes(intent)) {
+      // Conversation again (a second 你好, 转人工) is short; a question again gets a reminder.
+      const brief = this.k.conversation.say.briefly[intent];
+      if (!conversational) return this.reminder(ctx, intent, confidence);
+      if (brief) return { intent, confidence, replies: [withChoices(brief, choices)], sources: [], choices };
+    }
+    const body = answerFor(entry, ctx.who, this.k, ctx.said, {}, covered);
+    return { intent, confidence, replies: [withChoices(body.text, choices)], sources: body.sources, choices, answered: [intent], ...(conversational ? {} : { subject: intent }) };
   }
 
   /**

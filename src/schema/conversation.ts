@@ -82,6 +82,8 @@ export const ConversationFile = z
         seeAbove: text,
         /** A verdict block unchanged since the last verdict: {title} is its heading. */
         unchanged: text,
+        /** Said instead of a conversation answer (greeting, thanks, 转人工) already given in full. */
+        briefly: z.record(IntentId, text).default({}),
       })
       .strict(),
   })

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { activeInterview } from '../../src/engine/state';
 import { newConversationState, type ConversationState, type TurnResult } from '../../src/engine/types';
 import { AssistantChatService } from '../../src/service/chat';
-import type { Situation } from '../../src/schema/rules';
+import type { SituationField } from '../../src/schema/rules';
 import { sharedAssistant } from '../helpers/assistant';
 
 const assistant = sharedAssistant();
@@ -17,11 +17,11 @@ const check = (s: object) => new AssistantChatService(assistant, undefined as ne
 const now = new Date('2025-03-03T10:00:00+08:00');
 
 /** The interview's answer to its current question for these facts: the choice's number. */
-function answerFor(field: keyof Situation, facts: Record<string, unknown>): string {
+function answerFor(field: SituationField, facts: Record<string, unknown>): string {
   const q = k.interview.fields[field];
   const value = facts[field];
   if (q.kind === 'yesno') return value ? '1' : '2';
-  if (q.kind === 'choice') return String(q.options.findIndex((o) => o.value === value) + 1);
+  if (q.kind === 'choice') return String(q.options.findIndex((o: { value: string }) => o.value === value) + 1);
   if (q.kind === 'region') return String(value);
   return String(value);
 }

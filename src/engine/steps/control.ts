@@ -23,7 +23,9 @@ export const controlWords: Step = (ctx) => {
   }
   if (isExactly(ctx.normalized, k.nlu.restart, particles)) {
     const choices = relatedChoices(k.answers.get('chitchat.greeting')?.related ?? [], k);
-    return { intent: 'chitchat.greeting', confidence: 1, replies: [withChoices(k.messages.greeting, choices)], sources: [], choices };
+    // Greeted before: the short greeting.
+    const again = ctx.state.answered.includes('chitchat.greeting') ? k.conversation.say.briefly['chitchat.greeting'] : undefined;
+    return { intent: 'chitchat.greeting', confidence: 1, replies: [withChoices(again ?? k.messages.greeting, choices)], sources: [], choices, answered: ['chitchat.greeting'] };
   }
   return undefined;
 };
