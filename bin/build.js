@@ -167,7 +167,11 @@ export async function ensureBuilt({ log = (l) => process.stderr.write(`${l}\n`) 
   const reason = staleReason();
   if (!reason) return;
   if (!tscPath()) {
-    if (existsSync(ENTRY)) return; // production tree: run the build it has
+    if (existsSync(ENTRY)) {
+      // A production tree: run the build it has, but say so when its sources were edited since.
+      if (reason !== 'dist/ is missing') log(`note: ${reason}, but TypeScript is not installed (npm prune --omit=dev); running dist/ as it was built`);
+      return;
+    }
     throw new BuildError('dist/ is missing and TypeScript is not installed: run `npm ci && npm run build` first (then `npm prune --omit=dev` if you want)');
   }
   log(`building dist/ (${reason}) …`);
