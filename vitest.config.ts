@@ -8,6 +8,7 @@ export default defineConfig({
     // Training the NLU takes a moment; tests share one trained assistant per file.
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { DOTENV_CONFIG_QUIET: 'true' },
+    // JIANLI_AUTOBUILD=0: processes the tests start run the dist/ built by globalSetup, even if src/ changes meanwhile.
+    env: { DOTENV_CONFIG_QUIET: 'true', JIANLI_AUTOBUILD: '0' },
   },
 });

@@ -89,6 +89,12 @@ export const SETTINGS = {
     default: '.env',
     meaning: 'The settings file read at start-up, relative to the working folder (only from the environment, not from the file itself). Variables already set in the environment win over the file.',
   },
+  JIANLI_AUTOBUILD: {
+    group: 'server',
+    schema: flag,
+    default: '1',
+    meaning: 'With TypeScript installed, 1 = every jianli command first rebuilds dist/ when src/ is newer; 0 = it runs dist/ as it is (the tests set this after building once).',
+  },
   PORT: {
     group: 'server',
     schema: z.string().regex(/^\d+$/, 'must be a port number (0–65535)').transform(Number).refine((n) => n <= 65535, 'must be a port number (0–65535)'),
