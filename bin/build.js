@@ -13,7 +13,7 @@
  * Plain JavaScript with no dependencies at load time: it must run before anything is compiled.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -137,24 +137,44 @@ export async function build({ strict = true, onlyIfStale = false, log = (l) => p
     // Another process may have built while this one waited for the lock.
     if (onlyIfStale && !staleReason()) return undefined;
     const started = Date.now();
-    // An incremental build info without its output would emit nothing: start afresh when dist/ was emptied.
-    if (!existsSync(ENTRY)) rmSync(join(DIST, '.tsbuildinfo'), { force: true });
-    const r = await runNode([tsc, '-p', CONFIG, '--pretty', 'false']);
-    const diagnostics = r.output.trim();
-    if (r.status !== 0) {
-      const errors = (diagnostics.match(/error TS\d+/g) ?? []).length;
-      if (strict || !existsSync(ENTRY)) throw new BuildError(`TypeScript reported ${errors || 'some'} error(s) building dist/:\n${diagnostics}`);
-      log(`built dist/ with ${errors} type error(s) (run npm run typecheck):\n${diagnostics.split('\n').slice(0, 5).join('\n')}`);
-    }
-    const { replaceTscAliasPaths } = await import(pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('tsc-alias')).href);
-    await replaceTscAliasPaths({ configFile: CONFIG, resolveFullPaths: true, resolveFullExtension: '.js' });
+    // Compiled into a staging folder beside dist/, then moved into dist/ entry by entry: a process
+    // starting meanwhile never loads a half-written dist/. The staging folder starts as a copy of the
+    // last build, so TypeScript's incremental build (.tsbuildinfo) re-emits only what changed; its
+    // fixed name and its depth (beside dist/) keep the build info's options and relative paths valid.
+    const staging = join(ROOT, '.dist-staging');
+    const previous = join(ROOT, '.dist-previous');
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(previous, { recursive: true, force: true });
+    mkdirSync(staging);
     let copied = 0;
-    for (const f of files(SRC)) {
-      if (!isAsset(f)) continue;
-      const to = join(DIST, relative(SRC, f));
-      mkdirSync(dirname(to), { recursive: true });
-      copyFileSync(f, to);
-      copied++;
+    try {
+      // What a build puts in dist/ (dist/ may hold other things, such as the Teams app package in dist/teams).
+      const own = ['.tsbuildinfo', ...readdirSync(SRC).flatMap((e) => (/\.d\.ts$/.test(e) ? [] : /\.ts$/.test(e) ? [e.replace(/\.ts$/, '.js'), e.replace(/\.ts$/, '.js.map')] : [e]))];
+      if (existsSync(ENTRY)) for (const e of own) if (existsSync(join(DIST, e))) cpSync(join(DIST, e), join(staging, e), { recursive: true });
+      const r = await runNode([tsc, '-p', CONFIG, '--pretty', 'false', '--outDir', staging, '--tsBuildInfoFile', join(staging, '.tsbuildinfo')]);
+      const diagnostics = r.output.trim();
+      if (r.status !== 0) {
+        const errors = (diagnostics.match(/error TS\d+/g) ?? []).length;
+        if (strict || !existsSync(join(staging, 'cli.js'))) throw new BuildError(`TypeScript reported ${errors || 'some'} error(s) building dist/:\n${diagnostics}`);
+        log(`built dist/ with ${errors} type error(s) (run npm run typecheck):\n${diagnostics.split('\n').slice(0, 5).join('\n')}`);
+      }
+      const { replaceTscAliasPaths } = await import(pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('tsc-alias')).href);
+      await replaceTscAliasPaths({ configFile: CONFIG, outDir: staging, resolveFullPaths: true, resolveFullExtension: '.js' });
+      for (const f of files(SRC)) {
+        if (!isAsset(f)) continue;
+        const to = join(staging, relative(SRC, f));
+        mkdirSync(dirname(to), { recursive: true });
+        copyFileSync(f, to);
+        copied++;
+      }
+      mkdirSync(previous, { recursive: true });
+      for (const e of readdirSync(staging)) {
+        if (existsSync(join(DIST, e))) renameSync(join(DIST, e), join(previous, e));
+        renameSync(join(staging, e), join(DIST, e));
+      }
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+      rmSync(previous, { recursive: true, force: true });
     }
     writeFileSync(STAMP, `${new Date(started).toISOString()}\n`);
     utimesSync(STAMP, new Date(started), new Date(started));
