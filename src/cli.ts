@@ -168,51 +168,57 @@ program
   .option('--out-of-scope <group>', 'mark the group as out of scope (it stops being listed)')
   .option('--json', 'print the groups as JSON')
   .action(async (opts: { attach?: string; intent?: string; outOfScope?: string; json?: boolean }) => {
-    const { MissedLog, groupMissed } = await import('./review/missed');
+    const { groupMissed } = await import('./review/missed');
     const { attachPhrases, ReviewError } = await import('./review/attach');
-    const log = new MissedLog(storeSettingsFromEnv().dataDir);
-    const groups = groupMissed(log.missed(), log.decisions());
-    const pick = (n: string) => {
-      const g = groups.find((x) => x.number === Number(n));
-      if (!g) throw new ReviewError(`no group ${n}; run jianli review to see the groups`);
-      return g;
-    };
-    const now = new Date().toISOString();
+    // With JIANLI_STORE=redis://…, every instance's missed questions (src/ops/missed-redis.ts); else the data folder's.
+    const { openMissedLog } = await import('./ops/missed-redis');
+    const log = await openMissedLog(storeSettingsFromEnv());
     try {
-      if (opts.attach) {
-        if (!opts.intent) throw new ReviewError('--attach needs --intent <id>');
-        const g = pick(opts.attach);
-        const { added } = attachPhrases(loadKnowledge().root, opts.intent, g.texts);
-        g.texts.forEach((text) => log.decide({ at: now, text, decision: 'attached', intent: opts.intent }));
-        process.stdout.write(`added ${added.length} phrase(s) to knowledge/phrases/${opts.intent}.yaml: ${added.join(' | ')}\nreload the knowledge (POST /admin/reload) or restart to use them\n`);
+      const groups = groupMissed(await log.missed(), await log.decisions());
+      const pick = (n: string) => {
+        const g = groups.find((x) => x.number === Number(n));
+        if (!g) throw new ReviewError(`no group ${n}; run jianli review to see the groups`);
+        return g;
+      };
+      const now = new Date().toISOString();
+      try {
+        if (opts.attach) {
+          if (!opts.intent) throw new ReviewError('--attach needs --intent <id>');
+          const g = pick(opts.attach);
+          const { added } = attachPhrases(loadKnowledge().root, opts.intent, g.texts);
+          for (const text of g.texts) await log.decide({ at: now, text, decision: 'attached', intent: opts.intent });
+          process.stdout.write(`added ${added.length} phrase(s) to knowledge/phrases/${opts.intent}.yaml: ${added.join(' | ')}\nreload the knowledge (POST /admin/reload) or restart to use them\n`);
+          return;
+        }
+        if (opts.outOfScope) {
+          const g = pick(opts.outOfScope);
+          for (const text of g.texts) await log.decide({ at: now, text, decision: 'out_of_scope' });
+          process.stdout.write(`marked ${g.texts.length} question(s) out of scope\n`);
+          return;
+        }
+      } catch (err) {
+        if (err instanceof ReviewError) {
+          process.stderr.write(`${err.message}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        throw err;
+      }
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
         return;
       }
-      if (opts.outOfScope) {
-        const g = pick(opts.outOfScope);
-        g.texts.forEach((text) => log.decide({ at: now, text, decision: 'out_of_scope' }));
-        process.stdout.write(`marked ${g.texts.length} question(s) out of scope\n`);
+      if (!groups.length) {
+        process.stdout.write('no missed questions to review\n');
         return;
       }
-    } catch (err) {
-      if (err instanceof ReviewError) {
-        process.stderr.write(`${err.message}\n`);
-        process.exitCode = 2;
-        return;
+      const assistant = boot();
+      for (const g of groups) {
+        const guess = assistant.classify(g.texts[0]).candidates[0];
+        process.stdout.write(`#${g.number} ×${g.count}  ${g.texts.slice(0, 4).join(' | ')}${g.texts.length > 4 ? ` (+${g.texts.length - 4})` : ''}${guess ? `  — closest intent: ${guess.label} (${guess.score.toFixed(2)})` : ''}\n`);
       }
-      throw err;
-    }
-    if (opts.json) {
-      process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
-      return;
-    }
-    if (!groups.length) {
-      process.stdout.write('no missed questions to review\n');
-      return;
-    }
-    const assistant = boot();
-    for (const g of groups) {
-      const guess = assistant.classify(g.texts[0]).candidates[0];
-      process.stdout.write(`#${g.number} ×${g.count}  ${g.texts.slice(0, 4).join(' | ')}${g.texts.length > 4 ? ` (+${g.texts.length - 4})` : ''}${guess ? `  — closest intent: ${guess.label} (${guess.score.toFixed(2)})` : ''}\n`);
+    } finally {
+      await log.close();
     }
   });
 

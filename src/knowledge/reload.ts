@@ -1,7 +1,8 @@
 /**
  * Reloading knowledge without a restart: the new files are loaded and checked, a new assistant is
  * trained, and only then swapped in. A bad file is refused with its path and field, and the old
- * knowledge keeps serving.
+ * knowledge keeps serving. A reload that succeeds is announced to the host's listener (onReloaded):
+ * on Redis, src/ops/reload-bus.ts passes it on to the other instances.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
@@ -25,12 +26,26 @@ export interface AssistantHost {
   readonly turnsOnThread?: boolean;
 }
 
-export function reloadKnowledge(host: AssistantHost, root?: string): ReloadResult {
+/** Each host's listener for its successful reloads. */
+const listeners = new WeakMap<AssistantHost, (result: ReloadResult) => void>();
+
+/** Calls `listener` after each successful reload of `host` that is to be announced; returns a function that stops it. */
+export function onReloaded(host: AssistantHost, listener: (result: ReloadResult) => void): () => void {
+  listeners.set(host, listener);
+  return () => {
+    if (listeners.get(host) === listener) listeners.delete(host);
+  };
+}
+
+/** `announce: false`: a reload the listener must not hear of (one made on another instance's word). */
+export function reloadKnowledge(host: AssistantHost, root?: string, opts: { announce?: boolean } = {}): ReloadResult {
   try {
     const next = new Assistant(loadKnowledge(root ?? host.assistant.knowledge.root), { lazy: host.turnsOnThread });
     host.replaceAssistant(next);
     const phrases = [...next.knowledge.phrases.values()].reduce((a, p) => a + p.length, 0);
-    return { ok: true, intents: next.knowledge.phrases.size, phrases };
+    const result = { ok: true, intents: next.knowledge.phrases.size, phrases };
+    if (opts.announce !== false) listeners.get(host)?.(result);
+    return result;
   } catch (err) {
     if (err instanceof KnowledgeFileError) return { ok: false, error: err.message };
     throw err;

@@ -1,12 +1,16 @@
 /**
  * The missed-questions log: every fallback and low-confidence turn, masked, appended to
- * `missed-questions.jsonl` in the data folder (one file per server instance). `jianli review`
+ * `missed-questions.jsonl` in the data folder (one file per server instance); with the
+ * conversations on Redis, to a list in Redis that every instance shares instead
+ * (src/ops/missed-redis.ts), so `jianli review` on any of them sees all. `jianli review`
  * groups them for the operator, who attaches a group to an intent as training phrases or marks it
  * out of scope; decisions go to `missed-reviewed.jsonl` so a group is not shown again.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TurnObserver } from '../service/chat';
+import type { ChatRequest } from '../service/types';
+import type { TurnRecord } from '../store/types';
 import { normalizeText } from '../nlu/normalize';
 
 export interface MissedQuestion {
@@ -28,6 +32,13 @@ export interface ReviewDecision {
 /** Below this confidence an answered turn counts as missed too. */
 export const LOW_CONFIDENCE = 0.6;
 
+/** The log entry for a stored turn (its record is already masked), or undefined when the turn was not missed. */
+export function missedEntry(req: ChatRequest, record: TurnRecord): MissedQuestion | undefined {
+  if (!record.text.trim()) return undefined;
+  if (record.intent !== 'fallback' && record.confidence >= LOW_CONFIDENCE) return undefined;
+  return { at: record.at, conversationId: req.conversationId, channel: record.channel, text: record.text, intent: record.intent, confidence: record.confidence };
+}
+
 export class MissedLog {
   readonly missedPath: string;
   readonly reviewedPath: string;
@@ -41,10 +52,8 @@ export class MissedLog {
   /** The observer the chat service calls after each stored turn (its record is already masked). */
   observer(): TurnObserver {
     return ({ req, record }) => {
-      if (!record.text.trim()) return;
-      if (record.intent !== 'fallback' && record.confidence >= LOW_CONFIDENCE) return;
-      const entry: MissedQuestion = { at: record.at, conversationId: req.conversationId, channel: record.channel, text: record.text, intent: record.intent, confidence: record.confidence };
-      appendFileSync(this.missedPath, `${JSON.stringify(entry)}\n`);
+      const entry = missedEntry(req, record);
+      if (entry) appendFileSync(this.missedPath, `${JSON.stringify(entry)}\n`);
     };
   }
 

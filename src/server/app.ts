@@ -2,7 +2,7 @@
  * One HTTP server for every channel: the web page and its Botkit channel, the JSON API, Teams
  * and WeChat. Each channel only translates; the chat service holds the engine.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ChatService } from '../service/types';
@@ -12,7 +12,10 @@ import { PHOTO_CHECK_PATH } from '../photo/http';
 import { apiConversationId, createChatEndpoint, decodeUtf8, JSON_BODY_LIMIT } from './chat-endpoint';
 import { errorResponse, HttpError } from './errors';
 import { LatencyRecorder } from './latency';
-import { RateLimits, type TrustProxy, type TrustProxyFn } from './limits';
+import { RateLimits, type RateLimitStores, type TrustProxy, type TrustProxyFn } from './limits';
+import { createRequestLogging, requestContext } from '../ops/http-log';
+import type { Logger } from '../ops/logger';
+import type { Metrics } from '../ops/metrics';
 
 export { HttpError } from './errors';
 
@@ -32,6 +35,13 @@ export interface AppOptions {
   latency?: LatencyRecorder;
   /** Express's `trust proxy` (JIANLI_TRUST_PROXY): which hops' X-Forwarded-For names the client for rate limits. Default: none. */
   trustProxy?: TrustProxy;
+  /** Where the rate limits count (Redis stores shared by every instance); default: this process's memory. */
+  rateLimitStores?: RateLimitStores;
+  /** Logs one JSON line per request (with its X-Request-Id) and the request's unexpected errors (src/ops/http-log.ts). Default: no request log. */
+  logger?: Logger;
+  /** Served at GET /metrics to a request with `metricsToken` as its bearer token (404 without a token). */
+  metrics?: Metrics;
+  metricsToken?: string;
 }
 
 const json = express.json({ limit: JSON_BODY_LIMIT, strict: true, verify: (_req, _res, buf) => void decodeUtf8(buf) });
@@ -52,16 +62,21 @@ export function createApp(opts: AppOptions): App {
   app.set('etag', false);
   // Set before anything reads req.ip; the chat endpoint (outside Express) uses the same compiled function.
   app.set('trust proxy', opts.trustProxy ?? false);
-  const limits = new RateLimits(opts.rateLimits ?? { perAddressPerMinute: 600, perConversationPerMinute: 60 }, app.get('trust proxy fn') as TrustProxyFn);
+  const limits = new RateLimits(opts.rateLimits ?? { perAddressPerMinute: 600, perConversationPerMinute: 60 }, app.get('trust proxy fn') as TrustProxyFn, opts.rateLimitStores);
   const latency = opts.latency ?? new LatencyRecorder();
   const chat = createChatEndpoint({ service, maxTextLength, limits, latency });
   // The chat endpoint is served before Express (see chat-endpoint.ts); everything else goes to the app.
-  const server = createServer((req, res) => (chat.matches(req) ? chat.handle(req, res) : app(req, res)));
+  const route = (req: IncomingMessage, res: ServerResponse) => (chat.matches(req) ? chat.handle(req, res) : app(req, res));
+  // Each request is logged (and handled inside its context, so its turn's line has its id).
+  const logRequest = opts.logger && createRequestLogging(opts.logger);
+  const server = createServer(logRequest ? (req, res) => logRequest(req, res, () => route(req, res)) : route);
 
   app.get('/healthz', async (_req, res) => {
     const { ok = true, ...rest } = (await opts.health?.()) ?? {};
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', ...rest });
   });
+
+  if (opts.metrics) app.get('/metrics', opts.metrics.handler(opts.metricsToken));
 
   app.use(['/api', '/wechat'], limits.perAddress);
 
@@ -103,7 +118,7 @@ export function createApp(opts: AppOptions): App {
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
-  app.use(errorHandler);
+  app.use(errorHandler(opts.logger));
   const close = () =>
     new Promise<void>((resolve) => {
       web.closeSockets();
@@ -113,8 +128,12 @@ export function createApp(opts: AppOptions): App {
   return { app, server, close };
 }
 
-function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
-  if (res.headersSent) return;
-  const { status, body } = errorResponse(err);
-  res.status(status).json(body);
+function errorHandler(logger?: Logger) {
+  // On the request's logger, so the line carries its id.
+  const log = logger && ((line: string) => (requestContext.getStore()?.log ?? logger).error(line));
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    if (res.headersSent) return;
+    const { status, body } = errorResponse(err, log);
+    res.status(status).json(body);
+  };
 }

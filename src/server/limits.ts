@@ -1,6 +1,8 @@
 /**
- * Rate limits per client address and per conversation, on express-rate-limit's memory stores.
- * The Express middlewares and the chat endpoint (which is served outside Express) count in the
+ * Rate limits per client address and per conversation, on express-rate-limit's memory stores, or
+ * on stores the caller gives (the server passes Redis stores when the conversations are on Redis,
+ * so every instance counts in the same place: src/ops/redis.ts). The Express middlewares and the
+ * chat endpoint (which is served outside Express) count in the
  * same stores, so a client's requests add up whichever path answers them. Both take the client's
  * address the same way: the socket's, or behind trusted proxies (JIANLI_TRUST_PROXY, Express's
  * `trust proxy`) the nearest untrusted address in X-Forwarded-For.
@@ -8,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP, isIPv4 } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, MemoryStore, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore, rateLimit, type Store } from 'express-rate-limit';
 import { HttpError } from './errors';
 
 export interface RateLimitSettings {
@@ -93,9 +95,15 @@ function tooMany(what: string): string {
   return `too many requests ${what}; please wait a minute and try again`;
 }
 
+/** Where the counts are kept (default: in this process's memory). */
+export interface RateLimitStores {
+  address: Store;
+  conversation: Store;
+}
+
 export class RateLimits {
-  private readonly addressStore = new MemoryStore();
-  private readonly conversationStore = new MemoryStore();
+  private readonly addressStore: Store;
+  private readonly conversationStore: Store;
   /** For the Express routes under /api and /wechat. */
   readonly perAddress: RequestHandler;
   /** For Express routes whose JSON body names the conversation (conversationId or user). */
@@ -105,7 +113,10 @@ export class RateLimits {
   constructor(
     private readonly settings: RateLimitSettings,
     private readonly trustProxy?: TrustProxyFn,
+    stores?: RateLimitStores,
   ) {
+    this.addressStore = stores?.address ?? new MemoryStore();
+    this.conversationStore = stores?.conversation ?? new MemoryStore();
     const options = (limit: number, what: string) => ({
       windowMs: WINDOW_MS,
       limit,
@@ -137,7 +148,7 @@ export class RateLimits {
     await this.hit(this.conversationStore, conversationKey(conversationId), this.settings.perConversationPerMinute, res, 'for this conversation');
   }
 
-  private async hit(store: MemoryStore, key: string, limit: number, res: ServerResponse, what: string): Promise<void> {
+  private async hit(store: Store, key: string, limit: number, res: ServerResponse, what: string): Promise<void> {
     const { totalHits, resetTime } = await store.increment(key);
     const resetSeconds = Math.max(0, Math.ceil(((resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000));
     // The same draft-8 headers the middleware sends.

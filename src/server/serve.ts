@@ -9,7 +9,6 @@ import { AssistantChatService } from '../service/chat';
 import { openStore, storeSettingsFromEnv } from '../store/open';
 import { RedisStore } from '../store/redis';
 import { createPhotoCheckRouter, weChatPhotoCheck } from '../photo';
-import { MissedLog } from '../review/missed';
 import { watchKnowledge } from '../knowledge/reload';
 import { createApp } from './app';
 import { LatencyRecorder } from './latency';
@@ -19,6 +18,13 @@ import { createTeamsHandler, teamsConfigFromEnv } from '../channels/teams';
 import { createWeChatRouter, RedisMsgIdClaims, weChatConfigFromEnv } from '../channels/wechat';
 import { parseTrustProxy } from './limits';
 import { Drain } from './shutdown';
+import { createLogger, lineLog, logLevelFromEnv } from '../ops/logger';
+import type { DestinationStream } from 'pino';
+import { Metrics } from '../ops/metrics';
+import { countStoreErrors, instrumentTurns } from '../ops/turns';
+import { connectShared, isRedisUrl, redisRateLimitStores } from '../ops/redis';
+import { missedLogFor } from '../ops/missed-redis';
+import { ReloadBus } from '../ops/reload-bus';
 
 export interface ServeOptions {
   port: number;
@@ -31,7 +37,12 @@ export interface ServeOptions {
    */
   thread?: EngineThread;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where the log goes: one JSON line per event (src/ops/logger.ts), given to this function
+   * without its newline, or written to `logDestination`. Default: standard output.
+   */
   log?: (line: string) => void;
+  logDestination?: DestinationStream;
 }
 
 export interface RunningServer {
@@ -46,22 +57,35 @@ export interface RunningServer {
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
-  const log = opts.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const env = opts.env ?? process.env;
+  // JSON lines with the level, personal data masked (JIANLI_LOG_LEVEL: least severe level written, default info).
+  const logger = createLogger({ level: logLevelFromEnv(env), destination: opts.logDestination ?? opts.log });
+  const log = lineLog(logger);
+  const warn = lineLog(logger, 'warn');
+  // Prometheus metrics at /metrics (with the admin token).
+  const metrics = new Metrics();
   const knowledge = loadKnowledge();
   const settings = { ...storeSettingsFromEnv(env), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) };
-  const store = openStore(settings);
+  const store = countStoreErrors(openStore(settings), (operation) => metrics.storeError(operation));
   // A Redis store gets a moment to connect, so the first requests do not meet a 503.
-  if (store instanceof RedisStore) await store.ready(5000).catch((err: Error) => log(`redis not ready yet (${err.message}); requests get 503 until it is`));
+  if (store instanceof RedisStore) await store.ready(5000).catch((err: Error) => warn(`redis not ready yet (${err.message}); requests get 503 until it is`));
+  // On Redis, the rate limits, the missed-questions log and knowledge reloads are shared by every instance (src/ops/redis.ts).
+  const shared = isRedisUrl(settings.store) ? connectShared(settings.store, 'shared') : undefined;
   const thread = opts.thread ?? (engineThreadWanted(env) ? new EngineThread(knowledge.root) : undefined);
   // With an engine thread, this thread's assistant trains only if the thread fails (it greets and checks without).
   const handoffSettings = loadHandoffSettings(knowledge.root);
-  const service = new AssistantChatService(new Assistant(knowledge, { lazy: thread !== undefined }), store, { thread, complaintWords: handoffSettings.complaintWords });
+  const service = new AssistantChatService(new Assistant(knowledge, { lazy: thread !== undefined }), store, { thread, complaintWords: handoffSettings.complaintWords, log: warn });
+  // Each turn is logged (one `turn` line with its request's id) and counted in the metrics.
+  instrumentTurns(service, { logger, metrics });
   // Fallback and low-confidence turns go to the missed-questions log that `jianli review` reads.
-  service.observe(new MissedLog(settings.dataDir).observer());
+  service.observe(missedLogFor(settings.dataDir, shared).observer());
   // Handoff tickets (转人工, complaints, two misses in a row): stored, listed at /admin/handoffs, sent to the webhook.
-  const webhook = HandoffWebhook.fromEnv(env, { log });
-  service.observe(handoffObserver({ store, knowledge: () => service.assistant.knowledge, settings: handoffSettings, deliver: webhook && ((t) => webhook.send(t)) }));
+  const webhook = HandoffWebhook.fromEnv(env, { log: warn });
+  const deliver = (t: Parameters<HandoffWebhook['send']>[0]) => {
+    metrics.handoff(t.channel, t.reason);
+    webhook?.send(t);
+  };
+  service.observe(handoffObserver({ store, knowledge: () => service.assistant.knowledge, settings: handoffSettings, deliver }));
   const adminToken = env.JIANLI_ADMIN_TOKEN?.trim() || undefined;
   const perMinute = (name: string, fallback: number) => {
     const v = env[name] === undefined ? fallback : Number(env[name]);
@@ -84,7 +108,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       (app) => app.post('/api/messages', teams.handler),
       (app) => app.use(createPhotoCheckRouter()),
       (app) => {
-        if (wechat) app.use('/wechat', createWeChatRouter(service, wechat, { messages, log, photoCheck: weChatPhotoCheck(), msgIds }));
+        if (wechat) app.use('/wechat', createWeChatRouter(service, wechat, { messages, log: warn, photoCheck: weChatPhotoCheck(), msgIds }));
       },
       (app) => app.use('/admin', createAdminRouter({ service, store, token: adminToken, latency })),
     ],
@@ -95,12 +119,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       return { ok: h.ok, store: store.kind, ...(h.reason ? { reason: h.reason } : {}), intents: knowledge.answers.size + 1 };
     },
     rateLimits,
+    rateLimitStores: shared && redisRateLimitStores(shared),
     trustProxy,
     latency,
     unavailableText: knowledge.messages.unavailable,
+    logger,
+    metrics,
+    metricsToken: adminToken,
   });
+  // A knowledge reload on one instance reaches the others (Redis pub/sub).
+  const reloads = shared && settings.store ? new ReloadBus({ url: settings.store, publisher: shared, host: service, logger }) : undefined;
+  await reloads?.ready().catch((err: Error) => warn(`knowledge reloads from other instances: not subscribed yet (${err.message}); subscribing when Redis is back`));
   // Listen only once the thread has trained (it did so while this thread set up the app), so the first turns do not wait.
-  if (thread) await thread.ready().catch((err: Error) => log(`${err.message}; turns run on the main thread`));
+  if (thread) await thread.ready().catch((err: Error) => warn(`${err.message}; turns run on the main thread`));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
@@ -112,18 +143,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const purge = () => {
     if (!settings.retentionDays) return;
     const cutoff = new Date(Date.now() - settings.retentionDays * 86400_000);
-    store.purgeIdleSince(cutoff).catch((err: Error) => log(`retention purge failed: ${err.message}`));
+    store.purgeIdleSince(cutoff).catch((err: Error) => warn(`retention purge failed: ${err.message}`));
   };
   purge();
   const purgeTimer = setInterval(purge, 3600_000);
   purgeTimer.unref();
   // The operator edits knowledge/ and the server picks it up; a bad file is refused and logged.
-  const stopWatching = env.JIANLI_WATCH_KNOWLEDGE === '1' ? watchKnowledge(service, log) : undefined;
-  log(`监理注销助手 is running (store: ${store.kind === 'redis' ? `redis ${settings.store}` : `lowdb in ${settings.dataDir}`}${settings.retentionDays ? `, retention ${settings.retentionDays} days` : ''})`);
+  const stopWatching = env.JIANLI_WATCH_KNOWLEDGE === '1' ? watchKnowledge(service, (l) => (l.startsWith('knowledge reload refused') ? warn(l) : log(l))) : undefined;
+  // (A password in the Redis address is not printed.)
+  const redisShown = (settings.store ?? '').replace(/\/\/[^@/]*@/, '//…@');
+  log(`监理注销助手 is running (store: ${store.kind === 'redis' ? `redis ${redisShown}; rate limits, missed questions and knowledge reloads shared through it` : `lowdb in ${settings.dataDir}`}${settings.retentionDays ? `, retention ${settings.retentionDays} days` : ''})`);
   log(`  web chat:  ${url}/`);
   log(`  API:       POST ${url}/api/chat, POST ${url}/api/check, GET ${url}/healthz`);
   log(`  WeChat:    ${wechat ? `${url}/wechat (${wechat.encodingAesKey ? (wechat.allowPlaintext ? 'safe mode, plain messages also accepted (WECHAT_ALLOW_PLAINTEXT)' : 'safe mode') : 'plain mode'})` : 'off (set WECHAT_TOKEN and WECHAT_APP_ID to enable)'}`);
   log(`  admin:     ${adminToken ? `${url}/admin (Authorization: Bearer $JIANLI_ADMIN_TOKEN)` : 'off (set JIANLI_ADMIN_TOKEN to enable)'}; handoff webhook ${webhook ? 'on' : 'off (set JIANLI_HANDOFF_WEBHOOK)'}`);
+  log(`  metrics:   ${adminToken ? `GET ${url}/metrics (Prometheus; Authorization: Bearer $JIANLI_ADMIN_TOKEN)` : 'off (set JIANLI_ADMIN_TOKEN to enable)'}`);
   const teamsState = {
     authenticated: `POST ${url}/api/messages (authenticated: Bot Framework tokens are checked)`,
     emulator: `POST ${url}/api/messages (emulator mode: JIANLI_TEAMS_EMULATOR=1, no authentication, replies only to a serviceUrl on this machine)`,
@@ -146,6 +180,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       await service.close();
       await store.close();
       msgIds?.close();
+      await reloads?.close();
+      await shared?.quit().catch(() => shared.disconnect());
     },
   };
 }
