@@ -24,6 +24,8 @@ const Expectation = z
   .object({
     user: z.string(),
     intent: z.string().optional(),
+    /** The answer card the turn answered with (knowledge/cards), by id. */
+    answer: z.string().optional(),
     contains: z.array(z.string()).default([]),
     notContains: z.array(z.string()).default([]),
     choices: z.array(z.string()).optional(),
@@ -87,6 +89,7 @@ describe.each(files)('%s', (file) => {
         const got = turns[i];
         const where = `turn ${i + 1} (“${exp.user}”)`;
         if (exp.intent) expect(got.intent, where).toBe(exp.intent);
+        if (exp.answer) expect(got.answer, where).toBe(exp.answer);
         const text = textOf(got);
         for (const s of exp.contains) expect(text, where).toContain(s);
         for (const s of exp.notContains) expect(text, where).not.toContain(s);

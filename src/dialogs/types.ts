@@ -20,7 +20,8 @@ export function plainReply(r: Reply): Reply {
  * Where picking a numbered choice leads: an intent's answer, or (`answer`) the choice's own words
  * given to the dialog whose question offered it.
  */
-export type ChoiceTarget = { intent: IntentId } | { answer: string };
+/** Where picking a choice leads: an intent's answer, an answer to the dialog's question, or an answer card. */
+export type ChoiceTarget = { intent: IntentId } | { answer: string } | { card: string };
 
 export interface PendingChoice {
   label: string;

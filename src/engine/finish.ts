@@ -51,11 +51,13 @@ export function finish(ctx: TurnContext, o: Outcome): TurnResult {
     lastIntent: o.intent,
     lastSources: o.sources.length ? o.sources : state.lastSources,
     subject: o.subject ?? state.subject,
+    lastCard: o.answer ?? (o.subject ? undefined : state.lastCard),
     answered: [...new Set([...state.answered, ...(o.answered ?? [])])],
     said: folded.said,
   };
   if (next.region === undefined) delete next.region;
   if (next.subject === undefined) delete next.subject;
+  if (next.lastCard === undefined) delete next.lastCard;
   return {
     state: next,
     intent: o.intent,
@@ -64,6 +66,7 @@ export function finish(ctx: TurnContext, o: Outcome): TurnResult {
     sources: o.sources,
     ...(o.end ? { end: true } : {}),
     ...(o.verdict ? { verdict: o.verdict } : {}),
+    ...(o.answer ? { answer: o.answer } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 /** Channel-neutral turn types: what comes in, what the engine keeps, what goes out. */
+import type { Subject } from '../schema/cards';
 import type { IntentId } from '../schema/knowledge';
 import type { Verdict } from '../schema/rules';
 import type { Frame, PendingChoice, Profile, Reply } from '../dialogs/types';
@@ -19,7 +20,7 @@ export interface ConversationState {
   /** Consecutive turns that ended in fallback. */
   fallbackStreak: number;
   turns: number;
-  lastIntent?: IntentId;
+  lastIntent?: Subject;
   /** Source titles of the last answer, for staff who need to quote them. */
   lastSources: string[];
   /** The province the user last named (or the interview recorded): answers add its differences. */
@@ -27,9 +28,11 @@ export interface ConversationState {
   /** Facts the user has stated about their case (age, reason, employer, hours…), in the rule checker's terms; the province is `region`. */
   profile?: Profile;
   /** What the last answer was about: short follow-ups (为什么, 需要多久) are about it. */
-  subject?: IntentId;
+  subject?: Subject;
+  /** The answer card the last answer came from: follow-ups (为什么, 要多久) are about it. */
+  lastCard?: string;
   /** Intents whose whole answer has been given: asked again, they get a reminder. */
-  answered: IntentId[];
+  answered: string[];
   /** Fingerprints of the long reply blocks said so far: none is said word for word again. */
   said: string[];
 }
@@ -45,7 +48,9 @@ export interface TurnEvent {
 /** The outcome of one turn. */
 export interface TurnResult {
   state: ConversationState;
-  intent: IntentId;
+  intent: Subject;
+  /** The answer card the turn answered with (knowledge/cards), by id. */
+  answer?: string;
   confidence: number;
   replies: Reply[];
   sources: string[];

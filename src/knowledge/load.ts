@@ -2,6 +2,8 @@
  * Loads knowledge/ and dialogs/, validates every file with zod and cross-checks references.
  * Anything wrong throws a KnowledgeFileError naming the file and the field.
  */
+import { loadCards, loadCardSettings, type CardSet } from './cards';
+import type { CardSettings } from '../schema/cards';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative, basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -32,6 +34,8 @@ export interface Knowledge {
   conversation: ConversationFile;
   /** What short follow-ups get after each subject's answer (knowledge/followups.yaml). */
   followUps: FollowUpsFile;
+  /** The answer cards (knowledge/cards/*.yaml) and their ranking settings; the index is built by the engine. */
+  cards: CardSet & { settings: CardSettings };
 }
 
 /** The eligibility interview lives beside the FAQ flows but has its own schema. */
@@ -128,7 +132,8 @@ export function loadKnowledge(root: string = process.env.JIANLI_KNOWLEDGE_ROOT ?
   const interview = read(join(root, 'dialogs', INTERVIEW_FILE), InterviewFile);
   const rules: RuleBook = { rules: rulesFile, materials, regions: regionFiles, sourceTitle: (id) => sources[id]?.title ?? id };
 
-  const knowledge: Knowledge = { root, sources, messages, nlu, phrases, answers, dialogs, rules, regions: new RegionIndex(regionFiles.values()), interview, conversation, followUps };
+  const cards = { ...loadCards(root, { sources }), settings: loadCardSettings(root) };
+  const knowledge: Knowledge = { root, sources, messages, nlu, phrases, answers, dialogs, rules, regions: new RegionIndex(regionFiles.values()), interview, conversation, followUps, cards };
   crossCheck(knowledge, kdir, show);
   checkFollowUps(knowledge, kdir, show);
   checkRuleSources(knowledge, kdir, show);

@@ -201,6 +201,15 @@ export const CardSettingsFile = z
       })
       .strict()
       .refine((d) => d.suggest <= d.answer, { message: 'suggest must not be above answer', path: ['suggest'] }),
+    /**
+     * Subjects the classifier keeps when it names them (conversation and the check itself: a
+     * greeting, thanks, a person, the eligibility interview): no card answers those messages.
+     */
+    classifierOnly: z.array(z.enum(INTENT_IDS)).default([]),
+    /** A subject only cards cover starts from this probability in the prior (the classifier never names it). */
+    unknownSubjectPrior: unit.default(0.5),
+    /** An in-scope card answers a message the classifier calls out of its domain only with at least this match. */
+    outOfDomainMatch: unit.default(0.5),
   })
   .strict();
 export type CardSettings = z.infer<typeof CardSettingsFile>;

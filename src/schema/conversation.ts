@@ -66,6 +66,8 @@ export const ConversationFile = z
       .object({
         /** One line naming an answer already given in full; {title} is its title. */
         reminder: text,
+        /** 为什么 after an answer card: heads its legal basis ({question} is the card's question). */
+        cardBasis: text,
         /** Under the reminder: the part of that answer the message asks about. */
         reminderPart: text,
         /** Under the reminder when no part matches: {options} are the related questions. */

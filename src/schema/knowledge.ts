@@ -32,6 +32,11 @@ export const INTENT_IDS = [
 ] as const;
 
 export const IntentId = z.enum(INTENT_IDS);
+
+/** A subject id that is one of the classifier's intents (not a subject only answer cards cover). */
+export function isIntentId(s: string | undefined): s is IntentId {
+  return s !== undefined && (INTENT_IDS as readonly string[]).includes(s);
+}
 export type IntentId = z.infer<typeof IntentId>;
 
 const text = z.string().trim().min(1, 'must not be empty');

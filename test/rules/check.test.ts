@@ -256,7 +256,7 @@ describe('parseSituation', () => {
 describe('decisionWindow', () => {
   it('counts Chinese working days across the National Day holiday and its make-up Saturday', () => {
     // 2026-09-28 is a Monday; 1–7 October are holidays and Saturday 10 October is a make-up working day.
-    expect(decisionWindow(new Date('2026-09-28T02:00:00Z'), 5, 15)).toEqual({ today: '2026-09-28', from: '2026-10-10', to: '2026-10-23' });
+    expect(decisionWindow(new Date('2026-09-28T02:00:00Z'), 5, 15)).toMatchObject({ today: '2026-09-28', from: '2026-10-10', to: '2026-10-23' });
   });
   it('uses the date in China (UTC+8)', () => {
     expect(decisionWindow(new Date('2026-11-27T20:00:00Z'), 1, 1).today).toBe('2026-11-28');

@@ -12,13 +12,14 @@ export function formatReplies(replies: Reply[], choicesHeading?: string): string
 
 /** The staff view adds what the NLU decided and where the answer comes from. */
 export function formatStaffLine(result: TurnResult): string {
-  return `[意图 ${result.intent} · 置信度 ${result.confidence.toFixed(2)}${result.sources.length ? ` · 来源 ${result.sources.join('；')}` : ''}]`;
+  return `[意图 ${result.intent}${result.answer ? ` · 卡片 ${result.answer}` : ''} · 置信度 ${result.confidence.toFixed(2)}${result.sources.length ? ` · 来源 ${result.sources.join('；')}` : ''}]`;
 }
 
 /** The JSON object of one turn for `jianli chat --jsonl` and the HTTP API. */
 export function turnJson(result: TurnResult): Record<string, unknown> {
   return {
     intent: result.intent,
+    ...(result.answer ? { answer: result.answer } : {}),
     confidence: result.confidence,
     replies: result.replies.map(plainReply),
     sources: result.sources,

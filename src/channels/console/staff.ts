@@ -2,6 +2,7 @@
  * The hotline staff's commands in `npm run chat -- --staff`: /search, /check, /summary, /source.
  * All wording for callers still comes from the knowledge; these lines are for staff.
  */
+import type { Subject } from '../../schema/cards';
 import type { Assistant } from '../../engine/assistant';
 import type { ConversationState, TurnResult } from '../../engine/types';
 import { activeInterview, finishedCheck } from '../../engine/state';
@@ -16,7 +17,7 @@ export const STAFF_HELP = '员工命令：/search 关键词 查知识库；/chec
 
 /** What the console keeps about the call besides the engine state. */
 export interface CallLog {
-  intents: IntentId[];
+  intents: Subject[];
 }
 
 export type StaffOutcome = { print: string } | { turn: TurnResult };

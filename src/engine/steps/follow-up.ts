@@ -4,6 +4,8 @@
  * (knowledge/followups.yaml), never with the subject's whole answer again. The subject stays, so a
  * row of follow-ups is about the same thing. Inside the interview, 为什么 is about its question.
  */
+import { isIntentId } from '../../schema/knowledge';
+import { cardFollowUp } from './answer-card';
 import { answerWords, isExactly } from '../../nlu/answers';
 import { withChoices } from '../../dialogs/faq';
 import { relatedChoices, sourceTitles } from '../../dialogs/render';
@@ -25,7 +27,13 @@ export function followUpKind(ctx: TurnContext): FollowUpKind | undefined {
 
 export const followUp: Step = (ctx) => {
   if (ctx.open?.kind === 'interview') return undefined;
-  const subject = ctx.open?.kind === 'faq' ? ctx.open.intent : ctx.state.subject;
+  const about = ctx.open?.kind === 'faq' ? ctx.open.intent : ctx.state.subject;
+  // A subject only answer cards cover has no follow-ups of its own: the defaults apply.
+  const subject = about && isIntentId(about) ? about : undefined;
+  const last = !ctx.open && ctx.state.lastCard ? ctx.k.cards.byId.get(ctx.state.lastCard) : undefined;
+  const cardKind = last ? followUpKind(ctx) : undefined;
+  const onCard = last && cardKind ? cardFollowUp(ctx, last, cardKind) : undefined;
+  if (onCard) return onCard;
   const kind = subject && followUpKind(ctx);
   if (!subject || !kind) return undefined;
   const { k } = ctx;

@@ -12,6 +12,7 @@ import { correction } from './correction';
 import { notCovered } from './not-covered';
 import { regionFollowUp, regionStatement } from './region';
 import { followUp } from './follow-up';
+import { answerCard } from './answer-card';
 import { newQuestion } from './new-question';
 import { notUnderstood } from './not-understood';
 
@@ -26,6 +27,7 @@ export const STEPS: readonly (readonly [name: string, step: Step])[] = [
   ['region follow-up', regionFollowUp],
   ['region statement', regionStatement],
   ['follow-up on the subject', followUp],
+  ['an answer card', answerCard],
   ['a new question', newQuestion],
   ['not understood', notUnderstood],
 ];

@@ -4,7 +4,10 @@
  * picked. A number that is no choice is said so, the choices kept.
  */
 import { normalizeLabel } from '../../nlu/normalize';
-import type { Step } from '../context';
+import type { Step, TurnContext } from '../context';
+import type { Outcome } from '../outcome';
+import type { PendingChoice } from '../../dialogs/types';
+import { answer as answerCard } from './answer-card';
 
 export const pickChoice: Step = (ctx) => {
   const { choices } = ctx.state;
@@ -15,8 +18,18 @@ export const pickChoice: Step = (ctx) => {
     if (!choice) {
       return { intent: 'fallback', confidence: 1, replies: [{ text: ctx.k.messages.choiceOutOfRange, choices: choices.map((c) => c.label) }], sources: [], choices };
     }
-    return 'intent' in choice.target ? ctx.respond.answer(ctx, choice.target.intent, 1) : undefined;
+    return picked(ctx, choice);
   }
   const choice = choices.find((c) => normalizeLabel(c.label) === n);
-  return choice && 'intent' in choice.target ? ctx.respond.answer(ctx, choice.target.intent, 1) : undefined;
+  return choice ? picked(ctx, choice) : undefined;
 };
+
+/** An intent's answer or an answer card, as the choice leads. */
+function picked(ctx: TurnContext, choice: PendingChoice): Outcome | undefined {
+  if ('intent' in choice.target) return ctx.respond.answer(ctx, choice.target.intent, 1);
+  if ('card' in choice.target) {
+    const card = ctx.k.cards.byId.get(choice.target.card);
+    return card ? answerCard(ctx, card, 1) : undefined;
+  }
+  return undefined;
+}

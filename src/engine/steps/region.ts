@@ -4,6 +4,7 @@
  * question (the user's own province changes only when they speak of themselves). Otherwise — or
  * inside a dialog — it is noted, and the dialog's question asked again.
  */
+import { isIntentId } from '../../schema/knowledge';
 import { answerWords, bareAnswer } from '../../nlu/answers';
 import { withoutPlaces } from '../../nlu/nlu';
 import { withChoices } from '../../dialogs/faq';
@@ -24,7 +25,7 @@ export function onlyPlace(ctx: TurnContext): string | undefined {
 export const regionFollowUp: Step = (ctx) => {
   const province = onlyPlace(ctx);
   const { k } = ctx;
-  const intent = ctx.state.subject;
+  const intent = isIntentId(ctx.state.subject) ? ctx.state.subject : undefined;
   const entry = intent ? k.answers.get(intent) : undefined;
   if (!province || ctx.open || !intent || !entry || entry.interview || k.conversation.intents.notRegional.includes(intent)) return undefined;
   // An answer with no province-specific details: only whether the article names any (never another topic's).
