@@ -112,14 +112,15 @@ describe('two instances on one Redis', () => {
 
   it('keep one missed-questions log: jianli review sees what either instance missed', async () => {
     await resetAddressCounts();
-    const onA = await (await chat(a.url, 'shared-missed-a', '红烧排骨怎么做才好吃')).json();
-    const onB = await (await chat(b.url, 'shared-missed-b', '我电话13812345678，明天上海天气怎么样')).json();
+    // Words the assistant cannot place (a topic outside its scope may get an answer card of its own).
+    const onA = await (await chat(a.url, 'shared-missed-a', 'asdfghjkl')).json();
+    const onB = await (await chat(b.url, 'shared-missed-b', '我电话13812345678，asdf qwer')).json();
     expect([onA.intent, onB.intent]).toEqual(['fallback', 'fallback']);
     const listed = await review();
     expect(listed.status, listed.stderr).toBe(0);
     const texts = listed.groups.flatMap((g) => g.texts);
-    expect(texts).toContain('红烧排骨怎么做才好吃');
-    expect(texts).toContain('我电话138****5678，明天上海天气怎么样');
+    expect(texts).toContain('asdfghjkl');
+    expect(texts).toContain('我电话138****5678，asdf qwer');
   }, 60_000);
 
   it('pass a knowledge reload on one instance on to the other', async () => {
