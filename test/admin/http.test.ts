@@ -23,8 +23,9 @@ beforeAll(async () => {
   const say = (conversationId: string, text: string, at: string) => h.service.handle({ conversationId, text, channel: 'api', now: new Date(at) });
   await say('a', '注销需要什么材料', '2026-05-01T01:00:00.000Z');
   await say('a', '转人工', '2026-05-01T01:01:00.000Z');
-  await say('b', '明天天气怎么样', '2026-05-02T01:00:00.000Z');
-  await say('b', '我想买菜', '2026-05-02T01:01:00.000Z');
+  // Two messages nothing answers (a weather question now gets the out-of-scope card, not the fallback).
+  await say('b', 'asdf qwer zxcv', '2026-05-02T01:00:00.000Z');
+  await say('b', '嗯嗯啊啊哦哦', '2026-05-02T01:01:00.000Z');
   // A high failure limit here: these tests fail authentication on purpose many times.
   on = await serve({ token: TOKEN, failedAuthPerMinute: 1000, latency: new LatencyRecorder() });
   off = await serve({ token: undefined });
