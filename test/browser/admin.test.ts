@@ -20,7 +20,7 @@ const say = (conversationId: string, text: string) => h.service.handle({ convers
 const t = pageServerForFile(async () => {
   await say('faq', '注销需要什么材料');
   await say('faq', '我的电话13812345678，转人工');
-  await say('miss', '明天天气怎么样');
+  await say('miss', 'asdf qwer zxcv');
   await say('miss', '我想买菜');
   for (const text of ['帮我看看我能不能注销', '我在北京，退休了，手上没有项目', '没有', '不是', '修满了', '愿意', '已解除且有证明']) await say('iv', text);
   return createApp({ service: h.service, mount: [(app) => app.use('/admin', createAdminRouter({ service: h.service, store: h.store, token: TOKEN }))] });
