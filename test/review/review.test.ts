@@ -25,7 +25,7 @@ describe('missed questions', () => {
   it('logs fallback turns masked, groups similar wordings, and review attaches a group to an intent', async () => {
     const data = temp('jianli-missed-');
     const service = new AssistantChatService(sharedAssistant(), new LowdbStore(data)).observe(new MissedLog(data).observer());
-    for (const [i, text] of ['协会会费交多少钱', '协会会费交多少', '明天下雨吗', '我电话13812345678今天下雨吗', '注销需要什么材料'].entries()) {
+    for (const [i, text] of ['协会会费交多少钱', '协会会费交多少', '明天下雨吗', '我电话13812345678今天下雨吗', 'asdf qwer zxcv', '注销需要什么材料'].entries()) {
       await service.handle({ conversationId: `m${i}`, text, channel: 'api' });
     }
     const log = new MissedLog(data);
