@@ -250,7 +250,10 @@ export class Interview {
       }
       return undefined;
     }
-    if (q.kind === 'choice') return q.options.find((o) => o.patterns.some((p) => pattern(p).test(normalized)))?.value;
+    if (q.kind === 'choice') {
+      const matching = q.options.filter((o) => o.patterns.some((p) => pattern(p).test(normalized)));
+      return matching.reduce<(typeof matching)[number] | undefined>((best, o) => (!best || o.precedence > best.precedence ? o : best), undefined)?.value;
+    }
     // Negative patterns first: most of them contain a positive one (没有项目 ⊃ 有项目).
     if (q.patterns.false.some((p) => pattern(p).test(normalized))) return false;
     if (q.patterns.true.some((p) => pattern(p).test(normalized))) return true;

@@ -29,7 +29,8 @@ const ReasonQuestion = z
   .object({
     kind: z.literal('choice'),
     ...common,
-    options: z.array(z.object({ value: z.enum(REASONS), label: text, patterns: z.array(pattern) }).strict()).min(2),
+    // precedence: when one message matches several options, the highest wins (a revoked firm outranks 去新公司).
+    options: z.array(z.object({ value: z.enum(REASONS), label: text, patterns: z.array(pattern), precedence: z.number().int().default(0) }).strict()).min(2),
     fact: text,
   })
   .strict();
