@@ -57,7 +57,7 @@ describe('Assistant.turn', () => {
     expect(choices.length).toBeGreaterThanOrEqual(3);
     expect(choices.length).toBeLessThanOrEqual(4);
     expect(choices).toContain('证件照有什么要求？');
-    expect(choices.at(-1)).toBe('转人工');
+    expect(choices.at(-1)).toBe(k.messages.handoffChoice);
     const picked = unsure.turn(first.state, { text: String(choices.indexOf('证件照有什么要求？') + 1) });
     expect(picked.intent).toBe('process.photo');
     expect(picked.replies[0].text).toContain('500KB');

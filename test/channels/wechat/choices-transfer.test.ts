@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WeChatCrypto, weChatConfigFromEnv } from '../../../src/channels/wechat';
+import { loadKnowledge } from '../../../src/knowledge/load';
 import { ACCOUNT, APP_ID, NOW_S, TOKEN, nextMsgId, parseReply, plainQuery, sign, startWeChat, textXml, type Harness } from './harness';
 
 let h: Harness;
@@ -78,9 +79,9 @@ describe('转人工', () => {
       expect(res.body).toContain('<MsgType><![CDATA[transfer_customer_service]]></MsgType>');
       const history = await live.service.history('wechat:oHuman_on');
       expect(history.map((t) => t.text)).toEqual(['转人工']);
-      // Picking 转人工 by number from the fallback's choices hands over too; other questions are answered as usual.
+      // Picking the way to a person (联系人工服务) by number from the fallback's choices hands over too; other questions are answered as usual.
       const fallback = (await say(live, 'oHuman_pick', '随便说点什么吧')).Content;
-      const n = /\n(\d)\. 转人工/.exec(fallback)?.[1];
+      const n = new RegExp(`\\n(\\d)\\. ${loadKnowledge().messages.handoffChoice}`).exec(fallback)?.[1];
       expect(n).toBeTruthy();
       expect((await say(live, 'oHuman_pick', `选${n}`)).MsgType).toBe('transfer_customer_service');
       expect((await say(live, 'oHuman_pick', '注销需要哪些材料')).MsgType).toBe('text');
