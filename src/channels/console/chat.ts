@@ -7,7 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Assistant } from '../../engine/assistant';
 import { newConversationState } from '../../engine/types';
 import { formatReplies, formatStaffLine, turnJson } from './format';
-import { STAFF_HELP, staffCommand, type CallLog } from './staff';
+import { dialogReasked, STAFF_HELP, staffCommand, type CallLog } from './staff';
 
 export interface ConsoleOptions {
   input: Readable;
@@ -36,9 +36,11 @@ export async function runConsoleChat(assistant: Assistant, opts: ConsoleOptions)
       continue;
     }
     const result = command?.turn ?? assistant.turn(state, { text: line, channel: 'console' });
+    // A message the open dialog could not read is tagged as not understood, with the classifier's reading.
+    const reasked = opts.staff && !command ? dialogReasked(state, result, line, assistant) : undefined;
     state = result.state;
     call.intents.push(result.intent);
-    if (opts.staff) say(formatStaffLine(result));
+    if (opts.staff) say(formatStaffLine(result, reasked));
     say(`助手：${formatReplies(result.replies, assistant.knowledge.messages.choicesHeading)}\n`);
     if (result.end) {
       ended = true;

@@ -10,9 +10,31 @@ export function formatReplies(replies: Reply[], choicesHeading?: string): string
     .join('\n\n');
 }
 
-/** The staff view adds what the NLU decided and where the answer comes from. */
-export function formatStaffLine(result: TurnResult): string {
-  return `[意图 ${result.intent}${result.answer ? ` · 卡片 ${result.answer}` : ''} · 置信度 ${result.confidence.toFixed(2)}${result.sources.length ? ` · 来源 ${result.sources.join('；')}` : ''}]`;
+/** A dialog asked its question again: the message was no answer to it (see dialogReasked in staff.ts). */
+export interface Reasked {
+  /** The intent the dialog reports its turns under (interview.start, or the FAQ's intent). */
+  dialog: string;
+  /** How many times in a row the question has now been asked again. */
+  times: number;
+  /** What the classifier alone made of the message. */
+  classifier: { intent: string; confidence: number; reason?: string };
+}
+
+/**
+ * The staff view adds what was decided and where the answer comes from. Sources the answer's own
+ * 【来源】 line already shows are not repeated. A message the open dialog could not read is shown
+ * as not understood, with the classifier's reading: the turn reports the dialog's intent at
+ * confidence 1, which is not a decision about this message.
+ */
+export function formatStaffLine(result: TurnResult, reasked?: Reasked): string {
+  const shown = result.replies.map((r) => r.text).join('\n');
+  const unseen = result.sources.filter((s) => !shown.includes(s));
+  const sources = unseen.length ? ` · 来源 ${unseen.join('；')}` : '';
+  if (reasked) {
+    const c = reasked.classifier;
+    return `[未理解（fallback）· 对话 ${reasked.dialog} 重问当前问题（第${reasked.times}次）· 分类器 ${c.intent} ${c.confidence.toFixed(2)}${c.reason ? `（${c.reason}）` : ''}${sources}]`;
+  }
+  return `[意图 ${result.intent}${result.answer ? ` · 卡片 ${result.answer}` : ''} · 置信度 ${result.confidence.toFixed(2)}${sources}]`;
 }
 
 /** The JSON object of one turn for `jianli chat --jsonl` and the HTTP API. */
