@@ -16,6 +16,7 @@ import { benchStores } from './bench/store';
 import type { HttpRow } from './bench/http';
 import { checkEligibility } from './rules/check';
 import { parseSituation, SituationError } from './rules/situation';
+import { exportConversation } from './store/export';
 import { openStore, storeSettingsFromEnv } from './store/open';
 import { ConfigError, loadConfig, loadEnvFile } from './config';
 
@@ -130,7 +131,7 @@ program
 async function withStore<T>(work: (store: ReturnType<typeof openStore>) => Promise<T>): Promise<T> {
   const store = openStore(storeSettingsFromEnv());
   try {
-    if ('ready' in store && typeof store.ready === 'function') await (store.ready as () => Promise<void>)();
+    await store.conversations.ready();
     return await work(store);
   } finally {
     await store.close();
@@ -142,7 +143,7 @@ program
   .description('print everything stored about a conversation as JSON')
   .argument('<conversationId>')
   .action(async (id: string) => {
-    const found = await withStore((s) => s.export(id));
+    const found = await withStore((s) => exportConversation(s, id));
     if (!found) {
       process.stderr.write(`no conversation ${id}\n`);
       process.exitCode = 1;
@@ -156,7 +157,7 @@ program
   .description('delete everything stored about a conversation')
   .argument('<conversationId>')
   .action(async (id: string) => {
-    const deleted = await withStore((s) => s.delete(id));
+    const deleted = await withStore((s) => s.conversations.delete(id));
     process.stdout.write(deleted ? `deleted ${id}\n` : `nothing stored for ${id}\n`);
   });
 

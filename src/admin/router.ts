@@ -17,6 +17,7 @@ import { ipKeyGenerator, MemoryStore } from 'express-rate-limit';
 import { reloadKnowledge, type AssistantHost } from '../knowledge/reload';
 import { INTENT_IDS, type IntentId } from '../schema/knowledge';
 import type { LatencyRecorder } from '../server/latency';
+import { exportConversation } from '../store/export';
 import type { ConversationStore } from '../store/types';
 import { AUTH_MESSAGES, bearerChecker } from './auth';
 import { loadAdminPage } from './page';
@@ -110,7 +111,7 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
 
   router.get('/handoffs', async (req, res, next) => {
     try {
-      res.json(await opts.store.listHandoffs(parseLimit(req.query.limit)));
+      res.json(await opts.store.tickets.list(parseLimit(req.query.limit)));
     } catch (err) {
       next(err);
     }
@@ -153,7 +154,7 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
   // process, so `jianli export|forget` refuse to open it while the server runs.
   router.get('/conversations/:id', async (req, res, next) => {
     try {
-      const stored = await opts.store.export(conversationIdParam(req.params.id));
+      const stored = await exportConversation(opts.store, conversationIdParam(req.params.id));
       if (!stored) return void res.status(404).json({ error: `no conversation ${req.params.id}` });
       res.json(stored);
     } catch (err) {
@@ -164,7 +165,7 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
   router.delete('/conversations/:id', async (req, res, next) => {
     try {
       const id = conversationIdParam(req.params.id);
-      if (!(await opts.store.delete(id))) return void res.status(404).json({ error: `no conversation ${id}` });
+      if (!(await opts.store.conversations.delete(id))) return void res.status(404).json({ error: `no conversation ${id}` });
       res.json({ forgotten: id });
     } catch (err) {
       next(err);

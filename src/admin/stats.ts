@@ -127,10 +127,10 @@ export class StatsTally {
 const MAX_TICKETS = 100_000;
 
 /** Reads every transcript and ticket of the store once and adds them up. */
-export async function computeStats(store: Pick<ConversationStore, 'scan' | 'listHandoffs'>, opts: StatsOptions = {}): Promise<AdminStats> {
+export async function computeStats(store: Pick<ConversationStore, 'transcripts' | 'tickets'>, opts: StatsOptions = {}): Promise<AdminStats> {
   const tally = new StatsTally(opts);
-  for await (const c of store.scan()) tally.addConversation(c.turns);
-  for (const t of await store.listHandoffs(MAX_TICKETS)) tally.addTicket(t);
+  for await (const c of store.transcripts.scan()) tally.addConversation(c.turns);
+  for (const t of await store.tickets.list(MAX_TICKETS)) tally.addTicket(t);
   return tally.finish();
 }
 

@@ -48,13 +48,13 @@ async function fillRedis(store: RedisStore, n: number): Promise<void> {
     await Promise.all(
       Array.from({ length: Math.min(1000, n - i) }, (_, k) => {
         const { state, turn } = filler(i + k);
-        return store.append(`fill-${i + k}`, state, turn);
+        return store.conversations.write(`fill-${i + k}`, state, turn);
       }),
     );
   }
 }
 
-async function measure(store: ConversationStore, assistant: Assistant, turns: number): Promise<Omit<StoreBenchRow, 'store' | 'stored'>> {
+async function measure(store: ConversationStore, assistant: Assistant, turns: number, settle?: () => Promise<void>): Promise<Omit<StoreBenchRow, 'store' | 'stored'>> {
   const service = new AssistantChatService(assistant, store);
   const times: number[] = [];
   const started = performance.now();
@@ -66,7 +66,7 @@ async function measure(store: ConversationStore, assistant: Assistant, turns: nu
     times.push(performance.now() - t0);
   }
   // The lowdb store applies its journal to the conversation files behind the turns: that work counts too.
-  await (store as { flush?: () => Promise<void> }).flush?.();
+  await settle?.();
   const elapsed = (performance.now() - started) / 1000;
   times.sort((a, b) => a - b);
   const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
@@ -82,7 +82,7 @@ export async function benchStores(assistant: Assistant, sizes: number[], turns: 
       log(`  lowdb: filling ${n} conversations…`);
       fillLowdb(dir, n);
       const store = new LowdbStore(dir);
-      rows.push({ store: 'lowdb', stored: n, ...(await measure(store, assistant, turns)) });
+      rows.push({ store: 'lowdb', stored: n, ...(await measure(store, assistant, turns, () => store.flush())) });
       await store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -98,7 +98,7 @@ export async function benchStores(assistant: Assistant, sizes: number[], turns: 
   try {
     for (const n of sizes) {
       const store = new RedisStore(redis.url, { prefix: `bench${n}:` });
-      await store.ready();
+      await store.conversations.ready();
       log(`  redis: filling ${n} conversations…`);
       await fillRedis(store, n);
       rows.push({ store: 'redis', stored: n, ...(await measure(store, assistant, turns)) });

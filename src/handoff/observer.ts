@@ -14,7 +14,7 @@ import { summarizeConversation } from './summary';
 import type { HandoffTicket } from './types';
 
 export interface HandoffObserverOptions {
-  store: ConversationStore;
+  store: Pick<ConversationStore, 'transcripts' | 'tickets'>;
   /** The knowledge answering now (a getter: a knowledge reload swaps it). */
   knowledge: () => Knowledge;
   settings: HandoffSettings;
@@ -32,9 +32,10 @@ export function handoffObserver({ store, knowledge, settings, deliver }: Handoff
     const reason = handoffReason(req.text, result, previous, settings.complaintWords);
     if (!reason) return;
     const at = new Date(record.at);
-    const [latest] = await store.listHandoffs(1, req.conversationId);
+    const [latest] = await store.tickets.list(1, req.conversationId);
     if (latest && at.getTime() - Date.parse(latest.createdAt) < settings.openMinutes * 60_000) return;
-    const turns = (await store.export(req.conversationId))?.turns ?? [record];
+    const logged = await store.transcripts.read(req.conversationId);
+    const turns = logged.length ? logged : [record];
     const ticket: HandoffTicket = {
       id: newTicketId(at),
       conversationId: req.conversationId,
@@ -43,7 +44,7 @@ export function handoffObserver({ store, knowledge, settings, deliver }: Handoff
       reason,
       summary: summarizeConversation({ turns, result, previous, knowledge: knowledge(), limits: settings.summary }),
     };
-    await store.saveHandoff(ticket);
+    await store.tickets.save(ticket);
     deliver?.(ticket);
   };
 }

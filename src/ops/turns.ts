@@ -78,10 +78,14 @@ export function isStoreUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** The parts of a store whose calls are counted, by name (the operation is `part.method`, e.g. `conversations.read`). */
+const STORE_PARTS = new Set<PropertyKey>(['conversations', 'transcripts', 'tickets']);
+
 /**
  * The store, counting each call that fails because it is unavailable (metrics.storeError with
- * the method's name). An error is counted once, where it first appears: a turn's failed append
- * is not counted again when the conversation's exclusive section fails with it.
+ * the method's name, `conversations.read`, or `health` for the store's own). An error is counted
+ * once, where it first appears: a turn's failed write is not counted again when the
+ * conversation's exclusive section fails with it.
  */
 export function countStoreErrors<S extends ConversationStore>(store: S, onError: (operation: string) => void): S {
   const counted = new WeakSet<object>();
@@ -91,27 +95,36 @@ export function countStoreErrors<S extends ConversationStore>(store: S, onError:
       onError(operation);
     }
   };
-  return new Proxy(store, {
-    get(target, prop) {
-      // Read and called on the store itself (its private fields are its own).
-      const value: unknown = Reflect.get(target, prop);
-      if (typeof value !== 'function' || typeof prop !== 'string' || prop === 'constructor') return value;
-      return (...args: unknown[]) => {
-        let out: unknown;
-        try {
-          out = (value as (...a: unknown[]) => unknown).apply(target, args);
-        } catch (err) {
-          note(prop, err);
-          throw err;
+  const counting = <T extends object>(target: T, prefix: string, parts: Set<PropertyKey>): T => {
+    const wrapped = new Map<PropertyKey, unknown>();
+    return new Proxy(target, {
+      get(t, prop) {
+        // Read and called on the object itself (its private fields are its own).
+        const value: unknown = Reflect.get(t, prop);
+        if (parts.has(prop) && typeof value === 'object' && value !== null) {
+          if (!wrapped.has(prop)) wrapped.set(prop, counting(value, `${String(prop)}.`, new Set()));
+          return wrapped.get(prop);
         }
-        if (out instanceof Promise) {
-          return out.catch((err: unknown) => {
-            note(prop, err);
+        if (typeof value !== 'function' || typeof prop !== 'string' || prop === 'constructor') return value;
+        const operation = `${prefix}${prop}`;
+        return (...args: unknown[]) => {
+          let out: unknown;
+          try {
+            out = (value as (...a: unknown[]) => unknown).apply(t, args);
+          } catch (err) {
+            note(operation, err);
             throw err;
-          });
-        }
-        return out;
-      };
-    },
-  });
+          }
+          if (out instanceof Promise) {
+            return out.catch((err: unknown) => {
+              note(operation, err);
+              throw err;
+            });
+          }
+          return out;
+        };
+      },
+    });
+  };
+  return counting(store, '', STORE_PARTS);
 }

@@ -7,7 +7,7 @@ import { EngineThread, engineThreadWanted } from '../engine/thread';
 import { loadKnowledge } from '../knowledge/load';
 import { AssistantChatService } from '../service/chat';
 import { openStore, storeSettingsFromEnv } from '../store/open';
-import { RedisStore } from '../store/redis';
+import { StoreUnavailableError } from '../store/types';
 import { createPhotoCheckRouter, weChatPhotoCheck } from '../photo';
 import { watchKnowledge } from '../knowledge/reload';
 import { createApp } from './app';
@@ -67,8 +67,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const knowledge = loadKnowledge();
   const settings = { ...storeSettingsFromEnv(env), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) };
   const store = countStoreErrors(openStore(settings), (operation) => metrics.storeError(operation));
-  // A Redis store gets a moment to connect, so the first requests do not meet a 503.
-  if (store instanceof RedisStore) await store.ready(5000).catch((err: Error) => warn(`redis not ready yet (${err.message}); requests get 503 until it is`));
+  // The store recovers its journal (lowdb) or gets a moment to connect (Redis), so the first requests do not wait or meet a 503.
+  await store.conversations.ready(5000).catch((err: Error) => warn(`${store.kind} store not ready (${err.message})${err instanceof StoreUnavailableError ? '; requests get 503 until it is' : ''}`));
   // On Redis, the rate limits, the missed-questions log and knowledge reloads are shared by every instance (src/ops/redis.ts).
   const shared = isRedisUrl(settings.store) ? connectShared(settings.store, 'shared') : undefined;
   const thread = opts.thread ?? (engineThreadWanted(env) ? new EngineThread(knowledge.root) : undefined);
@@ -98,7 +98,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const teams = createTeamsHandler(service, teamsConfigFromEnv(env));
   const wechat = weChatConfigFromEnv(env);
   // With a Redis store, WeChat MsgIds are claimed in Redis, so every instance knows what another has answered.
-  const msgIds = wechat && store instanceof RedisStore && settings.store ? RedisMsgIdClaims.connect(settings.store) : undefined;
+  const msgIds = wechat && store.kind === 'redis' && settings.store ? RedisMsgIdClaims.connect(settings.store) : undefined;
   const messages = { wechatUnsupported: knowledge.messages.wechatUnsupported, wechatLater: knowledge.messages.wechatLater, choicesHeading: knowledge.messages.choicesHeading };
   // Set once listening; draining on SIGTERM (src/server/shutdown.ts).
   let drain: Drain | undefined;
@@ -143,7 +143,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const purge = () => {
     if (!settings.retentionDays) return;
     const cutoff = new Date(Date.now() - settings.retentionDays * 86400_000);
-    store.purgeIdleSince(cutoff).catch((err: Error) => warn(`retention purge failed: ${err.message}`));
+    store.conversations.purgeIdleSince(cutoff).catch((err: Error) => warn(`retention purge failed: ${err.message}`));
   };
   purge();
   const purgeTimer = setInterval(purge, 3600_000);

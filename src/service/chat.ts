@@ -137,9 +137,9 @@ export class AssistantChatService implements ChatService {
   }
 
   handle(req: ChatRequest): Promise<ChatResult> {
-    return this.store.exclusive(req.conversationId, async () => {
+    return this.store.conversations.exclusive(req.conversationId, async () => {
       const now = req.now ?? new Date();
-      const { state, keyed } = splitState(await this.store.getState(req.conversationId), now);
+      const { state, keyed } = splitState(await this.store.conversations.read(req.conversationId), now);
       const key = typeof req.idempotencyKey === 'string' && req.idempotencyKey ? storedKey(req.idempotencyKey) : undefined;
       const seen = key === undefined ? undefined : keyed.find((k) => k.key === key);
       // A retry of a stored turn: the same reply, nothing stored, no observer runs again.
@@ -152,7 +152,7 @@ export class AssistantChatService implements ChatService {
       const turn = record(req, result, state);
       const { state: _next, ...reply } = result;
       const kept = key === undefined ? keyed : [...keyed, { key, at: now.toISOString(), result: reply }].slice(-IDEMPOTENCY_KEYS_KEPT);
-      await this.store.append(req.conversationId, withKeyed(result.state, kept), turn);
+      await this.store.conversations.write(req.conversationId, withKeyed(result.state, kept), turn);
       await this.notify(req, turn, result, state);
       return result;
     });
@@ -166,10 +166,10 @@ export class AssistantChatService implements ChatService {
   }
 
   greet(conversationId: string, channel: string): Promise<TurnResult> {
-    return this.store.exclusive(conversationId, async () => {
-      const { state, keyed } = splitState(await this.store.getState(conversationId), new Date());
+    return this.store.conversations.exclusive(conversationId, async () => {
+      const { state, keyed } = splitState(await this.store.conversations.read(conversationId), new Date());
       const result = this.assistant.greet(state ?? newConversationState());
-      await this.store.append(conversationId, withKeyed(result.state, keyed), record({ conversationId, channel, text: '' }, result));
+      await this.store.conversations.write(conversationId, withKeyed(result.state, keyed), record({ conversationId, channel, text: '' }, result));
       return result;
     });
   }
@@ -180,8 +180,8 @@ export class AssistantChatService implements ChatService {
   }
 
   async history(conversationId: string) {
-    const stored = await this.store.export(conversationId);
-    return (stored?.turns ?? []).map((t) => ({ at: t.at, text: t.text, replies: t.replies }));
+    const turns = await this.store.transcripts.read(conversationId);
+    return turns.map((t) => ({ at: t.at, text: t.text, replies: t.replies }));
   }
 }
 

@@ -151,7 +151,7 @@ describe('admin paths with a token', () => {
     const forgotten = await fetch(`${on}/admin/conversations/forget-me`, { method: 'DELETE', headers: bearer(TOKEN) });
     expect(await forgotten.json()).toEqual({ forgotten: 'forget-me' });
     expect((await fetch(`${on}/admin/conversations/forget-me`, { headers: bearer(TOKEN) })).status).toBe(404);
-    expect(await h.store.export('forget-me')).toBeUndefined();
+    expect(await h.store.conversations.read('forget-me')).toBeUndefined();
     const again = await fetch(`${on}/admin/conversations/forget-me`, { method: 'DELETE', headers: bearer(TOKEN) });
     expect(again.status).toBe(404);
     expect((await again.json()).error).toBe('no conversation forget-me');

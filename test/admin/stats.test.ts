@@ -37,9 +37,9 @@ const TICKETS = [ticket('T1', '2026-03-01T17:30:00.000Z', 'requested', 'a'), tic
 
 async function fill(store: ConversationStore): Promise<ConversationStore> {
   for (const [id, turns] of Object.entries(CONVERSATIONS)) {
-    for (const [i, t] of turns.entries()) await store.append(id, { ...newConversationState(), turns: i + 1 }, t);
+    for (const [i, t] of turns.entries()) await store.conversations.write(id, { ...newConversationState(), turns: i + 1 }, t);
   }
-  for (const t of TICKETS) await store.saveHandoff(t);
+  for (const t of TICKETS) await store.tickets.save(t);
   return store;
 }
 
@@ -89,7 +89,7 @@ describe('stored turns for the analytics', () => {
     await say('帮我看看我能不能注销');
     await say('我在北京，退休了，手上没有项目');
     for (const answer of ['没有', '不是', '修满了', '愿意', '已解除且有证明']) await say(answer);
-    const turns = (await temp.service.store.export('iv'))!.turns;
+    const turns = await temp.service.store.transcripts.read('iv');
     expect(turns.map((t) => t.interview ?? null)).toEqual(['started', null, null, null, null, null, null]);
     expect(turns.at(-1)?.verdict).toEqual({ status: 'eligible', blockers: [], missing: [] });
     expect(turns.slice(0, -1).every((t) => t.verdict === undefined)).toBe(true);

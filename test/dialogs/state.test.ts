@@ -58,14 +58,14 @@ describe('the conversation state', () => {
     const record = { at: new Date().toISOString(), channel: 'test', text: '', intent: 'fallback' as const, confidence: 1, replies: [] };
 
     it('a FAQ follow-up waiting for its answer takes it', async () => {
-      await store.append('v1-flow', v1.inFlow as unknown as ConversationState, record);
+      await store.conversations.write('v1-flow', v1.inFlow as unknown as ConversationState, record);
       const r = await service.handle({ conversationId: 'v1-flow', text: '有', channel: 'test' });
       expect(r.replies.map((x) => x.text).join('\n')).toContain('有证明材料就好办');
       expect(r.state.version).toBe(2);
     });
 
     it('an interview in progress continues with its next question', async () => {
-      await store.append('v1-interview', v1.inInterview as unknown as ConversationState, record);
+      await store.conversations.write('v1-interview', v1.inInterview as unknown as ConversationState, record);
       const r = await service.handle({ conversationId: 'v1-interview', text: '没有', channel: 'test' });
       const text = r.replies.map((x) => x.text).join('\n');
       expect(text).toContain('已记下：没有未结算的项目');
@@ -73,7 +73,7 @@ describe('the conversation state', () => {
     });
 
     it('a check finished before is reopened by a correction', async () => {
-      await store.append('v1-check', { ...v1.afterVerdict, flow: undefined } as unknown as ConversationState, record);
+      await store.conversations.write('v1-check', { ...v1.afterVerdict, flow: undefined } as unknown as ConversationState, record);
       const r = await service.handle({ conversationId: 'v1-check', text: '我刚才说错了，我是退休了', channel: 'test' });
       expect(r.replies.map((x) => x.text).join('\n')).toContain('已更正：注销原因：退休');
     });

@@ -70,7 +70,7 @@ describe('EngineThread', () => {
     const r = await service.handle({ conversationId: 'broken-thread', text: '注销需要什么材料', channel: 'api' });
     expect(r.intent).toBe('process.materials');
     expect(logged.join('\n')).toMatch(/could not start.*turns run on the main thread/s);
-    expect((await store.export('broken-thread'))?.turns.map((t) => t.intent)).toEqual(['process.materials']);
+    expect((await store.transcripts.read('broken-thread')).map((t) => t.intent)).toEqual(['process.materials']);
     await service.close();
     await store.close();
   }, 60_000);

@@ -21,8 +21,8 @@ describe('complaints', () => {
     expect(r.replies[0].text).toContain('5–15个工作日');
     expect(r.replies.at(-1)!.text).toContain('很抱歉给您带来不便');
     expect(r.replies.at(-1)!.text).toContain(hotline);
-    const stored = await service.store.export('c1');
-    expect(stored?.turns.at(-1)?.replies.at(-1)?.text).toContain('很抱歉给您带来不便');
+    const turns = await service.store.transcripts.read('c1');
+    expect(turns.at(-1)?.replies.at(-1)?.text).toContain('很抱歉给您带来不便');
   });
 
   it('adds nothing to an ordinary question, nor to an answer that already gives the hotline', async () => {

@@ -7,7 +7,7 @@ afterAll(() => h.cleanup());
 
 const hotline = h.service.assistant.knowledge.messages.hotline;
 const say = (conversationId: string, text: string, now?: Date) => h.service.handle({ conversationId, text, channel: 'web', now });
-const tickets = (conversationId: string) => h.store.listHandoffs(100, conversationId);
+const tickets = (conversationId: string) => h.store.tickets.list(100, conversationId);
 const replyText = (r: { replies: { text: string }[] }) => r.replies.map((x) => x.text).join('\n');
 
 /** The user is told how and when a person answers: the hotline text and its office hours. */
@@ -109,8 +109,8 @@ describe('handoff tickets', () => {
   it('is gone with the conversation when it is forgotten', async () => {
     await say('gone', '转人工');
     expect(await tickets('gone')).toHaveLength(1);
-    expect(await h.store.delete('gone')).toBe(true);
+    expect(await h.store.conversations.delete('gone')).toBe(true);
     expect(await tickets('gone')).toEqual([]);
-    expect((await h.store.listHandoffs(1000)).some((t) => t.conversationId === 'gone')).toBe(false);
+    expect((await h.store.tickets.list(1000)).some((t) => t.conversationId === 'gone')).toBe(false);
   });
 });

@@ -32,7 +32,7 @@ describe('handoff webhook', () => {
     const ticket = JSON.parse(body);
     expect(ticket).toMatchObject({ conversationId: 'wh-1', channel: 'wechat', reason: 'requested' });
     expect(ticket.summary.lastMessages[0]).toBe('我身份证号110105********1234，手机号是139****5678，帮我注销');
-    expect(ticket).toEqual((await h.store.listHandoffs(1, 'wh-1'))[0]);
+    expect(ticket).toEqual((await h.store.tickets.list(1, 'wh-1'))[0]);
     expect(logs).toEqual([]);
   });
 
@@ -43,7 +43,7 @@ describe('handoff webhook', () => {
     expect(r.replies[0].text).toContain('已自动隐去');
     expect(r.replies[1].text).toContain('联系人工服务');
     await webhook.idle();
-    const [ticket] = await h.store.listHandoffs(1, 'wh-500');
+    const [ticket] = await h.store.tickets.list(1, 'wh-500');
     expect(logs).toEqual([`handoff webhook failed for ticket ${ticket.id}: HTTP 500`]);
   });
 

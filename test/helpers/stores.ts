@@ -40,7 +40,7 @@ export function storesForFile(folderPrefix = 'jianli-store-') {
     async redis(prefix = `t${Math.random().toString(36).slice(2)}:`): Promise<RedisStore> {
       const s = new RedisStore(redis!.url, { prefix });
       opened.push(s);
-      await s.ready();
+      await s.conversations.ready();
       return s;
     },
     /** Closes a store made elsewhere with the others. */

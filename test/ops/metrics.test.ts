@@ -89,19 +89,19 @@ describe('the counters', () => {
     m.handoff('wechat', 'requested');
     const failing = new LowdbStore(dirs.temp('jianli-metrics-store-'));
     const down = new StoreUnavailableError('redis is away');
-    failing.getState = () => Promise.reject(down);
+    failing.conversations.read = () => Promise.reject(down);
     const store = countStoreErrors(failing, (op) => m.storeError(op));
     expect(store instanceof LowdbStore).toBe(true);
     const svc = new AssistantChatService(sharedAssistant(), store);
     await expect(svc.handle({ conversationId: 'x', text: '你好', channel: 'api' })).rejects.toBe(down);
     // Not a store error: not counted.
-    failing.export = () => Promise.reject(new Error('a bug'));
-    await expect(store.export('x')).rejects.toThrow('a bug');
+    failing.transcripts.read = () => Promise.reject(new Error('a bug'));
+    await expect(store.transcripts.read('x')).rejects.toThrow('a bug');
     const text = await m.text();
     expect(sample(text, 'jianli_handoffs_total{channel="wechat",reason="requested"}')).toBe(1);
-    expect(sample(text, 'jianli_store_errors_total{operation="getState"}')).toBe(1);
-    expect(text).not.toContain('operation="exclusive"');
-    expect(text).not.toContain('operation="export"');
+    expect(sample(text, 'jianli_store_errors_total{operation="conversations.read"}')).toBe(1);
+    expect(text).not.toContain('operation="conversations.exclusive"');
+    expect(text).not.toContain('operation="transcripts.read"');
     expect(text).not.toContain('process_cpu');
     await failing.close();
   });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MissedLog } from '../../src/review/missed';
 import { handoffService } from '../helpers/handoff';
+import { exportConversation } from '../../src/store/export';
 
 const h = handoffService();
 const missed = new MissedLog(h.dataDir);
@@ -44,7 +45,7 @@ describe('personal data through the chat service', () => {
     expect([first.intent, second.intent]).toEqual(['fallback', 'fallback']);
     for (const r of [first, second]) expect(r.replies.map((x) => x.text).join('\n')).toContain('已自动隐去');
 
-    const exported = await h.store.export('pii-e2e');
+    const exported = await exportConversation(h.store, 'pii-e2e');
     expect(exported?.turns.map((t) => t.text)).toEqual([
       '我的身份证是110105********123X，asdf qwer zxcv',
       '手机137****3366，座机0755-****5678，邮箱z***@example.com，我想买菜',
@@ -56,7 +57,7 @@ describe('personal data through the chat service', () => {
     expect(log.map((m) => m.text)).toEqual(exported?.turns.map((t) => t.text));
     expect(clear(readFileSync(missed.missedPath, 'utf8'))).toEqual([]);
 
-    const tickets = await h.store.listHandoffs(10, 'pii-e2e');
+    const tickets = await h.store.tickets.list(10, 'pii-e2e');
     expect(tickets).toHaveLength(1);
     expect(tickets[0].summary.lastMessages).toEqual(exported?.turns.map((t) => t.text));
     expect(clear(JSON.stringify(tickets))).toEqual([]);

@@ -5,6 +5,7 @@ import { createApp } from '../../src/server/app';
 import { webConversationId } from '../../src/channels/web/botkit';
 import { tempService } from '../helpers/service';
 import { listen } from '../helpers/listen';
+import { exportConversation } from '../../src/store/export';
 
 const temp = tempService();
 let base = '';
@@ -23,7 +24,7 @@ afterAll(async () => {
 
 const post = (path: string, body: string, type = 'application/json', headers: Record<string, string> = {}) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type, ...headers }, body });
 const chat = (conversationId: string, text: string, headers: Record<string, string> = {}) => post('/api/chat', JSON.stringify({ conversationId, text }), 'application/json', headers);
-const storedTurns = async (id: string) => (await temp.service.store.export(id))?.turns ?? [];
+const storedTurns = async (id: string) => temp.service.store.transcripts.read(id);
 /** Page tokens: random and long enough not to be guessed (the page makes 32 hex digits). */
 const TOKEN_A = 'f3a9c1d27b4e8f6a0c5d9e2b7a1f4c8d';
 const TOKEN_B = '0b7e2d9c4a6f1e8b3d5c7a9f2e4b6d8c';
@@ -68,9 +69,9 @@ describe('POST /api/chat', () => {
       const body = await r.json();
       expect(body.field).toBe('conversationId');
       expect(body.error).toMatch(/another channel/);
-      expect(await temp.service.store.export(id)).toBeUndefined();
-      expect(await temp.service.store.export(`api:${id}`)).toBeUndefined();
-      expect(await temp.service.store.listHandoffs(10, id)).toEqual([]);
+      expect(await exportConversation(temp.service.store, id)).toBeUndefined();
+      expect(await exportConversation(temp.service.store, `api:${id}`)).toBeUndefined();
+      expect(await temp.service.store.tickets.list(10, id)).toEqual([]);
     }
   });
 

@@ -63,7 +63,7 @@ beforeAll(async () => {
   redis = new PausableRedis(await freePort());
   await redis.up();
   store = new RedisStore(redis.url, { prefix: 'fault:' });
-  await store.ready();
+  await store.conversations.ready();
   app = createApp({
     service: new AssistantChatService(sharedAssistant(), store),
     rateLimits: { perAddressPerMinute: 0, perConversationPerMinute: 0 },

@@ -125,7 +125,7 @@ describe('Redis outage', () => {
   it('gives clean 503s while Redis is down and recovers when it returns', async () => {
     const redis = await TestRedis.start();
     const redisStore = new RedisStore(redis.url, { prefix: 'outage:' });
-    await redisStore.ready();
+    await redisStore.conversations.ready();
     const a = createApp({ service: new AssistantChatService(sharedAssistant(), redisStore), rateLimits: { perAddressPerMinute: 0, perConversationPerMinute: 0 }, health: async () => ({ ...(await redisStore.health()) }) });
     const url = await listen(a.server);
     const say = () => fetch(`${url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'outage-1', text: '审批要多久' }) });
@@ -136,7 +136,7 @@ describe('Redis outage', () => {
     expect((await down.json()).error).toMatch(/conversation store unavailable/);
     expect((await fetch(`${url}/healthz`)).status).toBe(503);
     await redis.up();
-    await redisStore.ready(10_000);
+    await redisStore.conversations.ready(10_000);
     const back = await say();
     expect(back.status).toBe(200);
     expect((await back.json()).intent).toBe('process.approval_time');

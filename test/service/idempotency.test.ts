@@ -15,7 +15,7 @@ import { storesForFile } from '../helpers/stores';
 
 const stores = storesForFile('jianli-idem-');
 const serviceOn = (store: ConversationStore) => new AssistantChatService(sharedAssistant(), store);
-const turnsOf = async (store: ConversationStore, id: string) => (await store.export(id))?.turns ?? [];
+const turnsOf = async (store: ConversationStore, id: string) => store.transcripts.read(id);
 const texts = (r: { replies: { text: string }[] }) => r.replies.map((x) => x.text);
 
 describe.each([

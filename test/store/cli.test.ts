@@ -28,11 +28,11 @@ describe.each([
 ] as const)('on %s', (_name, open) => {
   it('export prints the conversation with masked turns; forget deletes it', async () => {
     const { store, env } = open();
-    if (store instanceof RedisStore) await store.ready();
+    await store.conversations.ready();
     const service = new AssistantChatService(sharedAssistant(), store);
     await service.handle({ conversationId: 'cli-1', text: '我电话13912345678，帮我看看能不能注销', channel: 'api' });
     await service.handle({ conversationId: 'cli-1', text: '江苏', channel: 'api' });
-    await store.saveHandoff({ id: 'T-cli', conversationId: 'cli-1', channel: 'api', createdAt: new Date().toISOString(), reason: 'requested', summary: { intentPath: [], lastMessages: [] } });
+    await store.tickets.save({ id: 'T-cli', conversationId: 'cli-1', channel: 'api', createdAt: new Date().toISOString(), reason: 'requested', summary: { intentPath: [], lastMessages: [] } });
     await store.close();
 
     const out = jianli(['export', 'cli-1'], env);
@@ -58,8 +58,8 @@ describe.each([
     expect(again.stderr).toContain('no conversation cli-1');
     // Its handoff tickets are gone too.
     const reopened = open().store;
-    if (reopened instanceof RedisStore) await reopened.ready();
-    expect(await reopened.listHandoffs(10, 'cli-1')).toEqual([]);
+    await reopened.conversations.ready();
+    expect(await reopened.tickets.list(10, 'cli-1')).toEqual([]);
     await reopened.close();
   });
 });

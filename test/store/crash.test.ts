@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exportConversation } from '../../src/store/export';
 import { LowdbStore } from '../../src/store/lowdb';
 import { script } from '../helpers/load';
 
@@ -80,7 +81,7 @@ describe('crash', () => {
     const store = new LowdbStore(dir);
     for (const [id, texts] of answered) {
       // The API stores its conversations under api:<id>.
-      const stored = await store.export(`api:${id}`);
+      const stored = await exportConversation(store, `api:${id}`);
       const storedTexts = (stored?.turns ?? []).map((t) => t.text);
       // Answered turns are a prefix of what is stored (a turn in flight at the kill may also be there).
       expect(storedTexts.slice(0, texts.length), id).toEqual(texts);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { newConversationState } from '../../src/engine/types';
+import { exportConversation } from '../../src/store/export';
 import { LowdbStore } from '../../src/store/lowdb';
 import type { TurnRecord } from '../../src/store/types';
 
@@ -35,12 +36,12 @@ const segments = (dir: string) => readdirSync(join(dir, 'journal')).filter((f) =
 describe('lowdb journal', () => {
   it('shows turns not yet written to the conversation files, in order', async () => {
     const s = stalled(tempDir());
-    await s.append('a', stateWith(1), turn('一'));
-    await s.append('a', stateWith(2), turn('二'));
-    expect((await s.export('a'))?.turns.map((t) => t.text)).toEqual(['一', '二']);
+    await s.conversations.write('a', stateWith(1), turn('一'));
+    await s.conversations.write('a', stateWith(2), turn('二'));
+    expect((await exportConversation(s, 'a'))?.turns.map((t) => t.text)).toEqual(['一', '二']);
     await s.flush();
-    await s.append('a', stateWith(3), turn('三'));
-    const e = await s.export('a');
+    await s.conversations.write('a', stateWith(3), turn('三'));
+    const e = await exportConversation(s, 'a');
     expect(e?.turns.map((t) => t.text)).toEqual(['一', '二', '三']);
     expect(e?.state.turns).toBe(3);
     await s.close();
@@ -49,15 +50,15 @@ describe('lowdb journal', () => {
   it('keeps answered turns through a crash before any checkpoint: the next start applies the journal', async () => {
     const dir = tempDir();
     const crashed = stalled(dir);
-    await crashed.append('a', stateWith(1), turn('一'));
-    await crashed.append('b', stateWith(1), turn('甲'));
-    await crashed.append('a', stateWith(2), turn('二'));
+    await crashed.conversations.write('a', stateWith(1), turn('一'));
+    await crashed.conversations.write('b', stateWith(1), turn('甲'));
+    await crashed.conversations.write('a', stateWith(2), turn('二'));
     expect(readdirSync(join(dir, 'conversations'))).toEqual([]);
     // Not closed: the process "died" here.
     const restarted = new LowdbStore(dir);
-    expect((await restarted.export('a'))?.turns.map((t) => t.text)).toEqual(['一', '二']);
-    expect((await restarted.getState('a'))?.turns).toBe(2);
-    expect((await restarted.export('b'))?.turns.map((t) => t.text)).toEqual(['甲']);
+    expect((await exportConversation(restarted, 'a'))?.turns.map((t) => t.text)).toEqual(['一', '二']);
+    expect((await restarted.conversations.read('a'))?.turns).toBe(2);
+    expect((await exportConversation(restarted, 'b'))?.turns.map((t) => t.text)).toEqual(['甲']);
     expect(readdirSync(join(dir, 'conversations')).sort()).toEqual(['a.json', 'b.json']);
     expect(segments(dir)).toEqual([]);
     await restarted.close();
@@ -69,12 +70,12 @@ describe('lowdb journal', () => {
     try {
       const dir = tempDir();
       const crashed = stalled(dir);
-      await crashed.append('a', stateWith(1), turn('一'));
+      await crashed.conversations.write('a', stateWith(1), turn('一'));
       const restarted = new LowdbStore(dir);
-      expect((await restarted.export('a'))?.turns.map((t) => t.text)).toEqual(['一']);
-      await restarted.append('a', stateWith(2), turn('二'));
+      expect((await exportConversation(restarted, 'a'))?.turns.map((t) => t.text)).toEqual(['一']);
+      await restarted.conversations.write('a', stateWith(2), turn('二'));
       await restarted.flush();
-      expect((await restarted.export('a'))?.turns.map((t) => t.text)).toEqual(['一', '二']);
+      expect((await exportConversation(restarted, 'a'))?.turns.map((t) => t.text)).toEqual(['一', '二']);
       await restarted.close();
     } finally {
       now.mockRestore();
@@ -84,16 +85,16 @@ describe('lowdb journal', () => {
   it('applies a segment once even when a crash left it behind after its transcript lines were written', async () => {
     const dir = tempDir();
     const s = stalled(dir);
-    await s.append('a', stateWith(1), turn('一'));
+    await s.conversations.write('a', stateWith(1), turn('一'));
     await s.flush();
     const oldState = readFileSync(join(dir, 'conversations', 'a.json'), 'utf8');
-    await s.append('a', stateWith(2), turn('二'));
-    await s.append('a', stateWith(3), turn('三'));
+    await s.conversations.write('a', stateWith(2), turn('二'));
+    await s.conversations.write('a', stateWith(3), turn('三'));
     await flushKeepingSegments(s, dir);
     // The crash: transcript lines written, state file not yet, segment not yet removed.
     writeFileSync(join(dir, 'conversations', 'a.json'), oldState);
     const restarted = new LowdbStore(dir);
-    const e = await restarted.export('a');
+    const e = await exportConversation(restarted, 'a');
     expect(e?.turns.map((t) => t.text)).toEqual(['一', '二', '三']);
     expect(e?.state.turns).toBe(3);
     await restarted.close();
@@ -102,13 +103,13 @@ describe('lowdb journal', () => {
   it('rewrites a state file torn by a crash from the journal segment still there', async () => {
     const dir = tempDir();
     const s = stalled(dir);
-    await s.append('a', stateWith(1), turn('一'));
-    await s.append('a', stateWith(2), turn('二'));
+    await s.conversations.write('a', stateWith(1), turn('一'));
+    await s.conversations.write('a', stateWith(2), turn('二'));
     await flushKeepingSegments(s, dir);
     const whole = readFileSync(join(dir, 'conversations', 'a.json'), 'utf8');
     writeFileSync(join(dir, 'conversations', 'a.json'), whole.slice(0, whole.length / 2));
     const restarted = new LowdbStore(dir);
-    const e = await restarted.export('a');
+    const e = await exportConversation(restarted, 'a');
     expect(e?.state.turns).toBe(2);
     expect(e?.turns.map((t) => t.text)).toEqual(['一', '二']);
     expect(JSON.parse(readFileSync(join(dir, 'conversations', 'a.json'), 'utf8')).state.turns).toBe(2);
@@ -118,12 +119,12 @@ describe('lowdb journal', () => {
   it('keeps the turns when their files cannot be written, and writes them at a later checkpoint', async () => {
     const dir = tempDir();
     const s = stalled(dir);
-    await s.append('a', stateWith(1), turn('一'));
+    await s.conversations.write('a', stateWith(1), turn('一'));
     // A directory where the transcript file should be: the writer thread fails on it.
     mkdirSync(join(dir, 'transcripts', 'a.jsonl'));
     await expect(s.flush()).rejects.toThrow(/EISDIR|illegal operation on a directory/);
-    await s.append('a', stateWith(2), turn('二'));
-    expect((await s.export('a'))?.turns.map((t) => t.text)).toEqual(['一', '二']);
+    await s.conversations.write('a', stateWith(2), turn('二'));
+    expect((await exportConversation(s, 'a'))?.turns.map((t) => t.text)).toEqual(['一', '二']);
     expect(segments(dir).length).toBeGreaterThan(0);
     rmSync(join(dir, 'transcripts', 'a.jsonl'), { recursive: true });
     await s.flush();
@@ -136,12 +137,28 @@ describe('lowdb journal', () => {
 
   it('stores many concurrent turns with a few shared writes', async () => {
     const s = new LowdbStore(tempDir());
-    await Promise.all(Array.from({ length: 500 }, (_, i) => s.append(`c${i}`, stateWith(1), turn(`m${i}`))));
+    await Promise.all(Array.from({ length: 500 }, (_, i) => s.conversations.write(`c${i}`, stateWith(1), turn(`m${i}`))));
     const { lines, writes } = s.journalStats();
     expect(lines).toBe(500);
     expect(writes).toBeLessThan(50);
-    expect((await s.export('c499'))?.turns.map((t) => t.text)).toEqual(['m499']);
+    expect((await exportConversation(s, 'c499'))?.turns.map((t) => t.text)).toEqual(['m499']);
     await s.close();
+  });
+
+  it('reports a journal recovery that failed: ready() rejects with the reason, health is not ok, operations fail', async () => {
+    const dir = tempDir();
+    const crashed = stalled(dir);
+    await crashed.conversations.write('a', stateWith(1), turn('一'));
+    // The state file cannot be written (a folder stands in its place): the journal cannot be applied.
+    mkdirSync(join(dir, 'conversations', 'a.json'));
+    const restarted = new LowdbStore(dir, { log: () => undefined });
+    await expect(restarted.conversations.ready()).rejects.toThrow(/EISDIR|illegal operation on a directory/);
+    expect(await restarted.health()).toEqual({ ok: false, reason: expect.stringMatching(/^journal recovery failed: /) });
+    await expect(restarted.conversations.read('a')).rejects.toThrow();
+    await expect(restarted.tickets.list(10)).rejects.toThrow();
+    await restarted.close();
+    // The segment stays for a start that can apply it.
+    expect(segments(dir)).toHaveLength(1);
   });
 
   it('refuses a second process on the same data folder, naming the folder and the process', () => {

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/server/app';
 import { AssistantChatService } from '../../src/service/chat';
+import { exportConversation } from '../../src/store/export';
 import { LowdbStore } from '../../src/store/lowdb';
 import { RedisStore } from '../../src/store/redis';
 import type { ConversationStore } from '../../src/store/types';
@@ -64,7 +65,7 @@ describe('load', () => {
     const base = await serve(store);
     await runLoad([base], 'load-');
     for (let n = 0; n < CONVERSATIONS; n++) {
-      const stored = await store.export(`api:load-${n}`);
+      const stored = await exportConversation(store, `api:load-${n}`);
       expect(stored?.turns.map((t) => t.text)).toEqual(script(n, TURNS));
       expect(stored?.state).toEqual(referenceState(script(n, TURNS)));
     }
@@ -75,12 +76,12 @@ describe('load', () => {
     const prefix = 'two:';
     const a = new RedisStore(redis.url, { prefix });
     const b = new RedisStore(redis.url, { prefix });
-    await a.ready();
-    await b.ready();
+    await a.conversations.ready();
+    await b.conversations.ready();
     const bases = [await serve(a), await serve(b)];
     await runLoad(bases, 'two-');
     for (let n = 0; n < CONVERSATIONS; n++) {
-      const stored = await a.export(`api:two-${n}`);
+      const stored = await exportConversation(a, `api:two-${n}`);
       expect(stored?.turns.map((t) => t.text)).toEqual(script(n, TURNS));
       expect(stored?.state).toEqual(referenceState(script(n, TURNS)));
     }

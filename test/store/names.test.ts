@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newConversationState } from '../../src/engine/types';
 import type { HandoffTicket } from '../../src/handoff/types';
-import { fileName, idOfFileName, isFileName } from '../../src/store/file-names';
+import { exportConversation } from '../../src/store/export';
+import { fileName, idOfFileName, isFileName } from '../../src/store/lowdb/file-names';
 import { LowdbStore } from '../../src/store/lowdb';
 import type { TurnRecord } from '../../src/store/types';
 
@@ -48,18 +49,18 @@ describe('lowdb file names', () => {
     const dir = tempDir();
     const s = new LowdbStore(dir);
     for (const id of IDS) {
-      await s.append(id, stateWith(1), turn(`${id}/1`));
-      await s.saveHandoff(ticket(`T-${id}`, id));
+      await s.conversations.write(id, stateWith(1), turn(`${id}/1`));
+      await s.tickets.save(ticket(`T-${id}`, id));
     }
     await s.flush();
-    for (const id of IDS) await s.append(id, stateWith(2), turn(`${id}/2`));
+    for (const id of IDS) await s.conversations.write(id, stateWith(2), turn(`${id}/2`));
     const check = async (store: LowdbStore, ids: string[]) => {
       for (const id of ids) {
-        expect((await store.export(id))?.turns.map((t) => t.text), id).toEqual([`${id}/1`, `${id}/2`]);
-        expect((await store.listHandoffs(10, id)).map((t) => t.id), id).toEqual([`T-${id}`]);
+        expect((await exportConversation(store, id))?.turns.map((t) => t.text), id).toEqual([`${id}/1`, `${id}/2`]);
+        expect((await store.tickets.list(10, id)).map((t) => t.id), id).toEqual([`T-${id}`]);
       }
       const scanned = new Map<string, string[]>();
-      for await (const c of store.scan()) scanned.set(c.conversationId, c.turns.map((t) => t.text));
+      for await (const c of store.transcripts.scan()) scanned.set(c.conversationId, c.turns.map((t) => t.text));
       expect(Object.fromEntries(scanned)).toEqual(Object.fromEntries(ids.map((id) => [id, [`${id}/1`, `${id}/2`]])));
     };
     await check(s, IDS);
@@ -74,8 +75,8 @@ describe('lowdb file names', () => {
 
     const reopened = new LowdbStore(dir);
     await check(reopened, IDS);
-    expect(await reopened.delete('a:b')).toBe(true);
-    expect(await reopened.export('a:b')).toBeUndefined();
+    expect(await reopened.conversations.delete('a:b')).toBe(true);
+    expect(await exportConversation(reopened, 'a:b')).toBeUndefined();
     await check(reopened, IDS.filter((id) => id !== 'a:b'));
     await reopened.close();
   });
@@ -121,21 +122,21 @@ describe('lowdb file names', () => {
 
     const log: string[] = [];
     const s = new LowdbStore(dir, { log: (l) => log.push(l) });
-    const texts = async (store: LowdbStore, id: string) => (await store.export(id))?.turns.map((t) => t.text);
+    const texts = async (store: LowdbStore, id: string) => (await exportConversation(store, id))?.turns.map((t) => t.text);
     expect(await texts(s, 'a:b')).toEqual(['ab-1', 'ab-2']);
-    expect(await s.export('a_b')).toBeUndefined();
-    expect((await s.listHandoffs(10, 'a:b')).map((t) => t.id)).toEqual(['T-colon']);
-    expect((await s.listHandoffs(10, 'a_b')).map((t) => t.id)).toEqual(['T-under']);
+    expect(await exportConversation(s, 'a_b')).toBeUndefined();
+    expect((await s.tickets.list(10, 'a:b')).map((t) => t.id)).toEqual(['T-colon']);
+    expect((await s.tickets.list(10, 'a_b')).map((t) => t.id)).toEqual(['T-under']);
     expect(await texts(s, 'Web-1')).toEqual(['W-1']);
     expect(await texts(s, 'web-1')).toBeUndefined();
     expect(await texts(s, '会话')).toEqual(['会-1']);
     expect(await texts(s, 'plain-1')).toEqual(['p-1']);
     expect(await texts(s, 'x:y')).toEqual(['xy-1', 'xy-2']);
-    expect((await s.getState('x:y'))?.turns).toBe(2);
+    expect((await s.conversations.read('x:y'))?.turns).toBe(2);
     expect(log.join('\n')).toMatch(/left q_r\.json\/\.jsonl under their old names/);
 
-    await s.append('a_b', stateWith(1), turn('under-1'));
-    await s.append('a:b', stateWith(3), turn('ab-3'));
+    await s.conversations.write('a_b', stateWith(1), turn('under-1'));
+    await s.conversations.write('a:b', stateWith(3), turn('ab-3'));
     await s.close();
     const reopened = new LowdbStore(dir, { log: () => undefined });
     expect(await texts(reopened, 'a:b')).toEqual(['ab-1', 'ab-2', 'ab-3']);

@@ -2,7 +2,7 @@
  * The lowdb store's file writer, on a thread of its own: it applies batches of journaled turns to
  * the per-conversation files (append the transcript lines, then rewrite the lowdb state file in
  * place), so the event loop that answers turns never waits for the file system. Plain JavaScript
- * so the thread starts without the TypeScript loader. See src/store/lowdb.ts.
+ * so the thread starts without the TypeScript loader. See writer.ts.
  *
  * A transcript that ends in a line cut short by a crash gets that line ended before the next
  * append, so the partial line never swallows a turn (readers skip it). With `fsync`, every file

@@ -14,8 +14,9 @@
  * name is unambiguous); what it cannot place stays where it is and is logged.
  */
 import { createHash } from 'node:crypto';
-import { open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { appendLines } from './json-lines';
 
 /** Escaped ids up to this length are the file name itself (file names may have 255 bytes). */
 const MAX_PLAIN = 160;
@@ -172,27 +173,5 @@ function ticketId(line: string): string | undefined {
     return (JSON.parse(line) as { id?: string }).id;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Appends complete lines to a JSON-lines file. If the file ends in a line cut short by a crash,
- * that line is ended first, so it never swallows the first line appended (readers skip it).
- * With `sync`, the data is on disk when this resolves.
- */
-export async function appendLines(path: string, lines: string, sync = false): Promise<void> {
-  const h = await open(path, 'a+');
-  try {
-    const { size } = await h.stat();
-    let text = lines;
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      await h.read(last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) text = `\n${text}`;
-    }
-    await h.appendFile(text, 'utf8');
-    if (sync) await h.datasync();
-  } finally {
-    await h.close();
   }
 }
