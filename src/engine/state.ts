@@ -52,6 +52,7 @@ export function readState(stored: unknown): ConversationState {
     if (!isObject(c) || typeof c.label !== 'string' || !isObject(c.target)) return [];
     const t = c.target;
     if (typeof t.intent === 'string') return [{ label: c.label, target: { intent: t.intent as never } }];
+    if (typeof t.card === 'string') return [{ label: c.label, target: { card: t.card } }];
     // Version 1 kept 'yes' / 'no'; the dialog reads the label itself now.
     if (typeof t.answer === 'string') return [{ label: c.label, target: { answer: c.label } }];
     return [];

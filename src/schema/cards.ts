@@ -210,6 +210,14 @@ export const CardSettingsFile = z
     unknownSubjectPrior: unit.default(0.5),
     /** An in-scope card answers a message the classifier calls out of its domain only with at least this match. */
     outOfDomainMatch: unit.default(0.5),
+    /**
+     * The engine answers the best card, with its close rivals offered as choices, when its match
+     * reaches this (below `decide.answer` too); under it, with nothing the classifier understood,
+     * the close cards are offered as a menu.
+     */
+    answerWithChoices: unit.default(0.2),
+    /** A message no card matches closely: the classifier's subject picks its closest card when it is this sure. */
+    storyConfidence: unit.default(0.9),
   })
   .strict();
 export type CardSettings = z.infer<typeof CardSettingsFile>;

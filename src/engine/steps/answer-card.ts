@@ -6,14 +6,20 @@
  * classifier cannot read the message, several close cards are offered as choices.
  */
 import { SUBJECT_IDS, type LoadedCard } from '../../schema/cards';
-import { isIntentId } from '../../schema/knowledge';
+import { isIntentId, type IntentId } from '../../schema/knowledge';
 import type { Knowledge } from '../../knowledge/load';
 import { withoutPlaces, type Understanding } from '../../nlu/nlu';
 import { CardIndex } from '../../knowledge/rank';
 import { withChoices } from '../../dialogs/faq';
 import { cardReply } from '../../knowledge/card-reply';
+import { personalLead } from '../../dialogs/personal';
+import { describeFact } from '../../dialogs/summary';
+import { regionBlock, regionDifferences, sourceTitles } from '../../dialogs/render';
+import type { SituationField } from '../../schema/rules';
+import type { Ranked } from '../../knowledge/rank';
 import type { PendingChoice } from '../../dialogs/types';
-import type { Step, TurnContext } from '../context';
+import { questionClauses, type Step, type TurnContext } from '../context';
+import { answerWords, isUnsure, parseYesNo } from '../../nlu/answers';
 import type { Outcome } from '../outcome';
 
 /** One ranking index per loaded knowledge (built on first use, with the NLU's segmenter and place-neutral reading). */
@@ -39,48 +45,172 @@ function prior(ctx: TurnContext, u: Understanding): Map<string, number> {
 export const answerCard: Step = (ctx) => {
   const { settings } = ctx.k.cards;
   if (!ctx.k.cards.cards.length || ctx.open?.kind === 'interview') return undefined;
+  // A bare yes / no / not sure answers nothing here (no question waits for it).
+  const words = answerWords(ctx.k);
+  if (parseYesNo(ctx.normalized, words) || isUnsure(ctx.normalized, words)) return undefined;
   const u = ctx.understanding();
-  // Conversation (greetings, thanks, a person, the check itself) stays with the classifier and its dialogs.
-  if (u.decision === 'answer' && settings.classifierOnly.includes(u.intent)) return undefined;
   const index = indexFor(ctx);
+  const two = twoQuestions(ctx, index);
+  if (two) return two;
   const ranked = index.rank(ctx.text, { prior: prior(ctx, u) });
+  const knows = u.decision === 'answer' ? u.intent : undefined;
+  // A long story matches any card by a small share: the classifier's subject then picks its closest card.
+  const storyCard = knows && isIntentId(knows) && !settings.classifierOnly.includes(knows) ? ranked.find((r) => r.card.subject === knows && r.match > 0 && u.confidence >= settings.storyConfidence) : undefined;
+  const close = ranked.filter((r) => r.match >= settings.decide.suggest || r === storyCard);
+  if (!close.length) return undefined;
   const d = index.decide(ranked);
-  if (d.kind === 'none') return undefined;
-  // A subject the classifier knows keeps its own answer and dialog; cards answer the ground it does
-  // not cover (变更注册, 有效期, 65岁, 费用, 相邻问题, 范围外) and what it cannot read at all.
-  const classifierKnows = u.decision === 'answer' && isIntentId(u.intent);
-  // Inside a FAQ follow-up an unclear reply is the follow-up's to re-ask, not a list of cards.
-  if (d.kind === 'choose') {
-    // Only questions this assistant answers are offered; close out-of-scope cards are no menu.
-    const inScope = d.cards.filter((c) => c.scope === 'in');
-    return classifierKnows || ctx.open || inScope.length < 2 ? undefined : offer(ctx, inScope, u.confidence);
+  // Conversation (greetings, thanks, a person, the check itself) stays with the classifier and its
+  // dialogs, unless a card clearly answers a question of another subject.
+  if (knows && settings.classifierOnly.includes(knows)) {
+    const clear = d.kind === 'answer' && d.match >= settings.outOfDomainMatch && !(settings.classifierOnly as readonly string[]).includes(d.card.subject);
+    if (!clear) return undefined;
   }
-  if (classifierKnows && isIntentId(d.card.subject)) return undefined;
-  if (u.decision === 'fallback' && d.card.scope === 'in' && d.match < settings.outOfDomainMatch) return undefined;
-  return answer(ctx, d.card, u.confidence);
+  // A message the classifier calls out of its domain gets an in-scope card only on a strong match.
+  if (u.decision === 'fallback' && close[0].card.scope === 'in' && close[0].match < settings.outOfDomainMatch) return undefined;
+  const { chooseRatio, maxChoices } = settings.decide;
+  const near = (r: Ranked<LoadedCard>, best: Ranked<LoadedCard>) => r.score >= chooseRatio * best.score;
+  let best = close[0];
+  // The classifier's subject: its closest card, unless a card of a subject only cards cover is clearly ahead.
+  if (knows && isIntentId(knows) && best.card.subject !== knows) {
+    const top = best;
+    const own = ranked.find((r) => r.card.subject === knows && r.match > 0 && (r.match >= settings.decide.suggest || r.match >= 0.5 * top.match));
+    const cardsOnlyAhead = d.kind === 'answer' && !isIntentId(d.card.subject);
+    if (own && (!cardsOnlyAhead || near(own, best))) best = own;
+    // Sure of a subject none of whose cards is close: its own answer, not another subject's card.
+    else if (!own) {
+      const sure = u.confidence >= settings.storyConfidence;
+      const weak = best.match < settings.decide.answer;
+      if (isIntentId(best.card.subject) ? sure || weak : sure && weak) return undefined;
+    }
+  }
+  // A card answered before: a close one not yet answered instead (the follow-up asks something new).
+  if (ctx.state.answered.includes(`card:${best.card.id}`)) {
+    const top = best;
+    const fresh = close.find((r) => r.card.subject === top.card.subject && !ctx.state.answered.includes(`card:${r.card.id}`) && near(r, top));
+    if (fresh) best = fresh;
+  }
+  const others = close.filter((r) => r !== best && r.card.scope === 'in' && near(r, best)).map((r) => r.card);
+  // Weak and unclear, with nothing the classifier understood: the close questions to pick from.
+  if (best.match < settings.answerWithChoices && !knows) {
+    const inScope = close.filter((r) => r.card.scope === 'in' && near(r, close[0])).map((r) => r.card);
+    return ctx.open || inScope.length < 2 ? undefined : offer(ctx, inScope.slice(0, maxChoices), u.confidence);
+  }
+  const answered = answer(ctx, best.card, u.confidence, others.slice(0, maxChoices - 1));
+  const outcome = isIntentId(best.card.subject) ? withDialog(ctx, answered, best.card.subject) : answered;
+  // A message longer than is read: say that only its start and end were read.
+  return u.truncated ? { ...outcome, replies: [{ text: ctx.k.messages.tooLong }, ...outcome.replies] } : outcome;
 };
 
-/** A card as the turn's answer: a reminder when it was given in full before. */
-export function answer(ctx: TurnContext, card: LoadedCard, confidence: number): Outcome {
+/**
+ * Two questions in one message (要什么材料，多久能办好？), each clearly a card of its own subject:
+ * the first answered, the second offered as choice 1 — or named for later when the first opens a
+ * follow-up that waits for a reply.
+ */
+function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome | undefined {
+  const clauses = questionClauses(ctx.understanding().normalized, ctx.k);
+  if (clauses.length < 2) return undefined;
+  const cards: LoadedCard[] = [];
+  for (const clause of clauses) {
+    const v = ctx.nlu.understandNormalized(clause);
+    const ranked = index.rank(clause, { prior: prior(ctx, v) });
+    const d = index.decide(ranked);
+    const own = v.decision === 'answer' ? ranked.find((r) => r.card.subject === v.intent && r.match >= ctx.k.cards.settings.decide.suggest) : undefined;
+    const card = own?.card ?? (d.kind === 'answer' ? d.card : undefined);
+    if (card && card.scope === 'in' && !cards.some((c) => c.subject === card.subject)) cards.push(card);
+  }
+  if (cards.length < 2) return undefined;
+  const [first, second] = cards;
   const { k } = ctx;
-  const cards = k.cards;
-  const next: PendingChoice[] = card.next.flatMap((id) => {
+  const one = answer(ctx, first, 1);
+  const outcome = isIntentId(first.subject) ? withDialog(ctx, one, first.subject) : one;
+  if (outcome.dialog) {
+    const later = { text: k.messages.alsoAskedLater.replaceAll('{title}', second.question) };
+    return { ...outcome, replies: [...outcome.replies.slice(0, -1), later, ...outcome.replies.slice(-1)] };
+  }
+  const choices: PendingChoice[] = [{ label: second.question, target: { card: second.id } }, ...outcome.choices.filter((c) => !('card' in c.target && c.target.card === second.id))].slice(0, 4);
+  const text = `${outcome.replies.map((r) => r.text).join('\n\n')}\n\n${k.messages.alsoAsked.replaceAll('{title}', second.question)}`;
+  return { ...outcome, replies: [withChoices(text, choices)], choices };
+}
+
+/** The questions offered after a card: close alternatives first, then the cards that usually come next. */
+function nextChoices(ctx: TurnContext, card: LoadedCard, alternatives: readonly LoadedCard[]): PendingChoice[] {
+  const cards = ctx.k.cards;
+  const ids = [...alternatives.map((c) => c.id), ...card.next].filter((id, i, all) => id !== card.id && all.indexOf(id) === i);
+  return ids.slice(0, 4).flatMap((id) => {
     const c = cards.byId.get(id);
     return c ? [{ label: c.question, target: { card: c.id } }] : [];
   });
+}
+
+/** The user's stated facts as the personal lead names them (年龄：66岁；注销原因：退休). */
+function statedFacts(ctx: TurnContext): string {
+  const profile = ctx.who.profile ?? {};
+  const fields = (Object.keys(profile) as SituationField[]).filter((f) => f !== 'region' && profile[f] !== undefined && ctx.k.interview.fields[f]);
+  return fields.map((f) => describeFact(f, profile, ctx.k)).join('；');
+}
+
+/**
+ * A card as the turn's answer, for this person: what its conditions say for their facts (or, on a
+ * subject whose answer consults the rule checker, what the checker finds), their province's
+ * differences where the subject has any, the sources; a reminder and its first sentence when the
+ * card was given in full before.
+ */
+export function answer(ctx: TurnContext, card: LoadedCard, confidence: number, alternatives: readonly LoadedCard[] = []): Outcome {
+  const { k } = ctx;
+  const next = nextChoices(ctx, card, alternatives);
   const subject = card.subject;
   const key = `card:${card.id}`;
   if (ctx.state.answered.includes(key)) {
-    const text = k.conversation.say.reminder.replaceAll('{title}', card.question);
+    const first = card.answer.trim().split(/(?<=[。！？])/u)[0];
+    const text = `${k.conversation.say.reminder.replaceAll('{title}', card.question)}\n${first}`;
     return { intent: subject, answer: card.id, confidence, replies: [withChoices(text, next)], sources: [], choices: next, subject };
   }
   const facts = { ...ctx.who.profile, ...(ctx.who.region ? { region: ctx.who.region } : {}) };
+  const entry = isIntentId(subject) ? k.answers.get(subject) : undefined;
+  const stated = statedFacts(ctx);
   const reply = cardReply(card, facts, {
-    words: { personal: k.messages.personalLead.replace('（{facts}）', ''), inGeneral: k.messages.inGeneral, regionalLabel: k.messages.regionalLabel, sourcesLabel: k.messages.sourcesLabel },
+    words: { personal: k.messages.personalLead.replace('{facts}', stated).replace('（）', ''), inGeneral: k.messages.inGeneral, regionalLabel: k.messages.regionalLabel, sourcesLabel: k.messages.sourcesLabel },
     sourceTitle: (id) => k.sources[id]?.title ?? id,
-    byId: cards.byId,
+    byId: k.cards.byId,
   });
-  return { intent: subject, answer: card.id, confidence, replies: [withChoices(reply.text, next)], sources: reply.sources, choices: next, answered: [key], subject };
+  const blocks = reply.text.split('\n\n');
+  const sources = [...reply.sources];
+  // No condition of the card applied: the rule checker's findings for this person, when the subject consults it.
+  const lead = !reply.personal && entry?.check ? personalLead(entry.check, ctx.who, k, entry.covers) : undefined;
+  if (lead && !ctx.said(lead.text)) {
+    blocks.unshift(lead.text);
+    blocks[1] = `${k.messages.inGeneral}${blocks[1]}`;
+    sources.unshift(...sourceTitles(lead.sources, k));
+  }
+  // The user's province: its own differences replace the card's general regional note.
+  if (ctx.who.region && entry?.regionDetails.length) {
+    const diffs = regionDifferences(ctx.who.region, entry.regionDetails, k);
+    const at = blocks.findIndex((b) => b.startsWith(`【${k.messages.regionalLabel}】`));
+    const sourcesAt = blocks.findIndex((b) => b.startsWith(`【${k.messages.sourcesLabel}】`));
+    const block = diffs.lines.length ? regionBlock(ctx.who.region, diffs, k, ctx.said) : k.messages.regionNothing.replaceAll('{province}', ctx.who.region);
+    if (diffs.lines.length && at >= 0) blocks[at] = block;
+    else blocks.splice(sourcesAt >= 0 ? sourcesAt : blocks.length, 0, block);
+    sources.push(...sourceTitles(diffs.sources, k));
+  }
+  const unique = [...new Set(sources)];
+  const at = blocks.findIndex((b) => b.startsWith(`【${k.messages.sourcesLabel}】`));
+  if (unique.length) blocks.splice(at >= 0 ? at : blocks.length, at >= 0 ? 1 : 0, `【${k.messages.sourcesLabel}】${unique.join('；')}`);
+  const text = blocks.join('\n\n');
+  return { intent: subject, answer: card.id, confidence, replies: [withChoices(text, next)], sources: unique, choices: next, answered: [key], subject };
+}
+
+/**
+ * A card on a subject with a FAQ follow-up not yet walked (and no dialog open): the card answers
+ * the question asked, then the follow-up's first question is asked in place of its opener.
+ */
+function withDialog(ctx: TurnContext, card: Outcome, intent: IntentId): Outcome {
+  const flow = ctx.k.answers.get(intent)?.flow;
+  if (!flow || ctx.open?.kind === 'interview' || (ctx.open?.kind === 'faq' && ctx.open.intent === intent) || ctx.state.answered.includes(intent) || !card.answered?.length) return card;
+  const turn = ctx.runner.beginFaq(flow, intent, ctx.input);
+  const ask = turn.replies.at(-1);
+  if (!turn.frame || !ask?.choices?.length) return card;
+  const text = card.replies.map((r) => r.text).join('\n\n');
+  return { ...card, replies: [{ text }, ask], choices: ctx.runner.choices(turn.frame), dialog: turn.frame, answered: [...(card.answered ?? []), intent] };
 }
 
 /** The close cards' questions to pick from, and the way to a person. */
