@@ -83,8 +83,8 @@ describe('EngineThread', () => {
     const service = new AssistantChatService(new Assistant(loadKnowledge(root)), store, { thread });
     const photo = async () => (await service.handle({ conversationId: `p${Math.random()}`, text: '照片有什么要求', channel: 'api' })).replies[0].text;
     expect(await photo()).not.toContain('已更新');
-    const file = join(root, 'knowledge', 'answers', 'process.photo.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('白色背景；', '白色背景（已更新）；'));
+    const file = join(root, 'knowledge', 'cards', 'process.photo.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('白色背景、', '白色背景（已更新）、'));
     expect(reloadKnowledge(service)).toMatchObject({ ok: true });
     expect(await photo()).toContain('已更新');
     await expect(thread.turn(newConversationState(), { text: '你好' })).rejects.toBeInstanceOf(EngineThreadDown);
