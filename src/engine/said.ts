@@ -45,8 +45,12 @@ export function foldRepeats(replies: Reply[], said: readonly string[], sourcesLa
       if (!isLong(b, sourcesLabel)) return b;
       const fp = fingerprint(b);
       if (known.has(fp)) return seeAbove;
-      known.add(fp);
-      added.push(fp);
+      // Its long lines too: a finding said once is not led with again inside another block.
+      for (const line of [fp, ...b.split('\n').filter((l) => isLong(l, sourcesLabel)).map(fingerprint)]) {
+        if (known.has(line)) continue;
+        known.add(line);
+        added.push(line);
+      }
       return b;
     });
     const text = kept.filter((b, i) => !(b === seeAbove && kept[i - 1] === seeAbove)).join('\n\n');

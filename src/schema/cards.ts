@@ -218,6 +218,8 @@ export const CardSettingsFile = z
     answerWithChoices: unit.default(0.2),
     /** A message no card matches closely: the classifier's subject picks its closest card when it is this sure. */
     storyConfidence: unit.default(0.9),
+    /** A message of at most this many characters after an answer is read as a follow-up on that answer's subject. */
+    followUpChars: z.number().int().min(0).default(12),
   })
   .strict();
 export type CardSettings = z.infer<typeof CardSettingsFile>;

@@ -19,7 +19,7 @@ import type { SituationField } from '../../schema/rules';
 import type { Ranked } from '../../knowledge/rank';
 import type { PendingChoice } from '../../dialogs/types';
 import { questionClauses, type Step, type TurnContext } from '../context';
-import { answerWords, isUnsure, parseYesNo } from '../../nlu/answers';
+import { answerWords, isExactly } from '../../nlu/answers';
 import type { Outcome } from '../outcome';
 
 /** One ranking index per loaded knowledge (built on first use, with the NLU's segmenter and place-neutral reading). */
@@ -47,7 +47,7 @@ export const answerCard: Step = (ctx) => {
   if (!ctx.k.cards.cards.length || ctx.open?.kind === 'interview') return undefined;
   // A bare yes / no / not sure answers nothing here (no question waits for it).
   const words = answerWords(ctx.k);
-  if (parseYesNo(ctx.normalized, words) || isUnsure(ctx.normalized, words)) return undefined;
+  if (isExactly(ctx.normalized, [...words.yes, ...words.no, ...(words.unsure ?? [])], words.particles)) return undefined;
   const u = ctx.understanding();
   const index = indexFor(ctx);
   const two = twoQuestions(ctx, index);
@@ -70,8 +70,13 @@ export const answerCard: Step = (ctx) => {
   const { chooseRatio, maxChoices } = settings.decide;
   const near = (r: Ranked<LoadedCard>, best: Ranked<LoadedCard>) => r.score >= chooseRatio * best.score;
   let best = close[0];
+  // A short follow-up (需要什么材料, 要提前多久) after an answer is about that answer's subject.
+  const about = ctx.state.subject;
+  const followsUp = about !== undefined && !isIntentId(about) && [...ctx.normalized].length <= settings.followUpChars && best.card.subject !== about;
+  const onSubject = followsUp ? ranked.find((r) => r.card.subject === about && r.match >= settings.decide.suggest && r.match >= chooseRatio * best.match) : undefined;
+  if (onSubject) best = onSubject;
   // The classifier's subject: its closest card, unless a card of a subject only cards cover is clearly ahead.
-  if (knows && isIntentId(knows) && best.card.subject !== knows) {
+  else if (knows && isIntentId(knows) && best.card.subject !== knows) {
     const top = best;
     const own = ranked.find((r) => r.card.subject === knows && r.match > 0 && (r.match >= settings.decide.suggest || r.match >= 0.5 * top.match));
     const cardsOnlyAhead = d.kind === 'answer' && !isIntentId(d.card.subject);
@@ -177,13 +182,16 @@ export function answer(ctx: TurnContext, card: LoadedCard, confidence: number, a
   const sources = [...reply.sources];
   // No condition of the card applied: the rule checker's findings for this person, when the subject consults it.
   const lead = !reply.personal && entry?.check ? personalLead(entry.check, ctx.who, k, entry.covers) : undefined;
-  if (lead && !ctx.said(lead.text)) {
-    blocks.unshift(lead.text);
+  // Findings said before (a statement of facts, an earlier answer) are not led with again.
+  const leadLines = lead?.text.split('\n').filter((l, i) => i === 0 || !ctx.said(l)) ?? [];
+  if (lead && leadLines.length > 1 && !ctx.said(lead.text)) {
+    blocks.unshift(leadLines.join('\n'));
     blocks[1] = `${k.messages.inGeneral}${blocks[1]}`;
     sources.unshift(...sourceTitles(lead.sources, k));
   }
   // The user's province: its own differences replace the card's general regional note.
-  if (ctx.who.region && entry?.regionDetails.length) {
+  // (Not when the card itself already speaks of that province: its claim would be said twice.)
+  if (ctx.who.region && entry?.regionDetails.length && !card.answer.includes(ctx.who.region)) {
     const diffs = regionDifferences(ctx.who.region, entry.regionDetails, k);
     const at = blocks.findIndex((b) => b.startsWith(`【${k.messages.regionalLabel}】`));
     const sourcesAt = blocks.findIndex((b) => b.startsWith(`【${k.messages.sourcesLabel}】`));

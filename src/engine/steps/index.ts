@@ -10,6 +10,7 @@ import { controlWords } from './control';
 import { pendingAnswer } from './pending-answer';
 import { correction } from './correction';
 import { notCovered } from './not-covered';
+import { factStatement } from './fact-statement';
 import { regionFollowUp, regionStatement } from './region';
 import { followUp } from './follow-up';
 import { answerCard } from './answer-card';
@@ -23,11 +24,12 @@ export const STEPS: readonly (readonly [name: string, step: Step])[] = [
   ['control words', controlWords],
   ['the pending question', pendingAnswer],
   ['correction of the check', correction],
-  ['not covered', notCovered],
+  ['a statement of facts', factStatement],
   ['region follow-up', regionFollowUp],
   ['region statement', regionStatement],
   ['follow-up on the subject', followUp],
   ['an answer card', answerCard],
+  ['not covered', notCovered],
   ['a new question', newQuestion],
   ['not understood', notUnderstood],
 ];

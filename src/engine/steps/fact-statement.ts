@@ -1,0 +1,37 @@
+/**
+ * A message that tells facts and asks nothing the classifier can name (我爸67了; 其实我是想换个单位): what the
+ * rule checker finds for this person — a redirect, a lapse, a blocker — is the answer, with the
+ * check and the next questions offered. Facts that change nothing (or were just said) pass on.
+ */
+import { withChoices } from '../../dialogs/faq';
+import { personalLead } from '../../dialogs/personal';
+import { relatedChoices, sourceTitles } from '../../dialogs/render';
+import type { Subject } from '../../schema/cards';
+import type { Situation } from '../../schema/rules';
+import { questionClauses, type Step } from '../context';
+
+/** The subject later follow-ups are about, by the fact stated (a lapse by age, a firm gone…). */
+function subjectOf(stated: Situation): Subject {
+  if (stated.reason === 'changing_employer') return 'change.registration';
+  if (stated.reason === 'employer_dissolved') return 'case.employer_bankrupt';
+  if (stated.age !== undefined) return 'age.over65';
+  if (stated.unsettledProjects !== undefined || stated.pendingAccidentLiability !== undefined || stated.underPenaltyOrReview !== undefined) return 'process.blockers';
+  if (stated.continuingEducationComplete !== undefined) return 'info.continuing_education';
+  if (stated.employerCooperates === false) return 'faq.employer_refusal';
+  return 'info.reasons';
+}
+
+export const factStatement: Step = (ctx) => {
+  if (ctx.open?.kind === 'interview' || !Object.keys(ctx.stated).length) return undefined;
+  // A message the classifier reads as a question of a subject (单位不配合, 公司破产了注册还挂着) is answered as one.
+  if (questionClauses(ctx.normalized, ctx.k).length || ctx.understanding().decision === 'answer') return undefined;
+  // Only what this message's facts change: the findings of the facts stated now.
+  const lead = personalLead('deregister', { region: ctx.who.region, profile: ctx.stated }, ctx.k);
+  if (!lead || ctx.said(lead.text)) return undefined;
+  const { k } = ctx;
+  const sources = sourceTitles(lead.sources, k);
+  const text = [lead.text, ...(sources.length ? [`【${k.messages.sourcesLabel}】${sources.join('；')}`] : [])].join('\n\n');
+  const choices = relatedChoices(['interview.start', 'process.steps', 'handoff.human'], k);
+  const subject = subjectOf(ctx.stated);
+  return { intent: subject, confidence: 1, replies: [withChoices(text, choices)], sources, choices, subject };
+};
