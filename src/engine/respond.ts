@@ -73,7 +73,9 @@ export class Responder implements Answers {
     const o = k.conversation.say.options;
     const options = offered.map((c) => o.quote.replaceAll('{title}', c.label));
     const joined = options.length > 1 ? `${options.slice(0, -1).join(o.separator)}${o.last}${options.at(-1)}` : (options[0] ?? '');
-    const text = offered.length ? `${line}\n${k.conversation.say.askBack.replaceAll('{options}', joined)}` : line;
+    // The answer's first sentence, so the reminder still answers; then the question back.
+    const first = fillTemplate(entry.answer.text, k).trim().split(/(?<=[。！？])/u)[0];
+    const text = [line, first, ...(offered.length ? [k.conversation.say.askBack.replaceAll('{options}', joined)] : [])].join('\n');
     return { intent, confidence, replies: [withChoices(text, offered)], sources: [], choices: offered, subject: intent };
   }
 
