@@ -220,6 +220,10 @@ export const CardSettingsFile = z
     storyConfidence: unit.default(0.9),
     /** A message of at most this many characters after an answer is read as a follow-up on that answer's subject. */
     followUpChars: z.number().int().min(0).default(12),
+    /** Words that put a message in the domain (注册, 延续, 学时…): an in-scope card needs only answerWithChoices then, not outOfDomainMatch. */
+    domainWords: z.array(z.string().min(1)).default([]),
+    /** Under answerWithChoices, a card is still answered when no other scores this share of its score; else a menu. */
+    menuRatio: unit.default(0.8),
   })
   .strict();
 export type CardSettings = z.infer<typeof CardSettingsFile>;

@@ -66,7 +66,9 @@ export const answerCard: Step = (ctx) => {
     if (!clear) return undefined;
   }
   // A message the classifier calls out of its domain gets an in-scope card only on a strong match.
-  if (u.decision === 'fallback' && close[0].card.scope === 'in' && close[0].match < settings.outOfDomainMatch) return undefined;
+  // (With a word of the domain in it — 注册, 延续, 学时… — the classifier's doubt counts for less: it knows only its own subjects.)
+  const inDomain = settings.domainWords.some((w) => ctx.normalized.includes(w));
+  if (u.decision === 'fallback' && close[0].card.scope === 'in' && close[0].match < (inDomain ? settings.answerWithChoices : settings.outOfDomainMatch)) return undefined;
   const { chooseRatio, maxChoices } = settings.decide;
   const near = (r: Ranked<LoadedCard>, best: Ranked<LoadedCard>) => r.score >= chooseRatio * best.score;
   let best = close[0];
@@ -98,7 +100,9 @@ export const answerCard: Step = (ctx) => {
   // Weak and unclear, with nothing the classifier understood: the close questions to pick from.
   if (best.match < settings.answerWithChoices && !knows) {
     const inScope = close.filter((r) => r.card.scope === 'in' && near(r, close[0])).map((r) => r.card);
-    return ctx.open || inScope.length < 2 ? undefined : offer(ctx, inScope.slice(0, maxChoices), u.confidence);
+    // One close card well ahead of the rest is answered (its rivals offered); several alike are a menu.
+    const rival = close.find((r) => r !== best && r.score >= settings.menuRatio * best.score);
+    if (rival || best.card.scope !== 'in') return ctx.open || inScope.length < 2 ? undefined : offer(ctx, inScope.slice(0, maxChoices), u.confidence);
   }
   const answered = answer(ctx, best.card, u.confidence, others.slice(0, maxChoices - 1));
   const outcome = isIntentId(best.card.subject) ? withDialog(ctx, answered, best.card.subject) : answered;
