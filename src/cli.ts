@@ -304,9 +304,12 @@ try {
     process.exit(2);
   }
   if (err instanceof KnowledgeFileError) {
-    process.stderr.write(`知识库文件有误，无法启动：\n${err.message}\n`);
+    process.stderr.write(`a knowledge file is not valid, nothing was started (one problem per line: file: field: problem):\n${err.message}\n`);
     process.exit(1);
   }
-  process.stderr.write(`错误：${(err as Error).message}\n`);
+  // Operator-facing errors are in English, name the setting or file they concern (PORT, HOST, JIANLI_DATA
+  // and its store.lock …) and carry no stack trace: a port in use (src/server/listen.ts), a data folder
+  // another process holds, a bad store setting.
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 }

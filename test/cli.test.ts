@@ -1,5 +1,6 @@
 /** The `jianli` command line as a user runs it: real processes, stdin and stdout. */
 import { spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,5 +144,37 @@ describe('jianli', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('knowledge/answers/process.receipt.yaml: title: must not be empty');
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    // Operator messages are in English (the chat itself stays Chinese).
+    expect(r.stderr).not.toMatch(/\p{Script=Han}/u);
+  });
+
+  it('a second server on a port in use prints one line naming PORT and exits 1, no stack trace', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const r = jianli(['serve'], '', { PORT: String(port), HOST: '127.0.0.1', JIANLI_DATA: mkdtempSync(join(broken, 'data-')) });
+      expect(r.code).toBe(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toEqual([expect.stringContaining(`cannot listen on port ${port} on 127.0.0.1: the port is already in use`)]);
+      expect(r.stderr).toContain('set PORT');
+      expect(r.stderr).not.toMatch(/EADDRINUSE|\bat .*:\d+:\d+|\p{Script=Han}/u);
+    } finally {
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
+  });
+
+  it('a data folder another process holds is refused in one English line naming the folder and its lock file', () => {
+    const data = mkdtempSync(join(broken, 'locked-'));
+    // This test's own process holds it (alive, and not the child).
+    writeFileSync(join(data, 'store.lock'), String(process.pid));
+    const r = jianli(['export', 'someone'], '', { JIANLI_DATA: data });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`the data folder ${data} is in use by another process (pid ${process.pid})`);
+    expect(lines[0]).toContain(join(data, 'store.lock'));
+    expect(r.stderr).not.toMatch(/\p{Script=Han}|\bat .*:\d+:\d+/u);
   });
 });

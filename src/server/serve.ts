@@ -18,6 +18,7 @@ import { createTeamsHandler, teamsConfigFromEnv } from '../channels/teams';
 import { createWeChatRouter, RedisMsgIdClaims, weChatConfigFromEnv } from '../channels/wechat';
 import { parseTrustProxy } from './limits';
 import { Drain } from './shutdown';
+import { listen } from './listen';
 import { createLogger, lineLog, logLevelFromEnv } from '../ops/logger';
 import type { DestinationStream } from 'pino';
 import { Metrics } from '../ops/metrics';
@@ -132,9 +133,20 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   await reloads?.ready().catch((err: Error) => warn(`knowledge reloads from other instances: not subscribed yet (${err.message}); subscribing when Redis is back`));
   // Listen only once the thread has trained (it did so while this thread set up the app), so the first turns do not wait.
   if (thread) await thread.ready().catch((err: Error) => warn(`${err.message}; turns run on the main thread`));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
+  // Everything opened so far, closed in order (also when listening fails: the data folder's lock is released).
+  const release = async () => {
+    await close();
+    await webhook?.idle();
+    await service.close();
+    await store.close();
+    msgIds?.close();
+    await reloads?.close();
+    await shared?.quit().catch(() => shared.disconnect());
+  };
+  // A port in use or an address this machine lacks is a ListenError naming PORT or HOST (src/server/listen.ts).
+  await listen(server, opts.port, opts.host ?? '0.0.0.0').catch(async (err: unknown) => {
+    await release().catch(() => undefined);
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
   drain = new Drain(server);
@@ -175,13 +187,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     close: async () => {
       clearInterval(purgeTimer);
       stopWatching?.();
-      await close();
-      await webhook?.idle();
-      await service.close();
-      await store.close();
-      msgIds?.close();
-      await reloads?.close();
-      await shared?.quit().catch(() => shared.disconnect());
+      await release();
     },
   };
 }
