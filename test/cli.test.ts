@@ -54,11 +54,11 @@ describe('jianli', () => {
   });
 
   it('the console chat greets, numbers choices, answers a number and ends on 退出', () => {
-    const r = jianli(['chat'], '注销要什么材料\n1\n退出\n');
+    const r = jianli(['chat'], '注销要什么材料\n3\n退出\n');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('监理注销助手');
-    expect(r.stdout).toMatch(/ {2}1\. 证件照有什么要求？/);
-    expect(r.stdout).toContain('白色背景');
+    expect(r.stdout).toMatch(/ {2}3\. 注销要交照片吗？/);
+    expect(r.stdout).toContain('一寸免冠照片');
     expect(r.stdout).toContain('再见');
   });
 

@@ -37,17 +37,17 @@ describe('POST /admin/reload', () => {
   });
 
   it('swaps in edited knowledge, and refuses a broken file with its path and field while the old knowledge keeps serving', async () => {
-    const photo = join(root, 'knowledge', 'answers', 'process.photo.yaml');
-    writeFileSync(photo, readFileSync(photo, 'utf8').replace('白色背景；', '白色背景（已更新）；'));
+    const photo = join(root, 'knowledge', 'cards', 'process.photo.yaml');
+    writeFileSync(photo, readFileSync(photo, 'utf8').replace('白色背景、', '白色背景（已更新）、'));
     const ok = await reload();
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ ok: true });
     expect(await photoAnswer()).toContain('已更新');
 
-    writeFileSync(photo, readFileSync(photo, 'utf8').replace(/title: .*/, 'title: ""'));
+    writeFileSync(photo, readFileSync(photo, 'utf8').replace(/question: .*/, 'question: ""'));
     const refused = await reload();
     expect(refused.status).toBe(422);
-    expect((await refused.json()).error).toContain('knowledge/answers/process.photo.yaml: title: must not be empty');
+    expect((await refused.json()).error).toMatch(/knowledge\/cards\/process\.photo\.yaml: .*question: must not be empty/);
     expect(await photoAnswer()).toContain('已更新');
   }, 60_000);
 });

@@ -22,7 +22,7 @@ describe.each(VIEWPORTS)('web chat page, $name', (viewport) => {
 
     await say(page, '注销要准备哪些材料');
     const answer = page.locator('.msg.bot').last();
-    expect(await answer.locator('.body').textContent()).toContain('身份证复印件');
+    expect(await answer.locator('.body').textContent()).toContain('身份证件');
     // Each title of the 【来源】 line links to the assistant's page for that source.
     const links = answer.locator('.sources a');
     expect(await links.count()).toBeGreaterThanOrEqual(1);
@@ -44,7 +44,7 @@ describe.each(VIEWPORTS)('web chat page, $name', (viewport) => {
     expect(await page.locator('#log').getAttribute('role')).toBe('log');
 
     // A choice picked with the keyboard: marked, the others disabled, focus back in the composer.
-    const choice = (await page.locator('.choices button:not([disabled])', { hasText: '证件照有什么要求？' }).last().elementHandle())!;
+    const choice = (await page.locator('.choices button:not([disabled])', { hasText: '注销要交照片吗？' }).last().elementHandle())!;
     const users = await page.locator('.msg.user').count();
     await choice.focus();
     await page.keyboard.press('Enter');
@@ -54,14 +54,14 @@ describe.each(VIEWPORTS)('web chat page, $name', (viewport) => {
     expect(await choice.getAttribute('class')).toContain('picked');
     expect(await choice.getAttribute('aria-pressed')).toBe('true');
     expect(await choice.isDisabled()).toBe(true);
-    expect((await botTexts(page)).at(-1)).toContain('500KB');
+    expect((await botTexts(page)).at(-1)).toContain('一寸免冠照片');
 
     await page.reload();
     await page.waitForFunction(() => document.querySelectorAll('.msg.user').length >= 2);
-    expect(await userTexts(page)).toEqual(['注销要准备哪些材料', '证件照有什么要求？']);
-    expect((await botTexts(page)).join()).toContain('500KB');
+    expect(await userTexts(page)).toEqual(['注销要准备哪些材料', '注销要交照片吗？']);
+    expect((await botTexts(page)).join()).toContain('一寸免冠照片');
     // The choice picked before the reload is still marked.
-    expect(await page.locator('.choices button.picked').allTextContents()).toEqual(['证件照有什么要求？']);
+    expect(await page.locator('.choices button.picked').allTextContents()).toEqual(['注销要交照片吗？']);
     expect(await page.locator('.msg time').count()).toBe(await page.locator('.msg').count());
 
     expect(tab.missing).toEqual([]);

@@ -124,10 +124,10 @@ describe('two instances on one Redis', () => {
   }, 60_000);
 
   it('pass a knowledge reload on one instance on to the other', async () => {
-    const photo = join(root, 'knowledge', 'answers', 'process.photo.yaml');
+    const photo = join(root, 'knowledge', 'cards', 'process.photo.yaml');
     const before = readFileSync(photo, 'utf8');
-    expect(before).toContain('白色背景；');
-    writeFileSync(photo, before.replace('白色背景；', '白色背景（共享更新）；'));
+    expect(before).toContain('白色背景、');
+    writeFileSync(photo, before.replace('白色背景、', '白色背景（共享更新）、'));
     await resetAddressCounts();
     const photoAnswer = async (base: string) => ((await (await chat(base, `shared-photo-${Math.random()}`, '照片有什么要求')).json()) as { replies: { text: string }[] }).replies[0].text;
     expect(await photoAnswer(b.url)).not.toContain('共享更新');

@@ -163,8 +163,8 @@ describe('web channel (Botkit)', () => {
     const r = await post('/api/web/messages', JSON.stringify({ type: 'message', user: TOKEN_A, text: '注销要什么材料' }));
     expect(r.status).toBe(200);
     const messages = await r.json();
-    expect(messages[0].text).toContain('身份证复印件');
-    expect(messages[0].quick_replies.map((q: { title: string }) => q.title)).toContain('证件照有什么要求？');
+    expect(messages[0].text).toContain('身份证件');
+    expect(messages[0].quick_replies.map((q: { title: string }) => q.title)).toContain('注销要交照片吗？');
   });
 
   it('rejects a webhook body without a valid user', async () => {
