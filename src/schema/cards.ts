@@ -224,6 +224,8 @@ export const CardSettingsFile = z
     domainWords: z.array(z.string().min(1)).default([]),
     /** Under answerWithChoices, a card is still answered when no other scores this share of its score; else a menu. */
     menuRatio: unit.default(0.8),
+    /** The classifier's subject's closest card is preferred to a better card of another subject when it matches at least this share of that card's match. */
+    ownRatio: unit.default(0.6),
   })
   .strict();
 export type CardSettings = z.infer<typeof CardSettingsFile>;

@@ -95,6 +95,8 @@ describe('Assistant.turn', () => {
       const BETTER: Record<string, string> = {
         '公司资质被吊销了，我们挂在上面的注册要注销吗': 'bankrupt.qualification_revoked',
         '公司都注销了，没法出同意注销函怎么办': 'materials.consent_letter',
+        '单位被吊销资质了，我要办注销吗': 'bankrupt.qualification_revoked',
+        '怎么知道注销通过没有': 'receipt.status_check',
       };
       const byTurn = evaluate(set, (t) => {
         const r = assistant.turn(newConversationState(), { text: t });

@@ -55,7 +55,8 @@ export const answerCard: Step = (ctx) => {
   const ranked = index.rank(ctx.text, { prior: prior(ctx, u) });
   const knows = u.decision === 'answer' ? u.intent : undefined;
   // A long story matches any card by a small share: the classifier's subject then picks its closest card.
-  const storyCard = knows && isIntentId(knows) && !settings.classifierOnly.includes(knows) ? ranked.find((r) => r.card.subject === knows && r.match > 0 && u.confidence >= settings.storyConfidence) : undefined;
+  const noneClose = !ranked.some((r) => r.match >= settings.decide.suggest);
+  const storyCard = noneClose && knows && isIntentId(knows) && !settings.classifierOnly.includes(knows) ? ranked.find((r) => r.card.subject === knows && r.match > 0 && u.confidence >= settings.storyConfidence) : undefined;
   const close = ranked.filter((r) => r.match >= settings.decide.suggest || r === storyCard);
   if (!close.length) return undefined;
   const d = index.decide(ranked);
@@ -80,7 +81,7 @@ export const answerCard: Step = (ctx) => {
   // The classifier's subject: its closest card, unless a card of a subject only cards cover is clearly ahead.
   else if (knows && isIntentId(knows) && best.card.subject !== knows) {
     const top = best;
-    const own = ranked.find((r) => r.card.subject === knows && r.match > 0 && (r.match >= settings.decide.suggest || r.match >= 0.5 * top.match));
+    const own = ranked.find((r) => r.card.subject === knows && r.match > 0 && (r === storyCard || (r.match >= settings.decide.suggest && r.match >= settings.ownRatio * top.match)));
     const cardsOnlyAhead = d.kind === 'answer' && !isIntentId(d.card.subject);
     if (own && (!cardsOnlyAhead || near(own, best))) best = own;
     // Sure of a subject none of whose cards is close: its own answer, not another subject's card.
@@ -105,7 +106,10 @@ export const answerCard: Step = (ctx) => {
     if (rival || best.card.scope !== 'in') return ctx.open || inScope.length < 2 ? undefined : offer(ctx, inScope.slice(0, maxChoices), u.confidence);
   }
   const answered = answer(ctx, best.card, u.confidence, others.slice(0, maxChoices - 1));
-  const outcome = isIntentId(best.card.subject) ? withDialog(ctx, answered, best.card.subject) : answered;
+  // The subject's follow-up question only when the classifier is sure of that subject too:
+  // a neighbouring card must not drag its follow-up into an unrelated question.
+  const agreed = knows === best.card.subject && u.confidence >= settings.storyConfidence;
+  const outcome = agreed && isIntentId(best.card.subject) ? withDialog(ctx, answered, best.card.subject) : answered;
   // A message longer than is read: say that only its start and end were read.
   return u.truncated ? { ...outcome, replies: [{ text: ctx.k.messages.tooLong }, ...outcome.replies] } : outcome;
 };

@@ -22,7 +22,8 @@ function subjectOf(stated: Situation): Subject {
 }
 
 export const factStatement: Step = (ctx) => {
-  if (ctx.open?.kind === 'interview' || !Object.keys(ctx.stated).length) return undefined;
+  // A bare number is a choice or an answer, never a statement (111 is no age).
+  if (ctx.open?.kind === 'interview' || !Object.keys(ctx.stated).length || /^\d+$/u.test(ctx.normalized)) return undefined;
   // A message the classifier reads as a question of a subject (单位不配合, 公司破产了注册还挂着) is answered as one.
   if (questionClauses(ctx.normalized, ctx.k).length || ctx.understanding().decision === 'answer') return undefined;
   // Only what this message's facts change: the findings of the facts stated now.
