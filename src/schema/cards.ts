@@ -226,6 +226,10 @@ export const CardSettingsFile = z
     menuRatio: unit.default(0.8),
     /** The classifier's subject's closest card is preferred to a better card of another subject when it matches at least this share of that card's match. */
     ownRatio: unit.default(0.6),
+    /** Procedure words (注销, 延续, 变更…): a message naming one is not answered by a card whose question names only others. */
+    contrastWords: z.array(z.string().min(1)).default([]),
+    /** Such a card counts for this share of its score and match. */
+    contrastWeight: unit.default(0.5),
   })
   .strict();
 export type CardSettings = z.infer<typeof CardSettingsFile>;

@@ -52,7 +52,7 @@ export const answerCard: Step = (ctx) => {
   const index = indexFor(ctx);
   const two = twoQuestions(ctx, index);
   if (two) return two;
-  const ranked = index.rank(ctx.text, { prior: prior(ctx, u) });
+  const ranked = contrasted(ctx, index.rank(ctx.text, { prior: prior(ctx, u) }));
   const knows = u.decision === 'answer' ? u.intent : undefined;
   // A long story matches any card by a small share: the classifier's subject then picks its closest card.
   const noneClose = !ranked.some((r) => r.match >= settings.decide.suggest);
@@ -143,6 +143,20 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
   const choices: PendingChoice[] = [{ label: second.question, target: { card: second.id } }, ...outcome.choices.filter((c) => !('card' in c.target && c.target.card === second.id))].slice(0, 4);
   const text = `${outcome.replies.map((r) => r.text).join('\n\n')}\n\n${k.messages.alsoAsked.replaceAll('{title}', second.question)}`;
   return { ...outcome, replies: [withChoices(text, choices)], choices };
+}
+
+/**
+ * A message that names its procedure (注销, 延续, 变更…) is not answered by a card about another
+ * one: a card whose question names only other procedures counts for `contrastWeight` of its score.
+ */
+function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Ranked<LoadedCard>[] {
+  const { contrastWords, contrastWeight } = ctx.k.cards.settings;
+  const named = contrastWords.filter((w) => ctx.normalized.includes(w));
+  if (!named.length) return ranked;
+  const other = (c: LoadedCard) => !named.some((w) => c.question.includes(w)) && contrastWords.some((w) => !named.includes(w) && c.question.includes(w));
+  return ranked
+    .map((r) => (other(r.card) ? { ...r, score: r.score * contrastWeight, match: r.match * contrastWeight } : r))
+    .sort((a, b) => b.score - a.score);
 }
 
 /** The questions offered after a card: close alternatives first, then the cards that usually come next. */

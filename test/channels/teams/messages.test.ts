@@ -38,7 +38,7 @@ describe('Teams channel: messages', () => {
     const card = cardOf(sent[0]);
     expect(card?.type).toBe('AdaptiveCard');
     expect(['1.4', '1.5']).toContain(card?.version);
-    expect(cardTexts(card!.body).join('\n')).toContain('身份证复印件');
+    expect(cardTexts(card!.body).join('\n')).toContain('身份证件');
     // The buttons are exactly the choices the service offered for that answer.
     const history = await t.service.history('teams:faq');
     const offered = history.at(-1)!.replies[0].choices!;
@@ -193,7 +193,7 @@ describe('Teams channel: messages', () => {
       entities: [{ type: 'mention', text: '<at>Bot</at>', mentioned: { id: 'bot-1', name: 'Bot' } }],
     });
     expect((await t.service.history('teams:mention')).at(-1)!.text).toBe('注销需要什么材料');
-    expect(allText(sent)).toContain('身份证复印件');
+    expect(allText(sent)).toContain('身份证件');
   });
 });
 

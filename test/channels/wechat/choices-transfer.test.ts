@@ -47,10 +47,12 @@ describe('choice numbers', () => {
   });
 
   it('a numbered list inside the answer is marked ①②③, so only the choices are numbered 1. 2. 3.', async () => {
-    const content = (await say(h, 'oChoice_list', '注销需要哪些材料')).Content;
-    expect(content).toContain('①身份证复印件');
-    expect(content).not.toMatch(/^\d+[.、](?! (证件照|原单位|注销注册))/m);
-    expect(content).toMatch(/（回复数字选择）\n1\. .+\n2\. .+\n3\. .+$/);
+    // The refusal follow-up's answer lists the article's three routes.
+    await say(h, 'oChoice_list', '单位不给我办注销怎么办');
+    const content = (await say(h, 'oChoice_list', '有')).Content;
+    expect(content).toContain('①向当地住建部门投诉');
+    expect(content.split('（回复数字选择）')[0]).not.toMatch(/^\d+[.、]/m);
+    expect(content).toMatch(/（回复数字选择）\n1\. .+\n2\. .+$/);
   });
 
   it('no reply says 点选 (WeChat shows no buttons)', async () => {

@@ -57,7 +57,7 @@ describe('a slow turn without the customer-service API (no AppSecret)', () => {
       // Asking is not a turn, and once shown the answer is not waiting any more.
       expect(await bare.service.history('wechat:oUser_nocs')).toHaveLength(1);
       const again = await bare.post(plainQuery(), textXml({ from: 'oUser_nocs', content: '0' }));
-      expect(parseReply(again.body).Content).not.toContain('身份证复印件');
+      expect(parseReply(again.body).Content).not.toContain('身份证件');
     } finally {
       await bare.close();
     }

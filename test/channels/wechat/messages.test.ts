@@ -51,7 +51,7 @@ describe('a text message', () => {
   it('from a voice message with WeChat speech recognition is answered like text', async () => {
     const body = `<xml><ToUserName>${ACCOUNT}</ToUserName><FromUserName>oUser_voice</FromUserName><CreateTime>${NOW_S}</CreateTime><MsgType>voice</MsgType><MediaId>m1</MediaId><Format>amr</Format><Recognition><![CDATA[注销需要哪些材料]]></Recognition><MsgId>${nextMsgId()}</MsgId></xml>`;
     const reply = parseReply((await h.post(plainQuery(), body)).body);
-    expect(reply.Content).toContain('身份证复印件');
+    expect(reply.Content).toContain('身份证件');
     expect(reply.Content).toBe(expectedText(await lastReplies('oUser_voice')));
   });
 });
