@@ -13,7 +13,7 @@ describe('steps: region follow-up and region statement', () => {
     const o = regionFollowUp(ctx(['注销要交什么材料'], '那江苏呢'));
     expect(o?.intent).toBe('process.materials');
     expect(textOf(o)).toContain('近一年继续教育合格证明');
-    expect(textOf(o)).not.toContain('身份证复印件');
+    expect(textOf(o)).not.toContain('身份证件');
     expect(o?.keepRegion).toBe(true);
     // Comparing does not change the user's own province; speaking of themselves does.
     expect(turn(['我在北京', '注销要交什么材料'], '那江苏呢').state.region).toBe('北京');
