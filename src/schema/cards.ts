@@ -230,6 +230,8 @@ export const CardSettingsFile = z
     contrastWords: z.array(z.string().min(1)).default([]),
     /** Such a card counts for this share of its score and match. */
     contrastWeight: unit.default(0.5),
+    /** A weak card of another classifier subject gives way to the classifier's own answer when it is at least this sure. */
+    keepConfidence: unit.default(0.6),
   })
   .strict();
 export type CardSettings = z.infer<typeof CardSettingsFile>;

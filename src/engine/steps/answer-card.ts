@@ -88,7 +88,8 @@ export const answerCard: Step = (ctx) => {
     else if (!own) {
       const sure = u.confidence >= settings.storyConfidence;
       const weak = best.match < settings.decide.answer;
-      if (isIntentId(best.card.subject) ? sure || weak : sure && weak) return undefined;
+      const fairlySure = u.confidence >= settings.keepConfidence;
+      if (isIntentId(best.card.subject) ? sure || (weak && fairlySure) : sure && weak) return undefined;
     }
   }
   // A card answered before: a close one not yet answered instead (the follow-up asks something new).
@@ -259,7 +260,9 @@ export function cardFollowUp(ctx: TurnContext, last: LoadedCard, kind: string): 
   if (kind === 'why') {
     const sources = [...new Set(last.sources.map((id) => k.sources[id]?.title ?? id))];
     const basis = k.conversation.say.cardBasis.replaceAll('{question}', last.question);
-    const text = [basis, last.detail?.trim(), `【${k.messages.sourcesLabel}】${sources.join('；')}`].filter(Boolean).join('\n\n');
+    // The card's detail, or else the sentences of its answer that cite an article: never a bare list of sources.
+    const cited = last.answer.trim().split(/(?<=[。！？])/u).filter((x) => /第[一二三四五六七八九十百]+条/u.test(x)).join('');
+    const text = [basis, last.detail?.trim() || cited, `【${k.messages.sourcesLabel}】${sources.join('；')}`].filter(Boolean).join('\n\n');
     const next: PendingChoice[] = last.next.flatMap((id) => {
       const c = k.cards.byId.get(id);
       return c ? [{ label: c.question, target: { card: c.id } }] : [];
