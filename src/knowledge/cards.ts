@@ -13,7 +13,7 @@ import { SourcesFile, type NluFile } from '../schema/knowledge';
 import { normalizeText } from '../nlu/normalize';
 import { Segmenter } from '../nlu/segment';
 import { KnowledgeFileError, type FieldProblem } from './errors';
-import { DEFAULT_ROOT, readDataFile, yamlFiles } from './load';
+import { DEFAULT_ROOT, readDataFile, yamlFiles } from './files';
 import { CardIndex, loadCardSettings } from './rank';
 
 export { loadCardSettings };

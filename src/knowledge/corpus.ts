@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { CorpusFile, type CorpusDocument, type CorpusPassage } from '../schema/corpus';
 import { SourcesFile } from '../schema/knowledge';
 import { KnowledgeFileError, type FieldProblem } from './errors';
-import { DEFAULT_ROOT, readDataFile, yamlFiles } from './load';
+import { DEFAULT_ROOT, readDataFile, yamlFiles } from './files';
 
 /** A passage with the document it belongs to and the corpus file it came from. */
 export interface Passage extends CorpusPassage {

@@ -12,6 +12,9 @@ import { AnswerFile, INTENT_IDS, MessagesFile, NluFile, PhrasesFile, SourcesFile
 import { DialogFile, type Transition } from '../schema/dialog';
 import { ConversationFile, FollowUpsFile } from '../schema/conversation';
 import { KnowledgeFileError, type FieldProblem } from './errors';
+import { DEFAULT_ROOT, loadNluConfig, readDataFile, yamlFiles } from './files';
+
+export { DEFAULT_ROOT, loadNluConfig, readDataFile, yamlFiles } from './files';
 import { MaterialsFile, RegionFile, RulesFile } from '../schema/rules';
 import { InterviewFile } from '../schema/interview';
 import type { RuleBook } from '../rules/check';
@@ -40,42 +43,6 @@ export interface Knowledge {
 
 /** The eligibility interview lives beside the FAQ flows but has its own schema. */
 const INTERVIEW_FILE = 'interview.yaml';
-
-/** Parses one YAML file against its schema; `display` is the path shown in errors. */
-export function readDataFile<T>(path: string, schema: ZodType<T, ZodTypeDef, unknown>, display: string): T {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new KnowledgeFileError(display, [{ field: '', message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` }]);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw KnowledgeFileError.fromZod(display, parsed.error.issues);
-  return parsed.data;
-}
-
-/** Lists the YAML files of a folder, sorted so loading is deterministic. */
-export function yamlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
-    .sort()
-    .map((f) => join(dir, f));
-}
-
-/** The project root: the folder that holds knowledge/ and dialogs/. */
-export const DEFAULT_ROOT = join(import.meta.dirname, '..', '..');
-
-/**
- * Reads only knowledge/nlu.yaml: all a model trained on another data set needs (`--train`), so a
- * problem elsewhere in the knowledge does not stop it.
- */
-export function loadNluConfig(root: string = process.env.JIANLI_KNOWLEDGE_ROOT ?? DEFAULT_ROOT): NluFile {
-  const path = join(root, 'knowledge', 'nlu.yaml');
-  const display = relative(root, path) || path;
-  if (!existsSync(path)) throw new KnowledgeFileError(display, [{ field: '', message: 'file is missing' }]);
-  return readDataFile(path, NluFile, display);
-}
 
 /** Loads and checks all data files below `root` (default: the project). */
 export function loadKnowledge(root: string = process.env.JIANLI_KNOWLEDGE_ROOT ?? DEFAULT_ROOT): Knowledge {

@@ -21,13 +21,14 @@
  * score = match × (priorAlpha + p) / (priorAlpha + 1); without one, score = match.
  * Settings: knowledge/cards-settings.yaml (CardSettingsFile). Measured by src/bench/cards.ts.
  */
-import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { CardSettingsFile, type Card, type CardSettings, type Subject } from '../schema/cards';
+import type { Card, CardSettings, Subject } from '../schema/cards';
 import { normalizeText } from '../nlu/normalize';
 import { Segmenter } from '../nlu/segment';
-import { KnowledgeFileError } from './errors';
-import { DEFAULT_ROOT, loadNluConfig, readDataFile } from './load';
+import { decide } from './decide';
+import { projectDefaults } from './card-settings';
+
+export { decide } from './decide';
+export { loadCardSettings } from './card-settings';
 
 /** One ranked card: `match` is retrieval alone, `score` includes the subject prior (equal without one). */
 export interface Ranked<C extends Card = Card> {
@@ -257,48 +258,6 @@ export class CardIndex<C extends Card & { subject?: Subject } = Card & { subject
   decide(ranked: readonly Ranked<C>[]): CardDecision<C> {
     return decide(ranked, this.settings);
   }
-}
-
-/**
- * What to do with a ranking. Only cards whose match reaches `suggest` count as close; none is close:
- * none. The best close card is answered when its match reaches `answer` and every other card's
- * score is at most (1 − margin) × its score. Otherwise the close cards scoring at least chooseRatio
- * × the best's are offered (at most maxChoices; the second close card is added when that leaves one).
- */
-export function decide<C extends Card>(ranked: readonly Ranked<C>[], settings: CardSettings = projectDefaults().settings): CardDecision<C> {
-  const { answer, suggest, margin, chooseRatio, maxChoices } = settings.decide;
-  const close = ranked.filter((r) => r.match >= suggest);
-  const top = close[0];
-  if (!top) return { kind: 'none' };
-  // With a prior, a card scoring above the best close card may match less than `suggest`: it still rivals it.
-  const rival = ranked.find((r) => r !== top);
-  if (top.match >= answer && (!rival || rival.score <= (1 - margin) * top.score)) return { kind: 'answer', card: top.card, score: top.score, match: top.match };
-  const cards = close.filter((r, i) => i === 0 || r.score >= chooseRatio * top.score).slice(0, maxChoices);
-  if (cards.length < 2 && close.length > 1) cards.push(close[1]);
-  return { kind: 'choose', cards: cards.map((r) => r.card) };
-}
-
-/** Reads knowledge/cards-settings.yaml: the ranking's BM25 parameters and decision thresholds. */
-export function loadCardSettings(root: string = process.env.JIANLI_KNOWLEDGE_ROOT ?? DEFAULT_ROOT): CardSettings {
-  const path = join(root, 'knowledge', 'cards-settings.yaml');
-  const display = relative(root, path) || path;
-  if (!existsSync(path)) throw new KnowledgeFileError(display, [{ field: '', message: 'file is missing' }]);
-  return readDataFile(path, CardSettingsFile, display);
-}
-
-interface Defaults {
-  settings: CardSettings;
-  segmenter: Segmenter;
-  genericWords: readonly string[];
-}
-let defaults: Defaults | undefined;
-/** The project's settings, and a segmenter and generic words from its knowledge/nlu.yaml, read once (rank() and decide() without options). */
-function projectDefaults(): Defaults {
-  if (!defaults) {
-    const nlu = loadNluConfig();
-    defaults = { settings: loadCardSettings(), segmenter: new Segmenter(nlu), genericWords: nlu.genericWords };
-  }
-  return defaults;
 }
 
 /** rank()'s options: the query's, and what builds the index (the project's knowledge when left out). */

@@ -3,8 +3,7 @@
  * Types used by the rest of the code are inferred from here, so the data model has one definition.
  */
 import { z } from 'zod';
-import { pattern } from './interview';
-import { Goal, SituationInput } from './rules';
+import { Goal } from './rules';
 
 /** The fixed intent contract: analytics, tests and channels rely on these exact ids. */
 export const INTENT_IDS = [
@@ -280,48 +279,3 @@ export const NluFile = z
   })
   .strict();
 export type NluFile = z.infer<typeof NluFile>;
-
-/** Where a choice or a yes/no answer leads inside a dialog. */
-export const Transition = z.union([
-  z.object({ step: z.string() }).strict(),
-  z.object({ intent: IntentId }).strict(),
-  z.object({ end: z.literal(true) }).strict(),
-  /** Hand over to the eligibility interview with what the dialog already learned. */
-  z.object({ interview: z.object({ goal: Goal, prefill: SituationInput.omit({ goal: true, region: true }).default({}) }).strict() }).strict(),
-]);
-export type Transition = z.infer<typeof Transition>;
-
-/** One step of a FAQ follow-up dialog. */
-export const DialogStep = z
-  .object({
-    /** Text said at this step (before the referenced answer, if any). */
-    text: z.string().optional(),
-    sources: z.array(z.string()).default([]),
-    /** Include the answer of this intent from knowledge/answers. */
-    answer: IntentId.optional(),
-    /** Question asked at the end of the step; the dialog waits for the reply. */
-    ask: z
-      .object({
-        text,
-        kind: z.literal('yesno'),
-        choices: z.object({ yes: text, no: text }).strict(),
-        on: z.object({ yes: Transition, no: Transition }).strict(),
-        /** Said when the reply cannot be understood. */
-        reprompt: text,
-        /** Answers in other words (只有社保断缴记录 = yes), tried after the yes/no words; `no` before `yes`. */
-        patterns: z.object({ yes: z.array(pattern).default([]), no: z.array(pattern).default([]) }).strict().optional(),
-      })
-      .strict()
-      .optional(),
-    /** Related questions offered as choices when the step ends the dialog. */
-    related: z.array(RelatedRef).default([]),
-  })
-  .strict()
-  .refine((s) => s.text !== undefined || s.answer !== undefined, { message: 'a step needs text or answer' });
-export type DialogStep = z.infer<typeof DialogStep>;
-
-/** dialogs/<id>.yaml: a FAQ follow-up flow. */
-export const DialogFile = z
-  .object({ version, id: z.string().regex(/^[a-z_]+$/), start: z.string(), steps: z.record(z.string(), DialogStep) })
-  .strict();
-export type DialogFile = z.infer<typeof DialogFile>;
