@@ -10,6 +10,7 @@ import type { Goal, Situation, SituationField, Verdict } from '../schema/rules';
 import { checkEligibility } from '../rules/check';
 import { answerWords, bareAnswer, firstClause, isExactly, isQuestion, isUnsure, parseLeadingYesNo } from '../nlu/answers';
 import { normalizeLabel } from '../nlu/normalize';
+import { CN_DIGITS, FactReader, type FactValue } from './facts';
 import { pattern } from './pattern';
 import { describeFact, questionText, renderVerdict } from './summary';
 import type { Expects, InterviewState, PendingQuestion, Reply } from './types';
@@ -19,6 +20,7 @@ const NOTHING_SAID = () => false;
 
 
 export type { InterviewState } from './types';
+export { withArabicNumbers } from './facts';
 
 /** The result of one interview turn. */
 export interface InterviewStep {
@@ -30,15 +32,11 @@ export interface InterviewStep {
   ended?: InterviewState;
 }
 
-type FactValue = boolean | string | number | null;
-
-/** Where one statement of a message ends and the next begins. */
-const STATEMENT_BREAK = /[，,。；;！!？?\s]+/u;
-
-const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
-
 export class Interview {
-  constructor(private readonly k: Knowledge) {}
+  private readonly reader: FactReader;
+  constructor(private readonly k: Knowledge) {
+    this.reader = new FactReader(k);
+  }
 
   private get data() {
     return this.k.interview;
@@ -146,22 +144,9 @@ export class Interview {
     return { replies: [this.amendWhich(ended)], ended };
   }
 
-  /**
-   * Facts a message states outside the interview (我67了，公司破产了，还差20学时): every field of
-   * every goal named by its patterns, read only in clauses that do not ask (换单位要注销吗 states nothing).
-   */
+  /** Facts a message states outside the interview (see FactReader.factsIn). */
   factsIn(normalized: string): Situation {
-    const facts: Record<string, unknown> = {};
-    const fields = new Set(Object.values(this.k.rules.rules.goals).flatMap((g) => [...g.fields, ...g.optional]));
-    for (const clause of normalized.split(STATEMENT_BREAK)) {
-      if (!clause || isQuestion(clause, this.k.conversation.words.questions)) continue;
-      for (const field of fields) {
-        if (field === 'region' || facts[field] !== undefined) continue;
-        const value = this.find(field, clause);
-        if (value !== undefined && value !== null) facts[field] = value;
-      }
-    }
-    return facts as Situation;
+    return this.reader.factsIn(normalized);
   }
 
   /** The labels offered for a field's question, in the order their numbers refer to. */
@@ -188,7 +173,7 @@ export class Interview {
       if (picked !== undefined) return facts.set(current, picked);
     }
     for (const field of fields) {
-      const value = this.find(field, normalized);
+      const value = this.reader.find(field, normalized);
       if (value !== undefined) facts.set(field, value);
     }
     if (current && !facts.has(current)) {
@@ -236,28 +221,6 @@ export class Interview {
     if (q.kind === 'choice') return q.options[index].value;
     if (q.kind === 'number') return undefined;
     return this.k.regions.resolve(labels[index]) ?? null;
-  }
-
-  /** A field's value named anywhere in the message, by its patterns. */
-  private find(field: SituationField, normalized: string): FactValue | undefined {
-    const q = this.question(field);
-    if (q.kind === 'region') return this.k.regions.find(normalized);
-    if (q.kind === 'number') {
-      const digits = withArabicNumbers(normalized);
-      for (const p of q.patterns) {
-        const m = pattern(p).exec(digits);
-        if (m) return Number(m[1]);
-      }
-      return undefined;
-    }
-    if (q.kind === 'choice') {
-      const matching = q.options.filter((o) => o.patterns.some((p) => pattern(p).test(normalized)));
-      return matching.reduce<(typeof matching)[number] | undefined>((best, o) => (!best || o.precedence > best.precedence ? o : best), undefined)?.value;
-    }
-    // Negative patterns first: most of them contain a positive one (没有项目 ⊃ 有项目).
-    if (q.patterns.false.some((p) => pattern(p).test(normalized))) return false;
-    if (q.patterns.true.some((p) => pattern(p).test(normalized))) return true;
-    return undefined;
   }
 
   /** 改一下第3个: the number of the answer to change, and the words of the request (to read what follows them). */
@@ -323,13 +286,4 @@ export class Interview {
   factText(field: SituationField, state: Pick<InterviewState, 'goal' | 'situation'>): string {
     return describeFact(field, state.situation, this.k, state.goal);
   }
-}
-
-/** 六十六 → 66, 七十 → 70, 一百 → 100: spoken numbers up to 100 as digits, for reading ages and hours. */
-export function withArabicNumbers(text: string): string {
-  return text.replace(/([一二两三四五六七八九]?十[一二三四五六七八九]?|一百)/gu, (m) => {
-    if (m === '一百') return '100';
-    const [tens, ones] = m.split('十');
-    return String((tens ? CN_DIGITS[tens] : 1) * 10 + (ones ? CN_DIGITS[ones] : 0));
-  });
 }
