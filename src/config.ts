@@ -113,6 +113,12 @@ export const SETTINGS = {
     schema: flag,
     meaning: '1 = the engine (understanding and dialogs) answers on its own worker thread, 0 = on the event loop; unset = on its own thread when the machine has 2 or more cores.',
   },
+  JIANLI_NLU_CACHE: {
+    group: 'server',
+    schema: anyText,
+    meaning: 'A folder where the trained NLU model is kept, filed under a hash of the NLU settings, the training phrases and the NLU code, so a start with unchanged knowledge reads it instead of training (about a second less); unset = train at every start (the tests set it).',
+    example: 'node_modules/.cache/jianli-nlu',
+  },
   JIANLI_SHUTDOWN_SECONDS: {
     group: 'server',
     schema: wholeNumber('seconds', 1, 600),

@@ -41,7 +41,8 @@ export const DOMAIN_FILES = [
 
 export function scoreDomain(config: NluFile): DomainScore[] {
   const k = loadKnowledge();
-  const nlu = domainNlu(k, { config });
+  // Each candidate setting trained afresh: a sweep would only fill JIANLI_NLU_CACHE with models used once.
+  const nlu = domainNlu(k, { config, cache: null });
   const score = (examples: LabelledExample[]): Score => {
     const report = evaluate(examples, (text) => nlu.understand(text).intent);
     const ood = examples.filter((e) => e.accepted.includes('fallback'));

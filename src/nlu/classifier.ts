@@ -28,6 +28,16 @@ interface SparseBayes {
   train(): void;
 }
 
+/** What IntentClassifier.snapshot() keeps besides the SVM's number arrays. */
+export interface ClassifierSnapshot {
+  classFeatures: Record<string, Record<string, number>>;
+  classTotals: Record<string, number>;
+  totalExamples: number;
+  vocabulary: string[];
+  featureTotals: [string, number][];
+  svm?: { features: string[]; labels: string[] };
+}
+
 /** Keeps the product of per-feature probabilities inside double range (each term ≥ ~1e-4). */
 const MAX_FEATURES = 60;
 
@@ -82,6 +92,29 @@ export class IntentClassifier<L extends string = string> {
     this.bayes.train();
     this.svm?.train();
     if (this.likelihood === 'multinomial') this.multinomialTable = this.buildMultinomialTable();
+  }
+
+  /** The trained model as plain data (ModelCache): natural's counts, the vocabulary and the SVM. */
+  snapshot(): { json: ClassifierSnapshot; arrays: Float64Array<ArrayBuffer>[] } {
+    const { classFeatures, classTotals, totalExamples } = this.bayes;
+    const svm = this.svm?.snapshot();
+    return {
+      json: { classFeatures, classTotals, totalExamples, vocabulary: [...this.vocabulary], featureTotals: [...this.featureTotals], svm: svm?.json },
+      arrays: svm?.arrays ?? [],
+    };
+  }
+
+  /** Takes on a model snapshot() gave (with the same options), as if train() had just run. */
+  restore(json: ClassifierSnapshot, arrays: Float64Array<ArrayBuffer>[]): void {
+    if (!json.svm !== !this.svm || (this.svm && arrays.length !== 2)) throw new Error('IntentClassifier: snapshot does not fit');
+    Object.assign(this.bayes, { classFeatures: json.classFeatures, classTotals: json.classTotals, totalExamples: json.totalExamples });
+    this.vocabulary.clear();
+    for (const f of json.vocabulary) this.vocabulary.add(f);
+    this.featureTotals.clear();
+    for (const [label, n] of json.featureTotals) this.featureTotals.set(label, n);
+    if (this.svm && json.svm) this.svm.restore(json.svm as Parameters<LinearSvm<L>['restore']>[0], arrays[0], arrays[1]);
+    this.bayesOrder = undefined;
+    this.multinomialTable = this.likelihood === 'multinomial' ? this.buildMultinomialTable() : undefined;
   }
 
   private buildMultinomialTable(): NonNullable<IntentClassifier['multinomialTable']> {

@@ -148,6 +148,21 @@ export class LinearSvm<L extends string = string> {
     }
   }
 
+  /** The trained model as plain data (ModelCache); the training examples are not part of it. */
+  snapshot(): { json: { features: string[]; labels: L[] }; arrays: [Float64Array<ArrayBuffer>, Float64Array<ArrayBuffer>] } {
+    return { json: { features: [...this.index.keys()], labels: [...this.labelList] }, arrays: [this.idf, this.weights] };
+  }
+
+  /** Takes on a model snapshot() gave, instead of training. */
+  restore(json: { features: string[]; labels: L[] }, idf: Float64Array<ArrayBuffer>, weights: Float64Array<ArrayBuffer>): void {
+    if (idf.length !== json.features.length || weights.length !== (json.features.length + 1) * json.labels.length) throw new Error('LinearSvm: snapshot does not fit');
+    this.index.clear();
+    for (const f of json.features) this.index.set(f, this.index.size);
+    this.labelList = [...json.labels];
+    this.idf = idf;
+    this.weights = weights;
+  }
+
   /**
    * Decision values per label, in `labels` order (features unseen in training are ignored). The
    * message's vector is built in buffers kept between calls: a typed array per message would give

@@ -3,7 +3,8 @@
  */
 import type { Knowledge } from '../knowledge/load';
 import type { IntentId, NluFile } from '../schema/knowledge';
-import { IntentClassifier, type Scored } from './classifier';
+import { IntentClassifier, type ClassifierSnapshot, type Scored } from './classifier';
+import { modelCacheFromEnv, type ModelCache, type ModelSnapshot } from './model-cache';
 import { hasNoWords, normalizeText } from './normalize';
 import { Segmenter } from './segment';
 
@@ -67,6 +68,15 @@ function withoutLeadingFillers(text: string, fillers: string[]): string {
 export interface NluOptions {
   /** Removes words that must not sway the intent (place names, for the domain). */
   neutralize?: (normalized: string) => string;
+  /** Where a model trained on the same data is read from and written to; none = always train. */
+  cache?: ModelCache;
+}
+
+/** What a cached domain model holds besides the classifier. */
+interface NluSnapshotJson {
+  domainWords: [string, number][];
+  wordPhrases: [string, number][];
+  classifier: ClassifierSnapshot;
 }
 
 export class Nlu {
@@ -74,9 +84,11 @@ export class Nlu {
   private readonly neutralize: (normalized: string) => string;
   private readonly classifier: IntentClassifier<IntentId>;
   /** In-domain phrases each word occurs in: a message with no well-supported word is about something else. */
-  private readonly domainWords = new Map<string, number>();
+  private domainWords = new Map<string, number>();
   private readonly genericWords: Set<string>;
   private readonly smallTalk: Set<IntentId>;
+  /** Whether the model was read from the cache rather than trained (tests and benchmarks ask). */
+  readonly fromCache: boolean;
 
   constructor(
     private readonly config: NluFile,
@@ -99,15 +111,46 @@ export class Nlu {
         // would only teach the model that 注销 + 材料 is out of scope.
         if (intent === 'fallback' && this.isOtherDomain(this.segmenter.canonicalize(normalized))) continue;
         kept.push({ normalized, intent });
-        if (intent !== 'fallback') {
-          for (const w of new Set(this.segmenter.words(normalized, true))) this.domainWords.set(w, (this.domainWords.get(w) ?? 0) + 1);
-        }
+      }
+    }
+    // The model depends on nothing but the settings and these examples (and the code: ModelCache).
+    const key = opts.cache?.key('domain', { config, kept: kept.map((k) => [k.intent, k.normalized]) });
+    const saved = key ? opts.cache?.read(key) : undefined;
+    if (saved && this.restore(saved)) {
+      this.fromCache = true;
+      return;
+    }
+    this.fromCache = false;
+    for (const { normalized, intent } of kept) {
+      if (intent !== 'fallback') {
+        for (const w of new Set(this.segmenter.words(normalized, true))) this.domainWords.set(w, (this.domainWords.get(w) ?? 0) + 1);
       }
     }
     // All phrases at once: the rareWords features need every phrase's words counted first.
     const features = this.segmenter.trainingFeatures(kept.map((k) => k.normalized));
     kept.forEach((k, i) => this.classifier.add(features[i], k.intent));
     this.classifier.train();
+    if (key) opts.cache?.write(key, this.snapshot());
+  }
+
+  /** The trained model as plain data (what the model cache keeps). */
+  snapshot(): ModelSnapshot {
+    const classifier = this.classifier.snapshot();
+    const json: NluSnapshotJson = { domainWords: [...this.domainWords], wordPhrases: this.segmenter.snapshot(), classifier: classifier.json };
+    return { json, arrays: classifier.arrays };
+  }
+
+  /** Takes on a snapshot of a model trained with the same settings; false (nothing changed) if it does not fit. */
+  private restore(saved: ModelSnapshot): boolean {
+    const json = saved.json as NluSnapshotJson;
+    try {
+      this.classifier.restore(json.classifier, saved.arrays);
+    } catch {
+      return false;
+    }
+    this.segmenter.restore(json.wordPhrases);
+    this.domainWords = new Map(json.domainWords);
+    return true;
   }
 
   /** Understands one message; pure apart from reading the trained model. */
@@ -202,6 +245,11 @@ export function withoutPlaces(k: Pick<Knowledge, 'regions' | 'conversation'>, te
 }
 
 /** The assistant's NLU: the knowledge base's phrases (or other training data, for the benchmark), place names neutral. */
-export function domainNlu(k: Pick<Knowledge, 'nlu' | 'phrases' | 'regions' | 'conversation'>, opts: { config?: NluFile; training?: TrainingSet } = {}): Nlu {
-  return new Nlu(opts.config ?? k.nlu, opts.training ?? k.phrases, { neutralize: (t) => withoutPlaces(k, t) });
+export function domainNlu(
+  k: Pick<Knowledge, 'nlu' | 'phrases' | 'regions' | 'conversation'>,
+  opts: { config?: NluFile; training?: TrainingSet; cache?: ModelCache | null } = {},
+): Nlu {
+  // The model cache JIANLI_NLU_CACHE names, unless the caller says which (null: none, as the benchmarks time training).
+  const cache = opts.cache === undefined ? modelCacheFromEnv() : (opts.cache ?? undefined);
+  return new Nlu(opts.config ?? k.nlu, opts.training ?? k.phrases, { neutralize: (t) => withoutPlaces(k, t), cache });
 }

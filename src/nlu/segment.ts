@@ -101,6 +101,16 @@ export class Segmenter {
     return texts.map((t, i) => this.assemble(t, analyses[i], 1));
   }
 
+  /** What trainingFeatures() learnt (ModelCache): the training phrases each word occurs in. */
+  snapshot(): [string, number][] {
+    return [...this.wordPhrases];
+  }
+
+  /** Takes on what snapshot() gave, as if trainingFeatures() had run on the same phrases. */
+  restore(wordPhrases: [string, number][]): void {
+    this.wordPhrases = new Map(wordPhrases);
+  }
+
   /** Training phrases each word occurs in (set by trainingFeatures when `rareWords` is on). */
   private wordPhrases = new Map<string, number>();
 
