@@ -3,9 +3,24 @@
  * natural's own tokenizers drop CJK characters, so segmentation happens here and the classifier
  * receives ready-made tokens.
  */
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Jieba } from '@node-rs/jieba';
 import type { NluFeatures } from '../schema/knowledge';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * A jieba with its default dictionary. The native module is loaded on the first segmenter, not at
+ * import: a server whose engine runs on its own thread never segments on the main thread. The
+ * dictionary is read here rather than through `@node-rs/jieba/dict.js`, which also reads idf.txt
+ * (6 MB nothing here uses) and keeps both buffers for the life of the process; jieba copies the
+ * dictionary into its own tables, so this buffer is garbage once the instance is built.
+ */
+function newJieba(): Jieba {
+  const { Jieba: JiebaClass } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
+  return JiebaClass.withDict(readFileSync(require.resolve('@node-rs/jieba/dict.txt')));
+}
 
 /** Options that shape features; all come from knowledge/nlu.yaml. */
 export interface SegmenterOptions {
@@ -30,7 +45,7 @@ export class Segmenter {
 
   constructor(opts: SegmenterOptions) {
     this.feat = opts.features ?? DEFAULT_FEATURES;
-    this.jieba = Jieba.withDict(dict);
+    this.jieba = newJieba();
     // A high frequency keeps domain words whole (同意注销函, 继续教育) instead of split by the general dictionary.
     const words = [...opts.dictionary, ...Object.keys(opts.synonyms)];
     if (words.length) this.jieba.loadDict(Buffer.from(words.map((w) => `${w} 200000 n`).join('\n')));

@@ -3,7 +3,7 @@
  * It checks the seed's rule (白底、JPG、≤500KB, a head-and-shoulders portrait) from the file's
  * content and says, in Chinese, what passes and how to fix what fails.
  */
-import sharp, { type OutputInfo } from 'sharp';
+import type { OutputInfo } from 'sharp';
 import { readBorder } from './border';
 import { hexColour, nameColour } from './colour';
 import { PhotoInputError } from './errors';
@@ -44,6 +44,8 @@ export async function checkIdPhoto(buffer: Buffer, rules: PhotoRules = defaultPh
   if (!sniffed) throw new PhotoInputError('notImage', 'body is not an image (expected a JPEG photo)', texts.refused.notImage);
   const unreadable = () => new PhotoInputError('unreadable', `the ${sniffed} image cannot be decoded`, fill(texts.refused.unreadable, { format: sniffed }));
 
+  // sharp (libvips, ~12 MB and a third of a second to load) is loaded by the first photo, not at start-up.
+  const { default: sharp } = await import('sharp');
   // failOn 'truncated': a cut-off upload is refused, while a photo with a harmless decoder warning (common from phones) is still read.
   const input = () => sharp(buffer, { failOn: 'truncated' });
   let width: number;
