@@ -13,6 +13,7 @@ import { pattern } from './pattern';
 import { answerFor } from './personal';
 import { relatedChoices } from './render';
 import type { DialogInput, DialogTurn, FaqFrame, PendingChoice, PendingQuestion, Reply } from './types';
+import { must } from '../util/must';
 
 /** A FAQ dialog's turn; `interview` hands over to the eligibility interview (the runner starts it). */
 export type FaqTurn = DialogTurn & { interview?: { goal: Goal; prefill: Situation } };
@@ -21,7 +22,7 @@ export class FaqDialogs {
   constructor(private readonly k: Knowledge) {}
 
   private dialog(frame: Pick<FaqFrame, 'dialog'>): DialogFile {
-    return this.k.dialogs.get(frame.dialog)!;
+    return must(this.k.dialogs.get(frame.dialog), `dialog ${frame.dialog}`);
   }
 
   private ask(frame: FaqFrame): DialogQuestion | undefined {
@@ -30,7 +31,7 @@ export class FaqDialogs {
 
   /** Opens a dialog at its first step. */
   begin(dialogId: string, intent: IntentId, input: DialogInput): FaqTurn {
-    const dialog = this.k.dialogs.get(dialogId)!;
+    const dialog = must(this.k.dialogs.get(dialogId), `dialog ${dialogId}`);
     return this.show(dialog, dialog.start, intent, input);
   }
 
@@ -58,7 +59,7 @@ export class FaqDialogs {
    * leaves the dialog, so nobody is held in it.
    */
   reprompt(frame: FaqFrame): FaqTurn {
-    const ask = this.ask(frame)!;
+    const ask = must(this.ask(frame), `the question of ${frame.dialog}/${frame.step}`);
     const labels = [ask.choices.yes, ask.choices.no];
     if (frame.tries >= 2) return { replies: [], left: true };
     const text = frame.tries === 0 ? ask.reprompt : `${ask.text}\n${this.k.messages.pickNumber}`;
@@ -67,7 +68,7 @@ export class FaqDialogs {
 
   /** The question again after an aside, with its answers as choices. */
   again(frame: FaqFrame): Reply {
-    const ask = this.ask(frame)!;
+    const ask = must(this.ask(frame), `the question of ${frame.dialog}/${frame.step}`);
     return { text: `${this.k.messages.backToQuestion}${ask.text}`, choices: [ask.choices.yes, ask.choices.no] };
   }
 

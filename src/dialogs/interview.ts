@@ -14,6 +14,7 @@ import { CN_DIGITS, FactReader, type FactValue } from './facts';
 import { pattern } from './pattern';
 import { describeFact, questionText, renderVerdict } from './summary';
 import type { Expects, InterviewState, PendingQuestion, Reply } from './types';
+import { must } from '../util/must';
 
 /** Nothing said before: every block is new. */
 const NOTHING_SAID = () => false;
@@ -73,7 +74,7 @@ export class Interview {
 
   /** The current question as a reply, its answers as choices. */
   askAgain(state: InterviewState): Reply {
-    return this.ask(state.current!, state.goal);
+    return this.ask(must(state.current, 'the current question'), state.goal);
   }
 
   /** 重新开始: the same goal from nothing (the intro is not said again). */
@@ -88,9 +89,9 @@ export class Interview {
    */
   reprompt(state: InterviewState, normalized: string): InterviewStep {
     const d = this.data;
-    if (isQuestion(normalized, this.k.conversation.words.questions)) return { state, replies: [{ text: `${d.cannotAnswer}\n${d.sideAnswerThen}` }, this.ask(state.current!, state.goal)] };
+    if (isQuestion(normalized, this.k.conversation.words.questions)) return { state, replies: [{ text: `${d.cannotAnswer}\n${d.sideAnswerThen}` }, this.ask(must(state.current, 'the current question'), state.goal)] };
     const next = { ...state, tries: state.tries + 1 };
-    const reply = this.ask(state.current!, state.goal);
+    const reply = this.ask(must(state.current, 'the current question'), state.goal);
     const help = next.tries >= 2 ? `${d.notUnderstood}${d.pickNumber}` : d.notUnderstood;
     return { state: next, replies: [{ text: `${help}\n${reply.text}`, choices: reply.choices }] };
   }
@@ -117,7 +118,7 @@ export class Interview {
       // 改一下第3个，没有项目: the new value may come in the same message.
       const rest = normalized.replace(amend.words, '');
       const facts = rest ? this.readFacts(next, rest) : new Map<SituationField, FactValue>();
-      if (facts.has(field)) return this.record(next, new Map([[field, facts.get(field)!]]), normalized, now, said);
+      if (facts.has(field)) return this.record(next, new Map([[field, must(facts.get(field), field)]]), normalized, now, said);
       return { state: next, replies: [this.ask(field, state.goal)] };
     }
 

@@ -65,12 +65,13 @@ export function renderAnswer(
   const blocks: string[] = [];
   if (parts.lead) blocks.push(fillTemplate(parts.lead.trim(), k));
   if (parts.answer) blocks.push(fillTemplate(parts.answer.text, k));
-  if (diffs?.lines.length) blocks.push(regionBlock(parts.region!.province, diffs, k, parts.said));
+  const province = parts.region?.province ?? '';
+  if (diffs?.lines.length) blocks.push(regionBlock(province, diffs, k, parts.said));
   else {
     const note = parts.answer?.regional ? `【${k.messages.regionalLabel}】${parts.answer.regional}` : undefined;
     // The same general note under an earlier answer is not said again.
     if (note && !parts.said?.(note)) blocks.push(note);
-    if (diffs) blocks.push(k.messages.regionNothing.replaceAll('{province}', parts.region!.province));
+    if (diffs) blocks.push(k.messages.regionNothing.replaceAll('{province}', province));
   }
   if (sources.length) blocks.push(`【${k.messages.sourcesLabel}】${sources.join('；')}`);
   return { text: blocks.join('\n\n'), sources };

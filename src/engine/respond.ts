@@ -12,6 +12,7 @@ import { fillTemplate, relatedChoices, titleOf } from '../dialogs/render';
 import type { DialogTurn, PendingChoice } from '../dialogs/types';
 import type { Answers, TurnContext } from './context';
 import type { Outcome } from './outcome';
+import { must } from '../util/must';
 
 const MAX_SUGGESTIONS = 3;
 
@@ -40,7 +41,7 @@ export class Responder implements Answers {
    * rule findings the answer a follow-up is about already explained (not led with again).
    */
   plain(ctx: TurnContext, intent: IntentId, confidence: number, covered: string[] = []): Outcome {
-    const entry = this.k.answers.get(intent)!;
+    const entry = must(this.k.answers.get(intent), `the answer of ${intent}`);
     const choices = relatedChoices(entry.related, this.k);
     const conversational = this.conversational(intent);
     if (ctx.state.answered.includes(intent)) {
@@ -60,7 +61,7 @@ export class Responder implements Answers {
    */
   reminder(ctx: TurnContext, intent: IntentId, confidence: number): Outcome {
     const { k } = this;
-    const entry = k.answers.get(intent)!;
+    const entry = must(k.answers.get(intent), `the answer of ${intent}`);
     const title = titleOf(intent, k);
     const line = k.conversation.say.reminder.replaceAll('{title}', title);
     const part = this.partAsked(ctx, intent);
@@ -82,7 +83,7 @@ export class Responder implements Answers {
   /** The lines of an answer that name what the message asks about beyond the answer's topic (同意注销函 in the materials). */
   private partAsked(ctx: TurnContext, intent: IntentId): string[] {
     const { k } = this;
-    const entry = k.answers.get(intent)!;
+    const entry = must(k.answers.get(intent), `the answer of ${intent}`);
     const seg = ctx.nlu.segmenter;
     const topic = seg.canonicalize(`${entry.title}`);
     const generic = new Set([...k.nlu.genericWords, ...k.nlu.stopwords]);

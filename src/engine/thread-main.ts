@@ -3,8 +3,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadKnowledge } from '../knowledge/load';
 import { Assistant } from './assistant';
 import type { ConversationState, TurnEvent } from './types';
+import { must } from '../util/must';
 
-const port = parentPort!;
+const port = must(parentPort, 'the parent port (this file runs only as a worker thread)');
 let assistant: Assistant;
 try {
   assistant = new Assistant(loadKnowledge((workerData as { root: string }).root));

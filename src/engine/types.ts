@@ -1,6 +1,5 @@
 /** Channel-neutral turn types: what comes in, what the engine keeps, what goes out. */
 import type { Subject } from '../schema/cards';
-import type { IntentId } from '../schema/knowledge';
 import type { Verdict } from '../schema/rules';
 import type { Frame, PendingChoice, Profile, Reply } from '../dialogs/types';
 

@@ -15,6 +15,7 @@ import { Segmenter } from '../nlu/segment';
 import { KnowledgeFileError, type FieldProblem } from './errors';
 import { DEFAULT_ROOT, readDataFile, yamlFiles } from './files';
 import { CardIndex, loadCardSettings } from './rank';
+import { must } from '../util/must';
 
 export { loadCardSettings };
 
@@ -56,7 +57,7 @@ export function loadCards(root?: string, opts: LoadCardsOptions = {}): CardSet {
   const phrasingOwner = new Map<string, string>(); // normalised phrasing → card id
   const problems = new Map<string, FieldProblem[]>(parsed.map((f) => [f.display, []]));
   for (const { display, data } of parsed) {
-    const list = problems.get(display)!;
+    const list = must(problems.get(display), display);
     data.cards.forEach((card, i) => {
       const at = `cards.${i}`;
       const other = owner.get(card.id);
@@ -74,7 +75,7 @@ export function loadCards(root?: string, opts: LoadCardsOptions = {}): CardSet {
     });
   }
   for (const { display, data } of parsed) {
-    const list = problems.get(display)!;
+    const list = must(problems.get(display), display);
     data.cards.forEach((card, i) =>
       card.next.forEach((id, j) => {
         if (id === card.id) list.push({ field: `cards.${i}.next.${j}`, message: `a card cannot come next after itself` });

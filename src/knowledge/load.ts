@@ -4,15 +4,14 @@
  */
 import { loadCards, loadCardSettings, type CardSet } from './cards';
 import type { CardSettings } from '../schema/cards';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, basename } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { AnswerFile, INTENT_IDS, MessagesFile, NluFile, PhrasesFile, SourcesFile, type IntentId, type RelatedRef } from '../schema/knowledge';
 import { DialogFile, type Transition } from '../schema/dialog';
 import { ConversationFile, FollowUpsFile } from '../schema/conversation';
 import { KnowledgeFileError, type FieldProblem } from './errors';
-import { DEFAULT_ROOT, loadNluConfig, readDataFile, yamlFiles } from './files';
+import { DEFAULT_ROOT, readDataFile, yamlFiles } from './files';
 
 export { DEFAULT_ROOT, loadNluConfig, readDataFile, yamlFiles } from './files';
 import { MaterialsFile, RegionFile, RulesFile } from '../schema/rules';

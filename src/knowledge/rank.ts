@@ -281,11 +281,10 @@ export function rank<C extends Card & { subject?: Subject }>(text: string, cards
   const from = [opts.settings, opts.segmenter, opts.genericWords, opts.neutralize];
   let entry = built.get(cards);
   if (!entry || entry.from.some((x, i) => x !== from[i])) {
-    const d = opts.settings && opts.segmenter ? undefined : projectDefaults();
     const index = new CardIndex<Card & { subject?: Subject }>(cards, {
-      settings: opts.settings ?? d!.settings,
-      segmenter: opts.segmenter ?? d!.segmenter,
-      genericWords: opts.genericWords ?? (opts.segmenter ? [] : d!.genericWords),
+      settings: opts.settings ?? projectDefaults().settings,
+      segmenter: opts.segmenter ?? projectDefaults().segmenter,
+      genericWords: opts.genericWords ?? (opts.segmenter ? [] : projectDefaults().genericWords),
       neutralize: opts.neutralize,
     });
     built.set(cards, (entry = { index, from }));

@@ -36,9 +36,9 @@ export function siteOf(url: string): string {
   }
   if (/^\d+(\.\d+){3}$/.test(host)) return host; // a bare IP address is its own site
   const labels = host.split('.').filter(Boolean);
-  while (labels.length > 2 && ['www', 'm', 'wap'].includes(labels[0]!)) labels.shift();
+  while (labels.length > 2 && ['www', 'm', 'wap'].includes(labels[0] ?? '')) labels.shift();
   // country-code second levels: example.com.cn, yunan.gov.cn, site.org.uk
-  const secondLevel = labels.length >= 3 && labels.at(-1)!.length === 2 && ['com', 'net', 'org', 'gov', 'edu', 'ac', 'co'].includes(labels.at(-2)!);
+  const secondLevel = labels.length >= 3 && labels.at(-1)?.length === 2 && ['com', 'net', 'org', 'gov', 'edu', 'ac', 'co'].includes(labels.at(-2) ?? '');
   return labels.slice(secondLevel ? -3 : -2).join('.');
 }
 

@@ -26,6 +26,7 @@ import { countStoreErrors, instrumentTurns } from '../ops/turns';
 import { connectShared, isRedisUrl, redisRateLimitStores } from '../ops/redis';
 import { missedLogFor } from '../ops/missed-redis';
 import { ReloadBus } from '../ops/reload-bus';
+import { must } from '../util/must';
 
 export interface ServeOptions {
   port: number;
@@ -179,8 +180,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   return {
     url,
     async shutdown(this: RunningServer, timeoutMs = 10_000) {
-      const answered = await drain!.drain(timeoutMs);
-      log(answered ? 'shutting down: every request under way was answered' : `shutting down: ${drain!.inFlight} request(s) not answered within ${timeoutMs / 1000} s were closed`);
+      const requests = must(drain, 'the request drain (set once listening)');
+      const answered = await requests.drain(timeoutMs);
+      log(answered ? 'shutting down: every request under way was answered' : `shutting down: ${requests.inFlight} request(s) not answered within ${timeoutMs / 1000} s were closed`);
       await this.close();
       return answered;
     },

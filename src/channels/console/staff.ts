@@ -6,7 +6,7 @@ import type { LoadedCard, Subject } from '../../schema/cards';
 import type { Assistant } from '../../engine/assistant';
 import type { ConversationState, TurnResult } from '../../engine/types';
 import { activeInterview, finishedCheck, openFrame } from '../../engine/state';
-import type { AnswerFile, IntentId } from '../../schema/knowledge';
+import type { AnswerFile } from '../../schema/knowledge';
 import type { SituationField } from '../../schema/rules';
 import { checkEligibility } from '../../rules/check';
 import { describeFact } from '../../dialogs/summary';

@@ -57,7 +57,7 @@ export function isFileName(name: string): boolean {
 /** The id of a file name, or undefined for a hashed name (its state file knows the id). */
 export function idOfFileName(name: string): string | undefined {
   if (!isFileName(name) || name.includes('~')) return undefined;
-  return name.replace(/%u([0-9a-f]{4})|%([0-9a-f]{2})/g, (_, u: string | undefined, b: string | undefined) => String.fromCharCode(parseInt(u ?? b!, 16)));
+  return name.replace(/%u([0-9a-f]{4})|%([0-9a-f]{2})/g, (_, u: string | undefined, b: string | undefined) => String.fromCharCode(parseInt(u ?? b ?? '', 16)));
 }
 
 /** The old scheme's name of an id (to recognise old files). */
