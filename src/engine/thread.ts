@@ -48,7 +48,8 @@ export class EngineThread {
           const w = this.waiting.get(r.id);
           this.waiting.delete(r.id);
           if (r.error !== undefined) w?.reject(new Error(r.error));
-          else w?.resolve(r.result!);
+          else if (r.result !== undefined) w?.resolve(r.result);
+          else w?.reject(new Error('the engine thread answered without a result'));
         }
     });
     this.worker.on('error', (err) => this.fail(new EngineThreadDown(`engine thread failed: ${err.message}`), started.reject));
@@ -85,7 +86,7 @@ export class EngineThread {
   private settleFailed(id: number): void {
     const w = this.waiting.get(id);
     this.waiting.delete(id);
-    w?.reject(this.down!);
+    w?.reject(this.down ?? new Error('the engine thread is down'));
   }
 
   private fail(err: Error, rejectStart: (err: Error) => void): void {

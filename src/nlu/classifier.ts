@@ -9,6 +9,7 @@
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import type { NluClassifier } from '../schema/knowledge';
 import { LinearSvm } from './nlu-linear';
+import { must } from '../util/must';
 
 /** One scored intent; scores of a ranking sum to 1. */
 export interface Scored<L extends string = string> {
@@ -173,7 +174,7 @@ export class IntentClassifier<L extends string = string> {
    * as independent); the Bayes term breaks its near-ties with the evidence of every feature.
    */
   private ensembleLogs(known: string[], bayes: { label: string; log: number }[]): { label: string; log: number }[] {
-    const svm = this.svm!;
+    const svm = must(this.svm, 'the SVM of the ensemble');
     let max = -Infinity;
     for (const r of bayes) max = Math.max(max, r.log);
     let total = 0;
@@ -209,7 +210,7 @@ export class IntentClassifier<L extends string = string> {
     const { labels, priors, rows, terms } = this.multinomialTable;
     const logs = priors.slice();
     for (const f of known) {
-      const row = rows.get(f)!;
+      const row = must(rows.get(f), `the row of feature ${f}`);
       for (let c = 0; c < logs.length; c++) logs[c] += terms[row + c];
     }
     return labels.map((label, c) => ({ label, log: logs[c] }));

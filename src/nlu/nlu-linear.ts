@@ -10,6 +10,7 @@
  * product per intent to score, and is deterministic: examples are visited in an order shuffled by
  * a seeded generator, so the same data always gives the same weights.
  */
+import { must } from '../util/must';
 
 /** A message as feature indices and their weights (L2-normalised). */
 interface SparseVector {
@@ -74,7 +75,7 @@ export class LinearSvm<L extends string = string> {
     const n = this.docs.length;
     // Smoothed IDF, as scikit-learn's TfidfVectorizer: rare features weigh more than common ones.
     const df = new Float64Array(v);
-    for (const d of this.docs) for (const f of d.features) df[this.index.get(f)!]++;
+    for (const d of this.docs) for (const f of d.features) df[must(this.index.get(f), `feature ${f}`)]++;
     this.idf = df.map((x) => Math.log((1 + n) / (1 + x)) + 1);
     const xs = this.docs.map((d) => this.vector(d.features));
     // Labels in first-seen order: training data order, so deterministic.
