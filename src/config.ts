@@ -12,9 +12,9 @@
  * Values are read as written in a .env file: surrounding spaces are ignored and an empty value
  * (`WECHAT_TOKEN=`) counts as unset, i.e. as the default.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /** A setting that cannot work; the message is one line naming the setting and what it must be. */
@@ -52,34 +52,7 @@ export interface Setting {
   example?: string;
 }
 
-// Schemas of the kinds of value. Each works on the trimmed string and says what it must be.
-const wholeNumber = (what: string, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number of ${what}`)
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max} ${what}`);
-const flag = z.enum(['0', '1'], { errorMap: () => ({ message: 'must be 1 (on) or 0 (off)' }) }).transform((v) => v === '1');
-const httpUrl = z.string().refine((v) => {
-  try {
-    return ['http:', 'https:'].includes(new URL(v).protocol);
-  } catch {
-    return false;
-  }
-}, 'must be an http:// or https:// URL');
-const folder = (what: string) => z.string().refine((v) => existsSync(v) && statSync(v).isDirectory(), `must be an existing folder (${what})`);
-const anyText = z.string();
-
-const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
-const trustProxy = z.string().refine((v) => {
-  if (/^(true|false|\d{1,2})$/i.test(v)) return true;
-  return v.split(',').every((e) => {
-    const entry = e.trim();
-    if (TRUST_PROXY_NAMES.has(entry.toLowerCase())) return true;
-    const [address, range, ...rest] = entry.split('/');
-    return isIP(address) !== 0 && !rest.length && (range === undefined || /^\d{1,3}$/.test(range) || isIP(range) === 4);
-  });
-}, 'must be a number of proxy hops (e.g. 1), true, false, or a comma-separated list of proxy addresses/subnets (e.g. loopback, 10.0.0.0/8)');
+import { anyText, flag, folder, httpUrl, trustProxy, wholeNumber } from './config-values';
 
 export const SETTINGS = {
   // Server
@@ -305,44 +278,4 @@ export function loadEnvFile(env: NodeJS.ProcessEnv = process.env, cwd = process.
     throw new ConfigError(named ? 'JIANLI_ENV_FILE' : '.env', `cannot be read (${(err as Error).message.split('\n')[0]})`);
   }
   return file;
-}
-
-/** The text of .env.example: every setting, grouped, with its meaning and its default (commented out). */
-export function envExample(): string {
-  const out = [
-    '# Settings of 监理注销助手. Copy to .env (read at start-up; variables set in the environment win)',
-    '# and uncomment what you change. An empty value is the same as unset. Generated from src/config.ts',
-    '# by `npm run env:example`: edit the meanings there.',
-  ];
-  for (const [group, title] of Object.entries(GROUPS)) {
-    out.push('', `# --- ${title} ---`);
-    for (const [name, s] of Object.entries(SETTINGS) as [string, Setting][]) {
-      if (s.group !== group) continue;
-      out.push('', ...wrap(s.meaning).map((l) => `# ${l}`));
-      out.push(s.default !== undefined ? `# ${name}=${s.default}` : s.secret ? `${name}=` : `# ${name}=${s.example ?? ''}`);
-    }
-  }
-  return `${out.join('\n')}\n`;
-}
-
-function wrap(text: string, width = 98): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-/** The folder .env.example lives in (the project). */
-export const ENV_EXAMPLE = join(import.meta.dirname, '..', '.env.example');
-
-if (process.argv[1] && import.meta.filename === process.argv[1] && process.argv.includes('--write-example')) {
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(ENV_EXAMPLE, envExample());
-  process.stdout.write(`wrote ${ENV_EXAMPLE}\n`);
 }

@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, envExample, loadConfig, loadEnvFile, SETTINGS } from '../src/config';
+import { ConfigError, loadConfig, loadEnvFile, SETTINGS } from '../src/config';
+import { envExample } from '../src/config-example';
 
 const root = join(import.meta.dirname, '..');
 const dirs: string[] = [];
