@@ -11,13 +11,13 @@ import { z } from 'zod';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chatJsonl, sharedAssistant, textOf, type JsonTurn } from './helpers/assistant';
-import { repeatedBlocks } from './helpers/repeats';
-import { loadHandoffSettings } from '../src/handoff/settings';
-import { questionText } from '../src/dialogs/summary';
-import { SITUATION_FIELDS, type SituationField } from '../src/schema/rules';
-import { AssistantChatService } from '../src/service/chat';
-import { LowdbStore } from '../src/store/lowdb';
+import { chatJsonl, sharedAssistant, textOf, type JsonTurn } from '../helpers/assistant';
+import { repeatedBlocks } from '../helpers/repeats';
+import { loadHandoffSettings } from '../../src/handoff/settings';
+import { questionText } from '../../src/dialogs/summary';
+import { SITUATION_FIELDS, type SituationField } from '../../src/schema/rules';
+import { AssistantChatService } from '../../src/service/chat';
+import { LowdbStore } from '../../src/store/lowdb';
 
 const Field = z.enum(SITUATION_FIELDS);
 const Expectation = z
@@ -53,7 +53,7 @@ const Conversation = z
   .strict();
 const ConversationFile = z.object({ conversations: z.array(Conversation).min(1) }).strict();
 
-const dir = join(import.meta.dirname, 'conversations');
+const dir = import.meta.dirname;
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 const knowledge = sharedAssistant().knowledge;
 const dataDir = mkdtempSync(join(tmpdir(), 'jianli-conversations-'));
