@@ -101,7 +101,7 @@ describe('admin paths with a token', () => {
     expect(stats.topIntents).toEqual([{ intent: 'process.materials', title: h.service.assistant.knowledge.answers.get('process.materials')!.title, count: 1 }]);
     expect(stats.questionsPerDay).toHaveLength(30);
     // Every intent id with its Chinese title, for the page's paths and tooltips.
-    expect(stats.intentTitles).toMatchObject({ 'handoff.human': '转人工', fallback: '未能理解', 'process.materials': h.service.assistant.knowledge.answers.get('process.materials')!.title });
+    expect(stats.intentTitles).toMatchObject({ 'handoff.human': '联系人工服务', fallback: '未能理解', 'process.materials': h.service.assistant.knowledge.answers.get('process.materials')!.title });
     expect(Object.values(stats.intentTitles as Record<string, string>).every((t) => /[\u4e00-\u9fff]/.test(t))).toBe(true);
   });
 

@@ -158,7 +158,7 @@ async function loadCorpusIfAny(root: string): Promise<unknown> {
       const m = (await import(pathToFileURL(module).href)) as { loadCorpus?: (root?: string) => unknown };
       if (typeof m.loadCorpus === 'function') return await m.loadCorpus(root);
     } catch (err) {
-      console.error(`来源页面：读取原文语料（src/knowledge/corpus.ts）失败：${(err as Error).message}`);
+      console.error(`source pages: reading the corpus (knowledge/corpus, via src/knowledge/corpus.ts) failed: ${(err as Error).message}`);
     }
   }
   const dir = join(root, 'knowledge', 'corpus');
