@@ -233,9 +233,9 @@ program
     const { benchHttp, benchBudget } = await import('./bench/http');
     const log = (l: string) => process.stderr.write(`${l}\n`);
     const seconds = opts.quick ? 1 : 10;
-    const header = 'target                     conns    req/s   p50 ms  p99 ms  errors  non-2xx  conversations  server p50/p99 ms';
+    const header = 'target                     conns    req/s   p50 ms  p99 ms  errors  non-2xx  conversations  server p50/p99 ms  log lines';
     const line = (r: HttpRow) =>
-      `${r.target.padEnd(26)} ${String(r.connections).padStart(5)} ${r.requestsPerSecond.toFixed(0).padStart(8)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(7)} ${String(r.errors).padStart(7)} ${String(r.non2xx).padStart(8)} ${String(r.conversations ?? '').padStart(14)}  ${r.serverP50Ms === undefined ? '' : `${r.serverP50Ms} / ${r.serverP99Ms}`}`;
+      `${r.target.padEnd(26)} ${String(r.connections).padStart(5)} ${r.requestsPerSecond.toFixed(0).padStart(8)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(7)} ${String(r.errors).padStart(7)} ${String(r.non2xx).padStart(8)} ${String(r.conversations ?? '').padStart(14)}  ${(r.serverP50Ms === undefined ? '' : `${r.serverP50Ms} / ${r.serverP99Ms}`).padEnd(17)}  ${r.logLines ?? ''}`;
     if (opts.budget) {
       const rows = await benchBudget({ seconds, connections: [200], servicesUs: opts.quick ? [0, 100] : [0, 25, 50, 75, 100, 150], log });
       process.stdout.write(opts.json ? `${JSON.stringify({ rows }, null, 2)}\n` : [header, ...rows.map(line)].join('\n') + '\n');
@@ -247,7 +247,11 @@ program
       return;
     }
     process.stdout.write(
-      [`start-up of jianli serve (lowdb): ${result.startup.lowdbMs.toFixed(0)} ms to listening, RSS ${result.startup.rssMiB.toFixed(0)} MiB`, header, ...result.rows.map(line)].join('\n') + '\n',
+      [
+        `start-up of jianli serve (lowdb): ${result.startup.lowdbMs.toFixed(0)} ms to a healthy /healthz, RSS ${result.startup.rssMiB.toFixed(0)} MiB; its log at ${result.logLevel}, to a file`,
+        header,
+        ...result.rows.map(line),
+      ].join('\n') + '\n',
     );
   });
 

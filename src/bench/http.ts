@@ -4,15 +4,20 @@
  * the Redis store; beside it the bare floor (a minimal Node HTTP server answering fixed JSON under
  * the same load), the same endpoint answering a canned turn (src/bench/canned-chat.ts: HTTP and
  * request handling alone), and the start-up time and resident memory of the server.
+ *
+ * `jianli serve` logs as in production (pino JSON lines, JIANLI_LOG_LEVEL, default info: a line per
+ * turn) into a file in a temporary folder, not into a pipe this process reads: the load tool
+ * shares the two cores with the server, and reading and keeping every line here cost CPU that is
+ * neither's. Each row says how many lines the server wrote during it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import type { LatencySnapshot } from '../server/latency';
-import { TestRedis } from './redis-server';
+import { freePort, TestRedis } from './redis-server';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SCRIPT = ['你好', '注销需要什么材料', '照片有什么要求', '帮我看看我能不能注销', '我在南京，离职了，手上没有项目', '没有', '没有', '修满了', '愿意', '有', '审批要多久', '谢谢'];
@@ -34,6 +39,8 @@ export interface HttpRow {
    */
   serverP50Ms?: number;
   serverP99Ms?: number;
+  /** Log lines `jianli serve` wrote during the row (at JIANLI_LOG_LEVEL, default info: one per turn and more). */
+  logLines?: number;
 }
 
 /** Starts a process and resolves when a stdout line matches, with the time it took. */
@@ -95,9 +102,29 @@ async function serverLatency(url: string, chat: boolean): Promise<LatencySnapsho
   return (await r.json()) as LatencySnapshot;
 }
 
-async function load(url: string, connections: number, seconds: number, chat: boolean): Promise<Omit<HttpRow, 'target'>> {
+/** Counts the lines a log file gained since `from` (its size then); returns them and its size now. */
+function linesSince(file: string, from: number): { lines: number; size: number } {
+  const size = statSync(file).size;
+  const fd = openSync(file, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  let lines = 0;
+  try {
+    for (let at = from; at < size; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, size - at), at);
+      if (n <= 0) break;
+      for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { lines, size };
+}
+
+async function load(url: string, connections: number, seconds: number, chat: boolean, logFile?: string): Promise<Omit<HttpRow, 'target'>> {
   const firstId = nextId;
   await serverLatency(url, chat);
+  const logFrom = logFile ? statSync(logFile).size : 0;
   const result = await autocannon({ url, connections, duration: seconds, requests: chat ? chatRequests() : [{ method: 'GET', path: '/' }] });
   const server = await serverLatency(url, chat);
   return {
@@ -109,17 +136,18 @@ async function load(url: string, connections: number, seconds: number, chat: boo
     non2xx: result.non2xx,
     ...(chat ? { conversations: nextId - firstId } : {}),
     ...(server ? { serverP50Ms: server.p50Ms, serverP99Ms: server.p99Ms } : {}),
+    ...(logFile ? { logLines: linesSince(logFile, logFrom).lines } : {}),
   };
 }
 
 /** Each target first gets an unrecorded run, so the rows measure compiled code, not the JIT warming up. */
-async function rowsFor(target: string, url: string, opts: { seconds: number; connections: number[]; log: (l: string) => void }, chat: boolean): Promise<HttpRow[]> {
+async function rowsFor(target: string, url: string, opts: { seconds: number; connections: number[]; log: (l: string) => void }, chat: boolean, logFile?: string): Promise<HttpRow[]> {
   opts.log(`  ${target}: warm-up…`);
   await load(url, Math.max(...opts.connections), Math.max(1, Math.round(opts.seconds / 3)), chat);
   const rows: HttpRow[] = [];
   for (const c of opts.connections) {
     opts.log(`  ${target}, ${c} connections…`);
-    rows.push({ target, ...(await load(url, c, opts.seconds, chat)) });
+    rows.push({ target, ...(await load(url, c, opts.seconds, chat, logFile)) });
   }
   return rows;
 }
@@ -130,8 +158,41 @@ function startCanned(serviceUs = 0) {
 }
 
 export interface HttpBenchResult {
+  /** `jianli serve` on lowdb: milliseconds from spawning it to the first 200 from /healthz, and its resident memory then. */
   startup: { lowdbMs: number; rssMiB: number };
   rows: HttpRow[];
+  /** The servers' log level (JIANLI_LOG_LEVEL as this process has it; production's default is info). */
+  logLevel: string;
+}
+
+/**
+ * `jianli serve` as `npm start` runs it, on a free port, its log (at the caller's JIANLI_LOG_LEVEL,
+ * default info as in production) going to `logFile`; resolves once /healthz answers 200.
+ */
+async function startServe(env: NodeJS.ProcessEnv, logFile: string): Promise<{ child: ChildProcess; url: string; ms: number; logFile: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = performance.now();
+  const fd = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, [join(ROOT, 'bin', 'jianli.js'), 'serve', '--port', String(port)], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, JIANLI_ADMIN_TOKEN: ADMIN_TOKEN, JIANLI_RATE_PER_ADDRESS: '0', JIANLI_RATE_PER_CONVERSATION: '0', DOTENV_CONFIG_QUIET: 'true' },
+      stdio: ['ignore', fd, fd],
+    });
+  } finally {
+    closeSync(fd);
+  }
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`jianli serve exited (${child.exitCode}); its log: ${logFile}\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    if (performance.now() - t0 > 120_000) {
+      child.kill('SIGKILL');
+      throw new Error(`jianli serve was not healthy within 120 s; its log: ${logFile}`);
+    }
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { child, url, ms: performance.now() - t0, logFile };
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 export async function benchHttp(opts: { seconds: number; connections: number[]; log: (l: string) => void }): Promise<HttpBenchResult> {
@@ -146,29 +207,29 @@ export async function benchHttp(opts: { seconds: number; connections: number[]; 
   rows.push(...(await rowsFor('jianli /api/chat, canned', `http://127.0.0.1:${canned.match[1]}`, opts, true)));
   await stop(canned.child);
 
-  const serve = (env: NodeJS.ProcessEnv) =>
-    startProcess([join(ROOT, 'bin', 'jianli.js'), 'serve', '--port', '0'], { ...env, JIANLI_ADMIN_TOKEN: ADMIN_TOKEN, JIANLI_RATE_PER_ADDRESS: '0', JIANLI_RATE_PER_CONVERSATION: '0', DOTENV_CONFIG_QUIET: 'true' }, /web chat:\s+http:\/\/localhost:(\d+)\//);
-
   const dir = mkdtempSync(join(tmpdir(), 'jianli-bench-http-'));
-  const lowdb = await serve({ JIANLI_DATA: dir });
-  const startup = { lowdbMs: lowdb.ms, rssMiB: rssMiB(lowdb.child.pid!) };
-  rows.push(...(await rowsFor('jianli /api/chat, lowdb', `http://127.0.0.1:${lowdb.match[1]}`, opts, true)));
-  await stop(lowdb.child);
-  rmSync(dir, { recursive: true, force: true });
-
-  let redis: TestRedis | undefined;
   try {
-    redis = await TestRedis.start();
-  } catch (err) {
-    opts.log(`  redis: skipped (${(err as Error).message})`);
+    const lowdb = await startServe({ JIANLI_DATA: join(dir, 'data') }, join(dir, 'lowdb.log'));
+    const startup = { lowdbMs: lowdb.ms, rssMiB: rssMiB(lowdb.child.pid!) };
+    rows.push(...(await rowsFor('jianli /api/chat, lowdb', lowdb.url, opts, true, lowdb.logFile)));
+    await stop(lowdb.child);
+
+    let redis: TestRedis | undefined;
+    try {
+      redis = await TestRedis.start();
+    } catch (err) {
+      opts.log(`  redis: skipped (${(err as Error).message})`);
+    }
+    if (redis) {
+      const r = await startServe({ JIANLI_STORE: redis.url }, join(dir, 'redis.log'));
+      rows.push(...(await rowsFor('jianli /api/chat, redis', r.url, opts, true, r.logFile)));
+      await stop(r.child);
+      await redis.down();
+    }
+    return { startup, rows, logLevel: process.env.JIANLI_LOG_LEVEL?.trim() || 'info' };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  if (redis) {
-    const r = await serve({ JIANLI_STORE: redis.url });
-    rows.push(...(await rowsFor('jianli /api/chat, redis', `http://127.0.0.1:${r.match[1]}`, opts, true)));
-    await stop(r.child);
-    await redis.down();
-  }
-  return { startup, rows };
 }
 
 export interface BudgetRow extends HttpRow {
