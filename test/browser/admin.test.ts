@@ -107,7 +107,7 @@ describe.each(VIEWPORTS)('admin analytics page, $name', (viewport) => {
     expect(await rows.nth(1).textContent()).toContain('我的电话138****5678，转人工');
     expect(await rows.nth(1).locator('td.path .intent').evaluateAll((s) => s.map((e) => [e.textContent, e.getAttribute('title')]))).toEqual([
       [materials, 'process.materials'],
-      ['转人工', 'handoff.human'],
+      ['联系人工服务', 'handoff.human'],
     ]);
     expect(await page.locator('#tickets').textContent()).not.toMatch(/handoff\.human|fallback|process\./);
 
