@@ -26,6 +26,8 @@ export const ENTRY = join(DIST, 'cli.js');
 /** Written when a build ends, with the time the build started: sources changed after that are newer. */
 const STAMP = join(DIST, '.build-stamp');
 const LOCK = join(DIST, '.build-lock');
+/** The top-level entries the last build put in dist/ (dist/ may hold other things, such as dist/teams). */
+const ENTRIES = join(DIST, '.build-entries');
 const CONFIG = join(ROOT, 'tsconfig.build.json');
 /** Inputs beside src/ that change what is emitted. */
 const CONFIGS = [CONFIG, join(ROOT, 'tsconfig.json')];
@@ -168,10 +170,17 @@ export async function build({ strict = true, onlyIfStale = false, log = (l) => p
         copied++;
       }
       mkdirSync(previous, { recursive: true });
-      for (const e of readdirSync(staging)) {
+      const made = readdirSync(staging);
+      for (const e of made) {
         if (existsSync(join(DIST, e))) renameSync(join(DIST, e), join(previous, e));
         renameSync(join(staging, e), join(DIST, e));
       }
+      // What an earlier build made that this one no longer does (a folder moved out of src/, as the
+      // benchmarks did to bench/) is removed, so dist/ holds no code whose source is gone. Builds
+      // from before this list was kept made dist/bench.
+      const listed = existsSync(ENTRIES) ? readFileSync(ENTRIES, 'utf8').split('\n').filter(Boolean) : ['bench'];
+      for (const e of listed) if (!made.includes(e) && e !== '.build-entries') rmSync(join(DIST, e), { recursive: true, force: true });
+      writeFileSync(ENTRIES, `${made.join('\n')}\n`);
     } finally {
       rmSync(staging, { recursive: true, force: true });
       rmSync(previous, { recursive: true, force: true });

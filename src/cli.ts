@@ -1,28 +1,47 @@
 /**
  * The `jianli` command line: chat (console or JSON lines), classify, eval, bench, start.
+ *
+ * Each command imports what it uses when it runs: `jianli serve` starts the engine thread before it
+ * has loaded the engine, the channels or the store on this thread, and the benchmarks (bench/,
+ * outside the product) are loaded only by `jianli bench` and `jianli bench-turns`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { Assistant } from './engine/assistant';
+import type { Assistant } from './engine/assistant';
 import { EngineThread, engineThreadWanted } from './engine/thread';
 import { KnowledgeFileError } from './knowledge/errors';
-import { DEFAULT_ROOT, loadKnowledge, loadNluConfig } from './knowledge/load';
-import { runClassify, runConsoleChat, runJsonlChat } from './channels/console/chat';
-import { evaluate, formatReport, parseEvalTsv } from './nlu/evaluate';
-import { TrainedNlu } from './nlu/trained';
-import { benchEngine } from './bench/engine';
-import { benchStores } from './bench/store';
-import type { HttpRow } from './bench/http';
-import { checkEligibility } from './rules/check';
-import { parseSituation, SituationError } from './rules/situation';
-import { exportConversation } from './store/export';
-import { openStore, storeSettingsFromEnv } from './store/open';
+import { SituationError } from './rules/situation';
+import type { ConversationStore } from './store/types';
 import { ConfigError, loadConfig, loadEnvFile } from './config';
 
+/** The project folder (knowledge/, dialogs/, bench/): src/cli.ts and dist/cli.js sit one level below it. */
+const PROJECT_ROOT = join(import.meta.dirname, '..');
+
 /** Loads the knowledge and trains the NLU; a bad data file ends the process with one clear line. */
-function boot(): Assistant {
+async function boot(): Promise<Assistant> {
+  const [{ Assistant }, { loadKnowledge }] = await Promise.all([import('./engine/assistant'), import('./knowledge/load')]);
   return new Assistant(loadKnowledge());
+}
+
+/** bench/commands.ts: the benchmarks, TypeScript run through tsx, in a development tree only. */
+interface BenchCommands {
+  bench(opts: { quick?: boolean; json?: boolean }): Promise<void>;
+  benchTurns(opts: { quick?: boolean; budget?: boolean; json?: boolean }): Promise<void>;
+}
+
+async function benchCommands(): Promise<BenchCommands> {
+  const file = join(PROJECT_ROOT, 'bench', 'commands.ts');
+  if (!existsSync(file)) throw new Error('the benchmarks (bench/) are not part of this installation: run them from a clone of the repository (npm ci)');
+  let register: () => unknown;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    throw new Error('the benchmarks need tsx, a development dependency: run npm ci first');
+  }
+  register();
+  return (await import(pathToFileURL(file).href)) as BenchCommands;
 }
 
 const io = { input: process.stdin, output: process.stdout };
@@ -39,7 +58,8 @@ program
   .option('--jsonl', 'one message per stdin line, one JSON object per turn on stdout')
   .option('--staff', 'also show intent, confidence and sources of each answer')
   .action(async (opts: { jsonl?: boolean; staff?: boolean }) => {
-    const assistant = boot();
+    const assistant = await boot();
+    const { runConsoleChat, runJsonlChat } = await import('./channels/console/chat');
     if (opts.jsonl) await runJsonlChat(assistant, io);
     else await runConsoleChat(assistant, { ...io, staff: opts.staff });
   });
@@ -48,7 +68,7 @@ const serve = async (opts: { port?: string }) => {
   // Every setting is checked before anything starts (src/config.ts): a bad one stops here, named in one line.
   const config = loadConfig(opts.port === undefined ? process.env : { ...process.env, PORT: opts.port });
   // The engine thread starts first: it loads and trains while this thread imports the channels.
-  const thread = engineThreadWanted(process.env) ? new EngineThread(config.knowledgeRoot ?? DEFAULT_ROOT) : undefined;
+  const thread = engineThreadWanted(process.env) ? new EngineThread(config.knowledgeRoot ?? PROJECT_ROOT) : undefined;
   // Loaded on demand: the channels pull in botkit and teams-ai, which other commands do not need.
   const { startServer } = await import('./server/serve');
   const running = await startServer({ port: config.port, host: config.host, thread });
@@ -83,7 +103,8 @@ program
   .action(serve);
 
 /** The same NLU trained on a `text<TAB>intent` file instead of the knowledge base (--train). */
-function trainedOn(file: string): TrainedNlu {
+async function trainedOn(file: string): Promise<{ classify(text: string): { intent: string; confidence: number } }> {
+  const [{ TrainedNlu }, { loadNluConfig }, { parseEvalTsv }] = await Promise.all([import('./nlu/trained'), import('./knowledge/load'), import('./nlu/evaluate')]);
   return new TrainedNlu(loadNluConfig(), parseEvalTsv(readFileSync(file, 'utf8')));
 }
 
@@ -94,7 +115,8 @@ program
   .description('classify stdin lines; prints {"text","intent","confidence"} per line')
   .option('--train <file>', TRAIN_HELP)
   .action(async (opts: { train?: string }) => {
-    const model = opts.train ? trainedOn(opts.train) : boot();
+    const model = opts.train ? await trainedOn(opts.train) : await boot();
+    const { runClassify } = await import('./channels/console/chat');
     await runClassify((t) => model.classify(t), io);
   });
 
@@ -104,9 +126,10 @@ program
   .argument('<file>', 'TSV file')
   .option('--json', 'print the report as JSON')
   .option('--train <file>', TRAIN_HELP)
-  .action((file: string, opts: { json?: boolean; train?: string }) => {
+  .action(async (file: string, opts: { json?: boolean; train?: string }) => {
+    const { evaluate, formatReport, parseEvalTsv } = await import('./nlu/evaluate');
     const examples = parseEvalTsv(readFileSync(file, 'utf8'));
-    const model = opts.train ? trainedOn(opts.train) : boot();
+    const model = opts.train ? await trainedOn(opts.train) : await boot();
     const report = evaluate(examples, (t) => model.classify(t).intent);
     process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
   });
@@ -115,6 +138,7 @@ program
   .command('check')
   .description('read a situation as JSON on stdin, print the verdict JSON (exit 2 on invalid input)')
   .action(async () => {
+    const [{ loadKnowledge }, { checkEligibility }, { parseSituation }] = await Promise.all([import('./knowledge/load'), import('./rules/check'), import('./rules/situation')]);
     const k = loadKnowledge();
     const input = await readStdin();
     let raw: unknown;
@@ -128,7 +152,8 @@ program
   });
 
 /** Opens the store named by JIANLI_DATA / JIANLI_STORE, waiting briefly for Redis. */
-async function withStore<T>(work: (store: ReturnType<typeof openStore>) => Promise<T>): Promise<T> {
+async function withStore<T>(work: (store: ConversationStore) => Promise<T>): Promise<T> {
+  const { openStore, storeSettingsFromEnv } = await import('./store/open');
   const store = openStore(storeSettingsFromEnv());
   try {
     await store.conversations.ready();
@@ -143,6 +168,7 @@ program
   .description('print everything stored about a conversation as JSON')
   .argument('<conversationId>')
   .action(async (id: string) => {
+    const { exportConversation } = await import('./store/export');
     const found = await withStore((s) => exportConversation(s, id));
     if (!found) {
       process.stderr.write(`no conversation ${id}\n`);
@@ -173,6 +199,7 @@ program
     const { attachPhrases, ReviewError } = await import('./review/attach');
     // With JIANLI_STORE=redis://…, every instance's missed questions (src/ops/missed-redis.ts); else the data folder's.
     const { openMissedLog } = await import('./ops/missed-redis');
+    const [{ storeSettingsFromEnv }, { loadKnowledge }] = await Promise.all([import('./store/open'), import('./knowledge/load')]);
     const log = await openMissedLog(storeSettingsFromEnv());
     try {
       const groups = groupMissed(await log.missed(), await log.decisions());
@@ -213,7 +240,7 @@ program
         process.stdout.write('no missed questions to review\n');
         return;
       }
-      const assistant = boot();
+      const assistant = await boot();
       for (const g of groups) {
         const guess = assistant.classify(g.texts[0]).candidates[0];
         process.stdout.write(`#${g.number} ×${g.count}  ${g.texts.slice(0, 4).join(' | ')}${g.texts.length > 4 ? ` (+${g.texts.length - 4})` : ''}${guess ? `  — closest intent: ${guess.label} (${guess.score.toFixed(2)})` : ''}\n`);
@@ -229,63 +256,14 @@ program
   .option('--quick', 'one-second runs (CI)')
   .option('--budget', 'instead: the canned endpoint at 200 conversations with each turn burning 0–150 µs of CPU, to show what the targets leave for the engine and the store')
   .option('--json', 'print JSON')
-  .action(async (opts: { quick?: boolean; budget?: boolean; json?: boolean }) => {
-    const { benchHttp, benchBudget } = await import('./bench/http');
-    const log = (l: string) => process.stderr.write(`${l}\n`);
-    const seconds = opts.quick ? 1 : 10;
-    const header = 'target                     conns    req/s   p50 ms  p99 ms  errors  non-2xx  conversations  server p50/p99 ms  log lines';
-    const line = (r: HttpRow) =>
-      `${r.target.padEnd(26)} ${String(r.connections).padStart(5)} ${r.requestsPerSecond.toFixed(0).padStart(8)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(7)} ${String(r.errors).padStart(7)} ${String(r.non2xx).padStart(8)} ${String(r.conversations ?? '').padStart(14)}  ${(r.serverP50Ms === undefined ? '' : `${r.serverP50Ms} / ${r.serverP99Ms}`).padEnd(17)}  ${r.logLines ?? ''}`;
-    if (opts.budget) {
-      const rows = await benchBudget({ seconds, connections: [200], servicesUs: opts.quick ? [0, 100] : [0, 25, 50, 75, 100, 150], log });
-      process.stdout.write(opts.json ? `${JSON.stringify({ rows }, null, 2)}\n` : [header, ...rows.map(line)].join('\n') + '\n');
-      return;
-    }
-    const result = await benchHttp({ seconds, connections: [1, 50, 200], log });
-    if (opts.json) {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      return;
-    }
-    process.stdout.write(
-      [
-        `start-up of jianli serve (lowdb): ${result.startup.lowdbMs.toFixed(0)} ms to a healthy /healthz, RSS ${result.startup.rssMiB.toFixed(0)} MiB; its log at ${result.logLevel}, to a file`,
-        header,
-        ...result.rows.map(line),
-      ].join('\n') + '\n',
-    );
-  });
+  .action(async (opts: { quick?: boolean; budget?: boolean; json?: boolean }) => (await benchCommands()).benchTurns(opts));
 
 program
   .command('bench')
   .description('classify latency and turns per second of the console engine')
   .option('--quick', 'few iterations (CI)')
   .option('--json', 'print JSON')
-  .action(async (opts: { quick?: boolean; json?: boolean }) => {
-    const t0 = performance.now();
-    const assistant = boot();
-    const startupMs = performance.now() - t0;
-    const messages = parseEvalTsv(readFileSync(join(DEFAULT_ROOT, 'test', 'fixtures', 'heldout.tsv'), 'utf8')).map((e) => e.text);
-    const engine = { ...benchEngine(assistant, messages, opts.quick ? 2 : 50), startupMs };
-    const log = (l: string) => process.stderr.write(`${l}\n`);
-    const stores = await benchStores(assistant, opts.quick ? [0, 1000] : [0, 10_000, 100_000], opts.quick ? 120 : 1200, log);
-    const result = { ...engine, stores };
-    if (opts.json) {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      return;
-    }
-    const f = (x: number) => x.toFixed(3);
-    process.stdout.write(
-      [
-        `engine start-up (load knowledge + train): ${startupMs.toFixed(0)} ms`,
-        `classify: ${result.classify.samples} samples, p50 ${f(result.classify.p50Ms)} ms, p99 ${f(result.classify.p99Ms)} ms, mean ${f(result.classify.meanMs)} ms`,
-        `turns (console engine, scripted conversations): ${result.turns.count} turns, ${result.turns.perSecond.toFixed(0)} turns/s, p50 ${f(result.turns.p50Ms)} ms, p99 ${f(result.turns.p99Ms)} ms`,
-        '',
-        'turn cost through the chat service (load state, answer, store the masked turn):',
-        'store  stored conversations  turns  turns/s  mean ms  p50 ms  p99 ms',
-        ...stores.map((r) => `${r.store.padEnd(6)} ${String(r.stored).padStart(20)} ${String(r.turns).padStart(6)} ${r.turnsPerSecond.toFixed(0).padStart(8)} ${f(r.meanMs).padStart(8)} ${f(r.p50Ms).padStart(7)} ${f(r.p99Ms).padStart(7)}`),
-      ].join('\n') + '\n',
-    );
-  });
+  .action(async (opts: { quick?: boolean; json?: boolean }) => (await benchCommands()).bench(opts));
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -7,7 +7,7 @@ const root = join(import.meta.dirname, '..');
 
 describe('bench:nlu --quick', () => {
   it('trains and scores the three engines on SMP2017 and on the domain', () => {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'src', 'bench', 'nlu.ts'), '--quick', '--json'], {
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench', 'nlu.ts'), '--quick', '--json'], {
       cwd: root,
       encoding: 'utf8',
       timeout: 170_000,

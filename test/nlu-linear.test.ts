@@ -4,7 +4,7 @@
  * cross-validation script's folds.
  */
 import { describe, expect, it } from 'vitest';
-import { foldOf, withVariant } from '../src/bench/nlu-cv';
+import { foldOf, withVariant } from '../bench/nlu-cv';
 import { loadNluConfig } from '../src/knowledge/load';
 import { IntentClassifier } from '../src/nlu/classifier';
 import { LinearSvm } from '../src/nlu/nlu-linear';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { comparable } from '../../src/bench/nlu-data';
+import { comparable } from '../../bench/nlu-data';
 import { loadKnowledge } from '../../src/knowledge/load';
 import { loadCards } from '../../src/knowledge/cards';
 

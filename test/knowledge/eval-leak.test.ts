@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { comparable, DEV_SET, unseenOnly } from '../../src/bench/nlu-data';
+import { comparable, DEV_SET, unseenOnly } from '../../bench/nlu-data';
 import { loadKnowledge } from '../../src/knowledge/load';
 import { parseEvalTsv } from '../../src/nlu/evaluate';
 

@@ -2,7 +2,7 @@
  * Turn cost over HTTP on loopback: `jianli serve` in its own process, loaded by autocannon with
  * one conversation per connection, at 1, 50 and 200 concurrent conversations, for the lowdb and
  * the Redis store; beside it the bare floor (a minimal Node HTTP server answering fixed JSON under
- * the same load), the same endpoint answering a canned turn (src/bench/canned-chat.ts: HTTP and
+ * the same load), the same endpoint answering a canned turn (bench/canned-chat.ts: HTTP and
  * request handling alone), and the start-up time and resident memory of the server.
  *
  * `jianli serve` logs as in production (pino JSON lines, JIANLI_LOG_LEVEL, default info: a line per
@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import type { LatencySnapshot } from '../server/latency';
-import { freePort, TestRedis } from './redis-server';
+import type { LatencySnapshot } from '../src/server/latency';
+import { freePort, TestRedis } from '../test/helpers/redis';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..');
 const SCRIPT = ['你好', '注销需要什么材料', '照片有什么要求', '帮我看看我能不能注销', '我在南京，离职了，手上没有项目', '没有', '没有', '修满了', '愿意', '有', '审批要多久', '谢谢'];
 
 export interface HttpRow {
@@ -152,9 +152,9 @@ async function rowsFor(target: string, url: string, opts: { seconds: number; con
   return rows;
 }
 
-/** src/bench/canned-chat.ts in its own process; `serviceUs`: CPU each turn burns besides. */
+/** bench/canned-chat.ts in its own process; `serviceUs`: CPU each turn burns besides. */
 function startCanned(serviceUs = 0) {
-  return startProcess(['--import', 'tsx', join(ROOT, 'src', 'bench', 'canned-chat.ts'), '--service-us', String(serviceUs)], { DOTENV_CONFIG_QUIET: 'true' }, /port (\d+)/);
+  return startProcess(['--import', 'tsx', join(ROOT, 'bench', 'canned-chat.ts'), '--service-us', String(serviceUs)], { DOTENV_CONFIG_QUIET: 'true' }, /port (\d+)/);
 }
 
 export interface HttpBenchResult {

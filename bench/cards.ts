@@ -1,5 +1,5 @@
 /**
- * `npx tsx src/bench/cards.ts [--sweep]`: the answer-card ranking (src/knowledge/rank.ts).
+ * `npx tsx bench/cards.ts [--sweep]`: the answer-card ranking (src/knowledge/rank.ts).
  *
  * 1. Pseudo-cards. Each intent of knowledge/phrases becomes a card (its answer's title as the
  *    question, its first 8 phrases as phrasings, its answer text); the intent's other phrases are
@@ -22,12 +22,12 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_ROOT, loadNluConfig, readDataFile, yamlFiles } from '../knowledge/load';
-import { loadCards } from '../knowledge/cards';
-import { CardIndex, decide, loadCardSettings, type Ranked } from '../knowledge/rank';
-import { Segmenter } from '../nlu/segment';
-import { AnswerFile, PhrasesFile } from '../schema/knowledge';
-import type { Card, CardSettings, Subject } from '../schema/cards';
+import { DEFAULT_ROOT, loadNluConfig, readDataFile, yamlFiles } from '../src/knowledge/load';
+import { loadCards } from '../src/knowledge/cards';
+import { CardIndex, decide, loadCardSettings, type Ranked } from '../src/knowledge/rank';
+import { Segmenter } from '../src/nlu/segment';
+import { AnswerFile, PhrasesFile } from '../src/schema/knowledge';
+import type { Card, CardSettings, Subject } from '../src/schema/cards';
 
 type SubjectCard = Card & { subject?: Subject };
 const PHRASINGS = 8;

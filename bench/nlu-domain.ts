@@ -4,16 +4,16 @@
  * fixtures, with the share of out-of-domain lines that got an intent. Used to set the softmax
  * temperature of a new model so its confidence still suits the answer/suggest thresholds.
  *
- *   npx tsx src/bench/nlu-domain.ts                              # knowledge/nlu.yaml as it is
- *   npx tsx src/bench/nlu-domain.ts --temperature 0.1,0.2,0.3    # a grid of temperatures
- *   npx tsx src/bench/nlu-domain.ts --svmC 1,2 --bayesWeight 0.02,0.04 --features '{"length":false}'
+ *   npx tsx bench/nlu-domain.ts                              # knowledge/nlu.yaml as it is
+ *   npx tsx bench/nlu-domain.ts --temperature 0.1,0.2,0.3    # a grid of temperatures
+ *   npx tsx bench/nlu-domain.ts --svmC 1,2 --bayesWeight 0.02,0.04 --features '{"length":false}'
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_ROOT, loadKnowledge } from '../knowledge/load';
-import { evaluate, parseEvalTsv, type LabelledExample } from '../nlu/evaluate';
-import { domainNlu } from '../nlu/nlu';
-import type { NluFile } from '../schema/knowledge';
+import { DEFAULT_ROOT, loadKnowledge } from '../src/knowledge/load';
+import { evaluate, parseEvalTsv, type LabelledExample } from '../src/nlu/evaluate';
+import { domainNlu } from '../src/nlu/nlu';
+import type { NluFile } from '../src/schema/knowledge';
 import { DEV_SET, unseenOnly } from './nlu-data';
 
 export interface Score {

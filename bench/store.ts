@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Assistant } from '../engine/assistant';
-import { newConversationState } from '../engine/types';
-import { AssistantChatService } from '../service/chat';
-import { LowdbStore } from '../store/lowdb';
-import { RedisStore } from '../store/redis';
-import type { ConversationStore } from '../store/types';
-import { TestRedis } from './redis-server';
+import type { Assistant } from '../src/engine/assistant';
+import { newConversationState } from '../src/engine/types';
+import { AssistantChatService } from '../src/service/chat';
+import { LowdbStore } from '../src/store/lowdb';
+import { RedisStore } from '../src/store/redis';
+import type { ConversationStore } from '../src/store/types';
+import { TestRedis } from '../test/helpers/redis';
 
 export interface StoreBenchRow {
   store: 'lowdb' | 'redis';

@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_ROOT, loadKnowledge } from '../knowledge/load';
-import { parseEvalTsv, type LabelledExample } from '../nlu/evaluate';
-import { normalizeText } from '../nlu/normalize';
+import { DEFAULT_ROOT, loadKnowledge } from '../src/knowledge/load';
+import { parseEvalTsv, type LabelledExample } from '../src/nlu/evaluate';
+import { normalizeText } from '../src/nlu/normalize';
 
 /** A line's comparable form: normalised, without spaces, punctuation or symbols (谢谢！ = 谢谢). */
 export function comparable(text: string): string {

@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..');
 
 export interface StartupRun {
   engineThread: boolean;
@@ -81,7 +81,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function benchStartup(runs: number, log: (l: string) => void = () => {}, opts: { nluCache?: boolean } = {}): Promise<StartupRun[]> {
   // Build outside the timing.
   // @ts-expect-error bin/build.js is plain JavaScript without type declarations
-  const { ensureBuilt } = (await import('../../bin/build.js')) as { ensureBuilt: () => Promise<void> };
+  const { ensureBuilt } = (await import('../bin/build.js')) as { ensureBuilt: () => Promise<void> };
   await ensureBuilt();
   const cache = opts.nluCache ? mkdtempSync(join(tmpdir(), 'jianli-startup-nlu-')) : undefined;
   try {

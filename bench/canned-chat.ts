@@ -4,19 +4,19 @@
  * no engine work and nothing stored. Its row shows what node:http and our request handling cost
  * alone, so the other rows can be read as that plus the engine plus the store.
  *
- *   node --import tsx src/bench/canned-chat.ts                    # prints "port N" once listening
- *   node --import tsx src/bench/canned-chat.ts --service-us 50    # each turn also busy-waits 50 µs
+ *   node --import tsx bench/canned-chat.ts                    # prints "port N" once listening
+ *   node --import tsx bench/canned-chat.ts --service-us 50    # each turn also busy-waits 50 µs
  *
  * `--service-us` stands in for an engine and store that cost exactly that much CPU per turn and
  * touch no memory: `bench-turns --budget` sweeps it to show what the HTTP targets leave for them.
  */
 import type { AddressInfo } from 'node:net';
-import { Assistant } from '../engine/assistant';
-import { newConversationState } from '../engine/types';
-import { loadKnowledge } from '../knowledge/load';
-import { createApp } from '../server/app';
-import { LatencyRecorder } from '../server/latency';
-import type { ChatService } from '../service/types';
+import { Assistant } from '../src/engine/assistant';
+import { newConversationState } from '../src/engine/types';
+import { loadKnowledge } from '../src/knowledge/load';
+import { createApp } from '../src/server/app';
+import { LatencyRecorder } from '../src/server/latency';
+import type { ChatService } from '../src/service/types';
 
 // A real answer (the materials list, one of the longer replies), computed once.
 const canned = new Assistant(loadKnowledge()).turn(newConversationState(), { text: '注销需要什么材料' });

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:nlu [-- --quick] [-- --json]`: our NLU, NLP.js and natural's plain Bayes
  * classifier trained and scored on the same splits (SMP2017-ECDT, and the assistant's domain).
- * Each engine runs in a child process (src/bench/nlu-run.ts) so its memory figure is its own.
+ * Each engine runs in a child process (bench/nlu-run.ts) so its memory figure is its own.
  * `--quick` subsamples SMP2017 (half of train, a quarter of dev) and times one pass, for CI.
  */
 import { spawnSync } from 'node:child_process';

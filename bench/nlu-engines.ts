@@ -8,7 +8,7 @@
  *   answering its own `None` intent under its default threshold (0.5).
  * - natural: natural's BayesClassifier, as shipped, over tokens from jieba's default dictionary.
  */
-import type { LabelledExample } from '../nlu/evaluate';
+import type { LabelledExample } from '../src/nlu/evaluate';
 import type { DatasetName } from './nlu-data';
 
 export type EngineName = 'ours' | 'nlpjs' | 'natural';
@@ -34,7 +34,7 @@ export async function createEngine(name: EngineName, dataset: DatasetName): Prom
 }
 
 async function oursDomain(): Promise<Engine> {
-  const [{ loadKnowledge }, { domainNlu }] = await Promise.all([import('../knowledge/load'), import('../nlu/nlu')]);
+  const [{ loadKnowledge }, { domainNlu }] = await Promise.all([import('../src/knowledge/load'), import('../src/nlu/nlu')]);
   // The whole knowledge base for its settings and its place names (neutral, as in the assistant).
   const k = loadKnowledge();
   let nlu: ReturnType<typeof domainNlu> | undefined;
@@ -52,7 +52,7 @@ async function oursDomain(): Promise<Engine> {
 }
 
 async function oursTrained(): Promise<Engine> {
-  const [{ loadNluConfig }, { TrainedNlu }] = await Promise.all([import('../knowledge/load'), import('../nlu/trained')]);
+  const [{ loadNluConfig }, { TrainedNlu }] = await Promise.all([import('../src/knowledge/load'), import('../src/nlu/trained')]);
   const config = loadNluConfig();
   let model: InstanceType<typeof TrainedNlu> | undefined;
   return {

@@ -2,8 +2,8 @@
  * Engine benchmark: classify latency (p50/p99) and turns per second of the console engine.
  * Run by `npm run bench`; `--quick` keeps iterations small for CI.
  */
-import type { Assistant } from '../engine/assistant';
-import { newConversationState } from '../engine/types';
+import type { Assistant } from '../src/engine/assistant';
+import { newConversationState } from '../src/engine/types';
 
 export interface EngineBenchResult {
   classify: { samples: number; p50Ms: number; p99Ms: number; meanMs: number };

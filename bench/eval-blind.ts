@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { Assistant } from '../engine/assistant';
-import { newConversationState, type ConversationState } from '../engine/types';
-import { loadKnowledge } from '../knowledge/load';
+import { Assistant } from '../src/engine/assistant';
+import { newConversationState, type ConversationState } from '../src/engine/types';
+import { loadKnowledge } from '../src/knowledge/load';
 
 const Turn = z.object({ user: z.string(), must: z.array(z.array(z.string())).default([]), mustNot: z.array(z.string()).default([]) }).passthrough();
 const Question = z.object({ id: z.string(), text: z.string(), scope: z.enum(['in', 'out']), must: z.array(z.array(z.string())).default([]), mustNot: z.array(z.string()).default([]) }).passthrough();
@@ -69,7 +69,7 @@ function summary(rows: Scored[]): Record<string, number> {
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const dir = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'blind');
+  const dir = join(import.meta.dirname, '..', 'test', 'fixtures', 'blind');
   const results = evaluateBlind(dir);
   const showAt = process.argv.indexOf('--show');
   const show = showAt > 0 ? Number(process.argv[showAt + 1]) : 0;

@@ -1,9 +1,9 @@
 /**
  * One engine on one data set, in a process of its own so that its memory figure is its own:
- * `node --expose-gc --import tsx src/bench/nlu-run.ts ENGINE DATASET [--quick]` prints one JSON
- * result. Started by src/bench/nlu.ts.
+ * `node --expose-gc --import tsx bench/nlu-run.ts ENGINE DATASET [--quick]` prints one JSON
+ * result. Started by bench/nlu.ts.
  */
-import { evaluate } from '../nlu/evaluate';
+import { evaluate } from '../src/nlu/evaluate';
 import { createEngine, ENGINES, NO_ANSWER, type EngineName } from './nlu-engines';
 import { DATASETS, loadBenchData, type DatasetName } from './nlu-data';
 

@@ -2,12 +2,12 @@
  * Cross-validation of NLU settings on SMP2017 train.tsv only (dev.tsv is never read here), so the
  * settings in knowledge/nlu.yaml can be chosen without looking at the report set.
  *
- *   npx tsx src/bench/nlu-cv.ts                  # the variants below, 5-fold
- *   npx tsx src/bench/nlu-cv.ts --folds 10
- *   npx tsx src/bench/nlu-cv.ts --only svm       # variants whose name contains "svm"
- *   npx tsx src/bench/nlu-cv.ts --json
- *   npx tsx src/bench/nlu-cv.ts --report         # also dev.tsv accuracy and the domain's numbers
- *   npx tsx src/bench/nlu-cv.ts --grid 'svmC=2,4 bayesWeight=0,0.02' --features '{"length":false}'
+ *   npx tsx bench/nlu-cv.ts                  # the variants below, 5-fold
+ *   npx tsx bench/nlu-cv.ts --folds 10
+ *   npx tsx bench/nlu-cv.ts --only svm       # variants whose name contains "svm"
+ *   npx tsx bench/nlu-cv.ts --json
+ *   npx tsx bench/nlu-cv.ts --report         # also dev.tsv accuracy and the domain's numbers
+ *   npx tsx bench/nlu-cv.ts --grid 'svmC=2,4 bayesWeight=0,0.02' --features '{"length":false}'
  *                                                # knowledge/nlu.yaml with each combination
  *
  * Each variant is knowledge/nlu.yaml with some of `features`, `classifier` and
@@ -16,15 +16,15 @@
  * every run prints the same numbers.
  *
  * `--report` adds, for the table in BENCHMARKS.md, each variant's accuracy on SMP2017 dev.tsv
- * (trained on all of train.tsv) and on the assistant's domain (src/bench/nlu-domain.ts). They are
+ * (trained on all of train.tsv) and on the assistant's domain (bench/nlu-domain.ts). They are
  * for reporting a choice made on the CV column; choosing by them would tune on the report set.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadNluConfig } from '../knowledge/load';
-import { evaluate, parseEvalTsv, type LabelledExample } from '../nlu/evaluate';
-import { TrainedNlu } from '../nlu/trained';
-import type { NluClassifier, NluFeatures, NluFile } from '../schema/knowledge';
+import { loadNluConfig } from '../src/knowledge/load';
+import { evaluate, parseEvalTsv, type LabelledExample } from '../src/nlu/evaluate';
+import { TrainedNlu } from '../src/nlu/trained';
+import type { NluClassifier, NluFeatures, NluFile } from '../src/schema/knowledge';
 import { SMP2017_DIR } from './nlu-data';
 import { scoreDomain } from './nlu-domain';
 
@@ -105,7 +105,7 @@ const svmBayes = (name: string, features: Partial<NluFeatures>, svmC: number, ba
 
 /**
  * The variants compared. Shipped (knowledge/nlu.yaml): svm+bayes C 8, bayesWeight 0.02 with POS
- * and rareWords 2, the best CV accuracy among the variants that keep the domain's numbers (src/bench/nlu-domain.ts);
+ * and rareWords 2, the best CV accuracy among the variants that keep the domain's numbers (bench/nlu-domain.ts);
  * the variants with boundaries and length score a little higher here but answer one-word replies
  * (没有, 对, 算了) as small talk, and most of them lose held-out domain lines.
  */
