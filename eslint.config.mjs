@@ -39,7 +39,17 @@ export default tseslint.config(
   ...layers.map((layer) => ({
     files: [`src/${layer}/**/*.ts`],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/channels/**', '**/server/**', '**/service/**'], message: `src/${layer} must not depend on channels, the server or the chat service.` }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/channels/**', '**/server/**', '**/service/**'],
+              message: `src/${layer} must not depend on channels, the server or the chat service.`,
+            },
+          ],
+        },
+      ],
     },
   })),
 );

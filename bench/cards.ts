@@ -176,7 +176,12 @@ function evaluate(title: string, cards: SubjectCard[], queries: Query[]): void {
         if (ok) firstOk++;
         else {
           const got = d.kind === 'answer' ? d.card.id : d.kind === 'choose' ? `choose ${d.cards.map((c) => c.id).join(', ')}` : 'none';
-          misses.push(`  ${card.id}: "${p}" → ${got} (${r.slice(0, 3).map((x) => `${x.card.id} ${x.match.toFixed(2)}`).join(', ')})`);
+          misses.push(
+            `  ${card.id}: "${p}" → ${got} (${r
+              .slice(0, 3)
+              .map((x) => `${x.card.id} ${x.match.toFixed(2)}`)
+              .join(', ')})`,
+          );
         }
       });
     }
@@ -193,7 +198,8 @@ function evaluate(title: string, cards: SubjectCard[], queries: Query[]): void {
       const idx = indexOf(without);
       for (const c of set.cards) if (c.phrasings.length > i) held.push({ r: idx.rank(c.phrasings[i]), expect: { kind: 'answer', id: c.id } });
     }
-    const top = (n: number) => held.filter((x) => x.expect.kind === 'answer' && x.r.slice(0, n).some((y) => y.card.id === (x.expect as { id: string }).id)).length;
+    const top = (n: number) =>
+      held.filter((x) => x.expect.kind === 'answer' && x.r.slice(0, n).some((y) => y.card.id === (x.expect as { id: string }).id)).length;
     console.log(`  held-out phrasings (${held.length}): top-1 ${pct(top(1), held.length)}, top-3 ${pct(top(3), held.length)}`);
     console.log(`  ${line(tally(held, settings)).replace(/ \| outside.*$/, '')}`);
     if (process.argv.includes('--sweep'))
@@ -240,7 +246,9 @@ function evaluate(title: string, cards: SubjectCard[], queries: Query[]): void {
     const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
     return `mean ${us(xs.reduce((a, b) => a + b, 0) / xs.length)}, p50 ${us(at(0.5))}, p90 ${us(at(0.9))}, p99 ${us(at(0.99))}, max ${us(sorted[sorted.length - 1])}`;
   };
-  console.log(`\n4. Timing: ${cards.length} cards × ${PHRASINGS} phrasings, index built in ${buildMs.toFixed(0)} ms; ${wall.length} messages (rank + decide, half with a subject prior); load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
+  console.log(
+    `\n4. Timing: ${cards.length} cards × ${PHRASINGS} phrasings, index built in ${buildMs.toFixed(0)} ms; ${wall.length} messages (rank + decide, half with a subject prior); load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
+  );
   console.log(`  wall: ${stats(wall)}`);
   console.log(`  CPU:  ${stats(cpu)}`);
 }

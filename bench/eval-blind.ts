@@ -15,11 +15,20 @@ import { newConversationState, type ConversationState } from '../src/engine/type
 import { loadKnowledge } from '../src/knowledge/load';
 
 const Turn = z.object({ user: z.string(), must: z.array(z.array(z.string())).default([]), mustNot: z.array(z.string()).default([]) }).passthrough();
-const Question = z.object({ id: z.string(), text: z.string(), scope: z.enum(['in', 'out']), must: z.array(z.array(z.string())).default([]), mustNot: z.array(z.string()).default([]) }).passthrough();
+const Question = z
+  .object({
+    id: z.string(),
+    text: z.string(),
+    scope: z.enum(['in', 'out']),
+    must: z.array(z.array(z.string())).default([]),
+    mustNot: z.array(z.string()).default([]),
+  })
+  .passthrough();
 const Conversation = z.object({ id: z.string(), turns: z.array(Turn).min(1) }).passthrough();
 
 /** A reply that declines or points elsewhere instead of answering (for out-of-scope questions). */
-const DECLINES = /不在.{0,6}范围|超出|答不了|无法回答|不能回答|不属于|没有涉及|没有理解|没听明白|不太确定您的意思|建议(您)?(咨询|向|联系)|请(您)?(咨询|向|联系)|转人工/u;
+const DECLINES =
+  /不在.{0,6}范围|超出|答不了|无法回答|不能回答|不属于|没有涉及|没有理解|没听明白|不太确定您的意思|建议(您)?(咨询|向|联系)|请(您)?(咨询|向|联系)|转人工/u;
 
 export type Label = 'correct' | 'wrong' | 'missed' | 'ok' | 'confident';
 export interface Scored {
@@ -33,9 +42,14 @@ export interface Scored {
 function judge(id: string, user: string, reply: string, intent: string, must: string[][], mustNot: string[], scope: 'in' | 'out'): Scored {
   const wrong = mustNot.filter((w) => reply.includes(w));
   if (wrong.length) return { id, user, label: 'wrong', reply, why: `says ${wrong.join(', ')}` };
-  if (scope === 'out') return DECLINES.test(reply) || intent === 'fallback' ? { id, user, label: 'ok', reply, why: '' } : { id, user, label: 'confident', reply, why: `answered as ${intent}` };
+  if (scope === 'out')
+    return DECLINES.test(reply) || intent === 'fallback'
+      ? { id, user, label: 'ok', reply, why: '' }
+      : { id, user, label: 'confident', reply, why: `answered as ${intent}` };
   const missing = must.filter((group) => !group.some((w) => reply.includes(w)));
-  return missing.length ? { id, user, label: 'missed', reply, why: `lacks ${missing.map((g) => g.join('|')).join('; ')}` } : { id, user, label: 'correct', reply, why: '' };
+  return missing.length
+    ? { id, user, label: 'missed', reply, why: `lacks ${missing.map((g) => g.join('|')).join('; ')}` }
+    : { id, user, label: 'correct', reply, why: '' };
 }
 
 function run(assistant: Assistant, lines: string[]): { text: string; intent: string }[] {
@@ -56,7 +70,10 @@ export function evaluateBlind(dir: string, assistant = new Assistant(loadKnowled
   });
   const conversations = (file: string) =>
     read(file, Conversation).flatMap((c) => {
-      const replies = run(assistant, c.turns.map((t) => t.user));
+      const replies = run(
+        assistant,
+        c.turns.map((t) => t.user),
+      );
       return c.turns.map((t, i) => judge(`${c.id}.${i + 1}`, t.user, replies[i].text, replies[i].intent, t.must ?? [], t.mustNot ?? [], 'in'));
     });
   return { questions, 'short-conversations': conversations('short-conversations.yaml'), conversations: conversations('conversations.yaml') };
@@ -65,7 +82,15 @@ export function evaluateBlind(dir: string, assistant = new Assistant(loadKnowled
 function summary(rows: Scored[]): Record<string, number> {
   const count = (l: Label) => rows.filter((r) => r.label === l).length;
   const inScope = rows.filter((r) => r.label !== 'ok' && r.label !== 'confident').length;
-  return { turns: rows.length, correct: count('correct'), wrong: count('wrong'), missed: count('missed'), outOfScopeDeclined: count('ok'), outOfScopeConfident: count('confident'), correctPercent: inScope ? Math.round((count('correct') / inScope) * 1000) / 10 : 0 };
+  return {
+    turns: rows.length,
+    correct: count('correct'),
+    wrong: count('wrong'),
+    missed: count('missed'),
+    outOfScopeDeclined: count('ok'),
+    outOfScopeConfident: count('confident'),
+    correctPercent: inScope ? Math.round((count('correct') / inScope) * 1000) / 10 : 0,
+  };
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {

@@ -20,7 +20,20 @@ import type { LatencySnapshot } from '../src/server/latency';
 import { freePort, TestRedis } from '../test/helpers/redis';
 
 const ROOT = join(import.meta.dirname, '..');
-const SCRIPT = ['你好', '注销需要什么材料', '照片有什么要求', '帮我看看我能不能注销', '我在南京，离职了，手上没有项目', '没有', '没有', '修满了', '愿意', '有', '审批要多久', '谢谢'];
+const SCRIPT = [
+  '你好',
+  '注销需要什么材料',
+  '照片有什么要求',
+  '帮我看看我能不能注销',
+  '我在南京，离职了，手上没有项目',
+  '没有',
+  '没有',
+  '修满了',
+  '愿意',
+  '有',
+  '审批要多久',
+  '谢谢',
+];
 
 export interface HttpRow {
   target: string;
@@ -109,7 +122,7 @@ function linesSince(file: string, from: number): { lines: number; size: number }
   const buf = Buffer.alloc(1 << 20);
   let lines = 0;
   try {
-    for (let at = from; at < size; ) {
+    for (let at = from; at < size;) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, size - at), at);
       if (n <= 0) break;
       for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
@@ -141,7 +154,13 @@ async function load(url: string, connections: number, seconds: number, chat: boo
 }
 
 /** Each target first gets an unrecorded run, so the rows measure compiled code, not the JIT warming up. */
-async function rowsFor(target: string, url: string, opts: { seconds: number; connections: number[]; log: (l: string) => void }, chat: boolean, logFile?: string): Promise<HttpRow[]> {
+async function rowsFor(
+  target: string,
+  url: string,
+  opts: { seconds: number; connections: number[]; log: (l: string) => void },
+  chat: boolean,
+  logFile?: string,
+): Promise<HttpRow[]> {
   opts.log(`  ${target}: warm-up…`);
   await load(url, Math.max(...opts.connections), Math.max(1, Math.round(opts.seconds / 3)), chat);
   const rows: HttpRow[] = [];
@@ -154,7 +173,11 @@ async function rowsFor(target: string, url: string, opts: { seconds: number; con
 
 /** bench/canned-chat.ts in its own process; `serviceUs`: CPU each turn burns besides. */
 function startCanned(serviceUs = 0) {
-  return startProcess(['--import', 'tsx', join(ROOT, 'bench', 'canned-chat.ts'), '--service-us', String(serviceUs)], { DOTENV_CONFIG_QUIET: 'true' }, /port (\d+)/);
+  return startProcess(
+    ['--import', 'tsx', join(ROOT, 'bench', 'canned-chat.ts'), '--service-us', String(serviceUs)],
+    { DOTENV_CONFIG_QUIET: 'true' },
+    /port (\d+)/,
+  );
 }
 
 export interface HttpBenchResult {
@@ -178,7 +201,14 @@ async function startServe(env: NodeJS.ProcessEnv, logFile: string): Promise<{ ch
   try {
     child = spawn(process.execPath, [join(ROOT, 'bin', 'jianli.js'), 'serve', '--port', String(port)], {
       cwd: ROOT,
-      env: { ...process.env, ...env, JIANLI_ADMIN_TOKEN: ADMIN_TOKEN, JIANLI_RATE_PER_ADDRESS: '0', JIANLI_RATE_PER_CONVERSATION: '0', DOTENV_CONFIG_QUIET: 'true' },
+      env: {
+        ...process.env,
+        ...env,
+        JIANLI_ADMIN_TOKEN: ADMIN_TOKEN,
+        JIANLI_RATE_PER_ADDRESS: '0',
+        JIANLI_RATE_PER_CONVERSATION: '0',
+        DOTENV_CONFIG_QUIET: 'true',
+      },
       stdio: ['ignore', fd, fd],
     });
   } finally {
@@ -190,7 +220,13 @@ async function startServe(env: NodeJS.ProcessEnv, logFile: string): Promise<{ ch
       child.kill('SIGKILL');
       throw new Error(`jianli serve was not healthy within 120 s; its log: ${logFile}`);
     }
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { child, url, ms: performance.now() - t0, logFile };
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, url, ms: performance.now() - t0, logFile };
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -198,7 +234,14 @@ async function startServe(env: NodeJS.ProcessEnv, logFile: string): Promise<{ ch
 export async function benchHttp(opts: { seconds: number; connections: number[]; log: (l: string) => void }): Promise<HttpBenchResult> {
   const rows: HttpRow[] = [];
   // The bare floor: the same load tool against a server that only answers a fixed body.
-  const bare = await startProcess(['-e', "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end('{\"ok\":true}')});s.listen(0,()=>console.log('port '+s.address().port))"], {}, /port (\d+)/);
+  const bare = await startProcess(
+    [
+      '-e',
+      "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end('{\"ok\":true}')});s.listen(0,()=>console.log('port '+s.address().port))",
+    ],
+    {},
+    /port (\d+)/,
+  );
   rows.push(...(await rowsFor('bare node http', `http://127.0.0.1:${bare.match[1]}`, opts, false)));
   await stop(bare.child);
 

@@ -76,7 +76,10 @@ export function crossValidate(base: NluFile, v: Variant, examples: LabelledExamp
   const predicted: string[] = new Array(examples.length);
   const folds: number[] = [];
   for (let f = 0; f < k; f++) {
-    const model = new TrainedNlu(config, examples.filter((_, i) => fold[i] !== f));
+    const model = new TrainedNlu(
+      config,
+      examples.filter((_, i) => fold[i] !== f),
+    );
     let right = 0;
     let total = 0;
     examples.forEach((e, i) => {
@@ -95,7 +98,13 @@ export function crossValidate(base: NluFile, v: Variant, examples: LabelledExamp
 
 const BASE_FEATURES: Partial<NluFeatures> = { charNgrams: [1, 2], charScope: 'wordlike', boundaries: false, partOfSpeech: false, length: false, rareWords: 0 };
 const POS: Partial<NluFeatures> = { ...BASE_FEATURES, partOfSpeech: true };
-const BAYES: Variant = { name: 'bayes (before): words + [1,2] wordlike, multinomial, smoothing 0.3', features: BASE_FEATURES, classifier: { likelihood: 'multinomial', model: 'bayes' }, smoothing: 0.3, temperature: 1 };
+const BAYES: Variant = {
+  name: 'bayes (before): words + [1,2] wordlike, multinomial, smoothing 0.3',
+  features: BASE_FEATURES,
+  classifier: { likelihood: 'multinomial', model: 'bayes' },
+  smoothing: 0.3,
+  temperature: 1,
+};
 const svmBayes = (name: string, features: Partial<NluFeatures>, svmC: number, bayesWeight: number): Variant => ({
   name: `svm+bayes C ${svmC}, bayesWeight ${bayesWeight}: ${name}`,
   features,
@@ -136,7 +145,14 @@ function gridVariants(spec: string, features: Partial<NluFeatures>): Variant[] {
   }
   return combos.map((c) => {
     const { smoothing, ...classifier } = c;
-    return { name: `${Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ')} ${JSON.stringify(features)}`, features, classifier, smoothing };
+    return {
+      name: `${Object.entries(c)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')} ${JSON.stringify(features)}`,
+      features,
+      classifier,
+      smoothing,
+    };
   });
 }
 
@@ -159,7 +175,10 @@ async function main(): Promise<void> {
   const variants = grid ? gridVariants(grid, features ? JSON.parse(features) : {}) : VARIANTS.filter((x) => !only || x.name.includes(only));
   const extraHead = report ? ' dev accuracy | dev macro-F1 | eval/dev.tsv | heldout.tsv (out-of-domain answered) | heldout2.tsv |' : '';
   const extraRule = report ? ' --- | --- | --- | --- | --- |' : '';
-  if (!json) console.log(`${k}-fold cross-validation on SMP2017 train.tsv (${examples.length} lines)\n\n| variant | CV accuracy | CV macro-F1 | folds |${extraHead}\n| --- | --- | --- | --- |${extraRule}`);
+  if (!json)
+    console.log(
+      `${k}-fold cross-validation on SMP2017 train.tsv (${examples.length} lines)\n\n| variant | CV accuracy | CV macro-F1 | folds |${extraHead}\n| --- | --- | --- | --- |${extraRule}`,
+    );
   for (const v of variants) {
     const r: CvResult & { dev?: { accuracy: number; macroF1: number }; domain?: ReturnType<typeof scoreDomain> } = crossValidate(base, v, examples, k);
     let extra = '';
@@ -174,7 +193,10 @@ async function main(): Promise<void> {
       extra = ` ${pct(d.accuracy)} | ${d.macroF1.toFixed(3)} | ${pct(dd.accuracy)} | ${pct(h1.accuracy)} (${h1.outOfDomainAnswered}/${h1.outOfDomain}) | ${pct(h2.accuracy)} |`;
     }
     results.push(r);
-    if (!json) console.log(`| ${r.name} | ${(r.accuracy * 100).toFixed(2)}% | ${r.macroF1.toFixed(3)} | ${r.folds.map((x) => (x * 100).toFixed(1)).join(' ')} |${extra}`);
+    if (!json)
+      console.log(
+        `| ${r.name} | ${(r.accuracy * 100).toFixed(2)}% | ${r.macroF1.toFixed(3)} | ${r.folds.map((x) => (x * 100).toFixed(1)).join(' ')} |${extra}`,
+      );
   }
   if (json) console.log(JSON.stringify(results, null, 2));
 }

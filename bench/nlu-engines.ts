@@ -89,7 +89,11 @@ async function nlpjs(): Promise<Engine> {
 }
 
 async function naturalBaseline(): Promise<Engine> {
-  const [{ default: BayesClassifier }, { Jieba }, { dict }] = await Promise.all([import('natural/lib/natural/classifiers/bayes_classifier.js'), import('@node-rs/jieba'), import('@node-rs/jieba/dict.js')]);
+  const [{ default: BayesClassifier }, { Jieba }, { dict }] = await Promise.all([
+    import('natural/lib/natural/classifiers/bayes_classifier.js'),
+    import('@node-rs/jieba'),
+    import('@node-rs/jieba/dict.js'),
+  ]);
   const jieba = Jieba.withDict(dict);
   const tokens = (text: string) => jieba.cut(text, true).filter((t) => /[\p{L}\p{N}]/u.test(t));
   const classifier = new BayesClassifier();

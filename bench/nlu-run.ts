@@ -62,7 +62,14 @@ export async function runOne(engineName: EngineName, dataset: DatasetName, quick
     const report = evaluate(test.examples, (t) => predictions.get(t) ?? NO_ANSWER);
     const ood = test.examples.filter((e) => e.accepted.includes(NO_ANSWER));
     const answered = ood.filter((e) => predictions.get(e.text) !== NO_ANSWER).length;
-    tests.push({ name: test.name, total: report.total, accuracy: report.accuracy, macroF1: report.macroF1, outOfDomain: ood.length, outOfDomainAnswered: answered });
+    tests.push({
+      name: test.name,
+      total: report.total,
+      accuracy: report.accuracy,
+      macroF1: report.macroF1,
+      outOfDomain: ood.length,
+      outOfDomainAnswered: answered,
+    });
   }
 
   // Latency after the scoring pass, so every engine is measured warm.

@@ -53,9 +53,15 @@ function tables(results: RunResult[]): string {
   const domain = results.filter((r) => r.dataset === 'domain');
   if (domain.length) {
     const sets = domain[0].tests;
-    out.push(`Domain: trained on the ${domain[0].trainExamples} phrases of knowledge/phrases (fallback included); ${sets.map((t) => `${t.name} ${t.total} lines (${t.outOfDomain} out of domain)`).join(', ')}`, '');
+    out.push(
+      `Domain: trained on the ${domain[0].trainExamples} phrases of knowledge/phrases (fallback included); ${sets.map((t) => `${t.name} ${t.total} lines (${t.outOfDomain} out of domain)`).join(', ')}`,
+      '',
+    );
     const ood = (t: RunResult['tests'][number]) => `${pct(t.outOfDomainAnswered / (t.outOfDomain || 1))} (${t.outOfDomainAnswered}/${t.outOfDomain})`;
-    out.push(row(['engine', ...sets.flatMap((t) => [`${t.name} accuracy`, `${t.name} out-of-domain answered`]), ...COST_HEAD]), row(Array(1 + 2 * sets.length + COST_HEAD.length).fill('---')));
+    out.push(
+      row(['engine', ...sets.flatMap((t) => [`${t.name} accuracy`, `${t.name} out-of-domain answered`]), ...COST_HEAD]),
+      row(Array(1 + 2 * sets.length + COST_HEAD.length).fill('---')),
+    );
     for (const r of domain) out.push(row([ENGINE_TITLES[r.engine], ...r.tests.flatMap((t) => [pct(t.accuracy), ood(t)]), ...costCells(r)]));
   }
   return out.join('\n');
@@ -74,5 +80,7 @@ if (asJson) {
   process.stdout.write(`${JSON.stringify({ quick, machine: machine(), seconds, results }, null, 2)}\n`);
 } else {
   const m = machine();
-  process.stdout.write(`machine: ${m.cpu}, ${m.nproc} CPUs, ${m.memory}, Node ${m.node}${quick ? ' — QUICK RUN (subsampled)' : ''}\n\n${tables(results)}\n\n(${seconds.toFixed(0)} s)\n`);
+  process.stdout.write(
+    `machine: ${m.cpu}, ${m.nproc} CPUs, ${m.memory}, Node ${m.node}${quick ? ' — QUICK RUN (subsampled)' : ''}\n\n${tables(results)}\n\n(${seconds.toFixed(0)} s)\n`,
+  );
 }

@@ -38,7 +38,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function once(engineThread: boolean, nluCache?: string): Promise<StartupRun> {
   const data = mkdtempSync(join(tmpdir(), 'jianli-startup-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, JIANLI_DATA: data, JIANLI_ENGINE_THREAD: engineThread ? '1' : '0', JIANLI_RATE_PER_ADDRESS: '0', JIANLI_RATE_PER_CONVERSATION: '0' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    JIANLI_DATA: data,
+    JIANLI_ENGINE_THREAD: engineThread ? '1' : '0',
+    JIANLI_RATE_PER_ADDRESS: '0',
+    JIANLI_RATE_PER_CONVERSATION: '0',
+  };
   delete env.JIANLI_NLU_CACHE;
   if (nluCache) env.JIANLI_NLU_CACHE = nluCache;
   const t0 = performance.now();
@@ -57,7 +63,10 @@ async function once(engineThread: boolean, nluCache?: string): Promise<StartupRu
       if (performance.now() - t0 > 60_000) throw new Error(`jianli serve was not healthy within 60 s:\n${out}`);
       url ??= /web chat:\s+(http:\/\/localhost:\d+)\//.exec(out)?.[1];
       if (url) {
-        const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+        const ok = await fetch(`${url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) break;
       }
       await sleep(20);
@@ -65,7 +74,11 @@ async function once(engineThread: boolean, nluCache?: string): Promise<StartupRu
     const healthyMs = performance.now() - t0;
     const rss = rssMiB(child.pid!);
     for (let i = 0; i < 50; i++) {
-      const res = await fetch(`${url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: `s${i % 5}`, text: ['注销需要什么材料', '单位不给办怎么办', '审批要多久', '谢谢'][i % 4] }) });
+      const res = await fetch(`${url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ conversationId: `s${i % 5}`, text: ['注销需要什么材料', '单位不给办怎么办', '审批要多久', '谢谢'][i % 4] }),
+      });
       if (!res.ok) throw new Error(`POST /api/chat answered ${res.status}: ${await res.text()}`);
     }
     return { engineThread, nluCache: nluCache !== undefined, healthyMs, rssMiB: rss, rssAfterTurnsMiB: rssMiB(child.pid!) };
@@ -92,7 +105,9 @@ export async function benchStartup(runs: number, log: (l: string) => void = () =
     for (let i = 0; i < runs; i++) {
       for (const [thread, nluCache] of configs) {
         const r = await once(thread, nluCache);
-        log(`engine thread ${thread ? 'on ' : 'off'}${nluCache ? ', model cache' : ''}: healthy after ${r.healthyMs.toFixed(0)} ms, RSS ${r.rssMiB.toFixed(0)} MiB, after 50 turns ${r.rssAfterTurnsMiB.toFixed(0)} MiB`);
+        log(
+          `engine thread ${thread ? 'on ' : 'off'}${nluCache ? ', model cache' : ''}: healthy after ${r.healthyMs.toFixed(0)} ms, RSS ${r.rssMiB.toFixed(0)} MiB, after 50 turns ${r.rssAfterTurnsMiB.toFixed(0)} MiB`,
+        );
         results.push(r);
       }
     }
@@ -118,6 +133,14 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
       };
       return [`| ${thread ? 'on' : 'off'}${nluCache ? ', model cache' : ''} | ${f('healthyMs')} | ${f('rssMiB')} | ${f('rssAfterTurnsMiB')} |`];
     };
-    process.stdout.write(['| engine thread | healthy after, ms | RSS when healthy, MiB | RSS after 50 turns, MiB |', '| --- | --- | --- | --- |', ...row(true, false), ...row(false, false), ...row(true, true)].join('\n') + '\n');
+    process.stdout.write(
+      [
+        '| engine thread | healthy after, ms | RSS when healthy, MiB | RSS after 50 turns, MiB |',
+        '| --- | --- | --- | --- |',
+        ...row(true, false),
+        ...row(false, false),
+        ...row(true, true),
+      ].join('\n') + '\n',
+    );
   }
 }

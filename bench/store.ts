@@ -54,7 +54,12 @@ async function fillRedis(store: RedisStore, n: number): Promise<void> {
   }
 }
 
-async function measure(store: ConversationStore, assistant: Assistant, turns: number, settle?: () => Promise<void>): Promise<Omit<StoreBenchRow, 'store' | 'stored'>> {
+async function measure(
+  store: ConversationStore,
+  assistant: Assistant,
+  turns: number,
+  settle?: () => Promise<void>,
+): Promise<Omit<StoreBenchRow, 'store' | 'stored'>> {
   const service = new AssistantChatService(assistant, store);
   const times: number[] = [];
   const started = performance.now();

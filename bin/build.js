@@ -134,7 +134,8 @@ async function withLock(work, staleMs = 300_000) {
  */
 export async function build({ strict = true, onlyIfStale = false, log = (l) => process.stderr.write(`${l}\n`) } = {}) {
   const tsc = tscPath();
-  if (!tsc) throw new BuildError('cannot build dist/: TypeScript is not installed (a production tree); run `npm ci && npm run build` before `npm prune --omit=dev`');
+  if (!tsc)
+    throw new BuildError('cannot build dist/: TypeScript is not installed (a production tree); run `npm ci && npm run build` before `npm prune --omit=dev`');
   return withLock(async () => {
     // Another process may have built while this one waited for the lock.
     if (onlyIfStale && !staleReason()) return undefined;
@@ -151,13 +152,17 @@ export async function build({ strict = true, onlyIfStale = false, log = (l) => p
     let copied = 0;
     try {
       // What a build puts in dist/ (dist/ may hold other things, such as the Teams app package in dist/teams).
-      const own = ['.tsbuildinfo', ...readdirSync(SRC).flatMap((e) => (/\.d\.ts$/.test(e) ? [] : /\.ts$/.test(e) ? [e.replace(/\.ts$/, '.js'), e.replace(/\.ts$/, '.js.map')] : [e]))];
+      const own = [
+        '.tsbuildinfo',
+        ...readdirSync(SRC).flatMap((e) => (/\.d\.ts$/.test(e) ? [] : /\.ts$/.test(e) ? [e.replace(/\.ts$/, '.js'), e.replace(/\.ts$/, '.js.map')] : [e])),
+      ];
       if (existsSync(ENTRY)) for (const e of own) if (existsSync(join(DIST, e))) cpSync(join(DIST, e), join(staging, e), { recursive: true });
       const r = await runNode([tsc, '-p', CONFIG, '--pretty', 'false', '--outDir', staging, '--tsBuildInfoFile', join(staging, '.tsbuildinfo')]);
       const diagnostics = r.output.trim();
       if (r.status !== 0) {
         const errors = (diagnostics.match(/error TS\d+/g) ?? []).length;
-        if (strict || !existsSync(join(staging, 'cli.js'))) throw new BuildError(`TypeScript reported ${errors || 'some'} error(s) building dist/:\n${diagnostics}`);
+        if (strict || !existsSync(join(staging, 'cli.js')))
+          throw new BuildError(`TypeScript reported ${errors || 'some'} error(s) building dist/:\n${diagnostics}`);
         log(`built dist/ with ${errors} type error(s) (run npm run typecheck):\n${diagnostics.split('\n').slice(0, 5).join('\n')}`);
       }
       const { replaceTscAliasPaths } = await import(pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('tsc-alias')).href);

@@ -96,15 +96,15 @@ program
   .option('-p, --port <port>', 'port (default: $PORT or 3978)')
   .action(serve);
 
-program
-  .command('start')
-  .description('start the assistant (same as serve)')
-  .option('-p, --port <port>', 'port (default: $PORT or 3978)')
-  .action(serve);
+program.command('start').description('start the assistant (same as serve)').option('-p, --port <port>', 'port (default: $PORT or 3978)').action(serve);
 
 /** The same NLU trained on a `text<TAB>intent` file instead of the knowledge base (--train). */
 async function trainedOn(file: string): Promise<{ classify(text: string): { intent: string; confidence: number } }> {
-  const [{ TrainedNlu }, { loadNluConfig }, { parseEvalTsv }] = await Promise.all([import('./nlu/trained'), import('./knowledge/load'), import('./nlu/evaluate')]);
+  const [{ TrainedNlu }, { loadNluConfig }, { parseEvalTsv }] = await Promise.all([
+    import('./nlu/trained'),
+    import('./knowledge/load'),
+    import('./nlu/evaluate'),
+  ]);
   return new TrainedNlu(loadNluConfig(), parseEvalTsv(readFileSync(file, 'utf8')));
 }
 
@@ -138,7 +138,11 @@ program
   .command('check')
   .description('read a situation as JSON on stdin, print the verdict JSON (exit 2 on invalid input)')
   .action(async () => {
-    const [{ loadKnowledge }, { checkEligibility }, { parseSituation }] = await Promise.all([import('./knowledge/load'), import('./rules/check'), import('./rules/situation')]);
+    const [{ loadKnowledge }, { checkEligibility }, { parseSituation }] = await Promise.all([
+      import('./knowledge/load'),
+      import('./rules/check'),
+      import('./rules/situation'),
+    ]);
     const k = loadKnowledge();
     const input = await readStdin();
     let raw: unknown;
@@ -190,7 +194,7 @@ program
 program
   .command('review')
   .description('list missed questions grouped by wording; attach a group to an intent or mark it out of scope')
-  .option('--attach <group>', 'add the group\'s questions to an intent\'s training phrases (needs --intent)')
+  .option('--attach <group>', "add the group's questions to an intent's training phrases (needs --intent)")
   .option('--intent <id>', 'the intent to attach to')
   .option('--out-of-scope <group>', 'mark the group as out of scope (it stops being listed)')
   .option('--json', 'print the groups as JSON')
@@ -215,7 +219,9 @@ program
           const g = pick(opts.attach);
           const { added } = attachPhrases(loadKnowledge().root, opts.intent, g.texts);
           for (const text of g.texts) await log.decide({ at: now, text, decision: 'attached', intent: opts.intent });
-          process.stdout.write(`added ${added.length} phrase(s) to knowledge/phrases/${opts.intent}.yaml: ${added.join(' | ')}\nreload the knowledge (POST /admin/reload) or restart to use them\n`);
+          process.stdout.write(
+            `added ${added.length} phrase(s) to knowledge/phrases/${opts.intent}.yaml: ${added.join(' | ')}\nreload the knowledge (POST /admin/reload) or restart to use them\n`,
+          );
           return;
         }
         if (opts.outOfScope) {
@@ -243,7 +249,9 @@ program
       const assistant = await boot();
       for (const g of groups) {
         const guess = assistant.classify(g.texts[0]).candidates[0];
-        process.stdout.write(`#${g.number} ×${g.count}  ${g.texts.slice(0, 4).join(' | ')}${g.texts.length > 4 ? ` (+${g.texts.length - 4})` : ''}${guess ? `  — closest intent: ${guess.label} (${guess.score.toFixed(2)})` : ''}\n`);
+        process.stdout.write(
+          `#${g.number} ×${g.count}  ${g.texts.slice(0, 4).join(' | ')}${g.texts.length > 4 ? ` (+${g.texts.length - 4})` : ''}${guess ? `  — closest intent: ${guess.label} (${guess.score.toFixed(2)})` : ''}\n`,
+        );
       }
     } finally {
       await log.close();
@@ -254,7 +262,10 @@ program
   .command('bench-turns')
   .description('turn cost over HTTP (autocannon) at 1, 50 and 200 concurrent conversations, both stores, beside a bare Node server')
   .option('--quick', 'one-second runs (CI)')
-  .option('--budget', 'instead: the canned endpoint at 200 conversations with each turn burning 0–150 µs of CPU, to show what the targets leave for the engine and the store')
+  .option(
+    '--budget',
+    'instead: the canned endpoint at 200 conversations with each turn burning 0–150 µs of CPU, to show what the targets leave for the engine and the store',
+  )
   .option('--json', 'print JSON')
   .action(async (opts: { quick?: boolean; budget?: boolean; json?: boolean }) => (await benchCommands()).benchTurns(opts));
 

@@ -13,7 +13,9 @@ describe('bench:nlu --quick', () => {
       timeout: 170_000,
     });
     expect(r.status, r.stderr).toBe(0);
-    const { results } = JSON.parse(r.stdout) as { results: { engine: string; dataset: string; tests: { name: string; accuracy: number }[]; latency: { p99Ms: number }; trainMs: number }[] };
+    const { results } = JSON.parse(r.stdout) as {
+      results: { engine: string; dataset: string; tests: { name: string; accuracy: number }[]; latency: { p99Ms: number }; trainMs: number }[];
+    };
     expect(results.map((x) => `${x.engine}/${x.dataset}`)).toEqual([
       'ours/smp2017',
       'nlpjs/smp2017',

@@ -23,7 +23,14 @@ describe('jianli', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(6);
     const turns = lines.map((l) => JSON.parse(l));
-    expect(turns.map((t) => t.intent)).toEqual(['chitchat.greeting', 'faq.employer_refusal', 'faq.employer_refusal', 'faq.employer_refusal', 'fallback', 'fallback']);
+    expect(turns.map((t) => t.intent)).toEqual([
+      'chitchat.greeting',
+      'faq.employer_refusal',
+      'faq.employer_refusal',
+      'faq.employer_refusal',
+      'fallback',
+      'fallback',
+    ]);
     for (const t of turns) {
       expect(typeof t.confidence).toBe('number');
       expect(Array.isArray(t.replies)).toBe(true);
@@ -36,7 +43,10 @@ describe('jianli', () => {
   it('classify prints {text,intent,confidence} per line', () => {
     const r = jianli(['classify'], '注销要交哪些东西\n明天会下雪吗\n');
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toEqual([
       { text: '注销要交哪些东西', intent: 'process.materials', confidence: expect.any(Number) },
       { text: '明天会下雪吗', intent: 'fallback', confidence: expect.any(Number) },
@@ -95,17 +105,35 @@ describe('jianli', () => {
 
   it('chat --jsonl adds the verdict to the turn that ends the interview', () => {
     const r = jianli(['chat', '--jsonl'], ['帮我看看能不能注销', '我在上海，退休了，没有项目', '没有', '没有', '修满了', '愿意', '有'].join('\n'));
-    const turns = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const turns = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(turns.slice(0, -1).every((t) => t.verdict === undefined)).toBe(true);
     const last = turns.at(-1);
     expect(last.intent).toBe('interview.start');
     expect(last.verdict.status).toBe('eligible');
-    const check = jianli(['check'], JSON.stringify({ region: '上海', reason: 'retired', unsettledProjects: false, pendingAccidentLiability: false, underPenaltyOrReview: false, continuingEducationComplete: true, employerCooperates: true, laborContractTerminated: true }));
+    const check = jianli(
+      ['check'],
+      JSON.stringify({
+        region: '上海',
+        reason: 'retired',
+        unsettledProjects: false,
+        pendingAccidentLiability: false,
+        underPenaltyOrReview: false,
+        continuingEducationComplete: true,
+        employerCooperates: true,
+        laborContractTerminated: true,
+      }),
+    );
     expect(last.verdict).toEqual(JSON.parse(check.stdout));
   });
 
   it('the staff console searches the knowledge, shows sources, summarises the case and runs the check', () => {
-    const r = jianli(['chat', '--staff'], ['/search 回执', '单位不给我办注销', '有', '/source', '好，帮我自查', '我在南京，手机13812345678', '/summary', '/check'].join('\n'));
+    const r = jianli(
+      ['chat', '--staff'],
+      ['/search 回执', '单位不给我办注销', '有', '/source', '好，帮我自查', '我在南京，手机13812345678', '/summary', '/check'].join('\n'),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('员工命令');
     expect(r.stdout).toMatch(/【process\.receipt】需要领取纸质注销回执吗？/);
@@ -127,7 +155,10 @@ describe('jianli', () => {
   });
 
   it('the staff summary keeps the finished check: facts, verdict and what blocks it', () => {
-    const r = jianli(['chat', '--staff'], ['帮我看看能不能注销', '上海，离职，有一个项目没结算，没有事故，没有处罚，继续教育修满了，单位同意，合同解除了有证明', '/summary'].join('\n'));
+    const r = jianli(
+      ['chat', '--staff'],
+      ['帮我看看能不能注销', '上海，离职，有一个项目没结算，没有事故，没有处罚，继续教育修满了，单位同意，合同解除了有证明', '/summary'].join('\n'),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('自查目标：注销（已完成）');
     expect(r.stdout).toContain('目前结论：需先解决阻碍');

@@ -45,7 +45,8 @@ describe('the settings', () => {
     const read = new Set<string>();
     for (const f of sources(join(root, 'src'))) {
       if (f.endsWith('config.ts')) continue;
-      for (const m of readFileSync(f, 'utf8').matchAll(/\b(PORT|HOST|JIANLI_[A-Z_]+|WECHAT_[A-Z_]+|MicrosoftApp(?:Id|Password|Type|TenantId))\b/g)) read.add(m[1]);
+      for (const m of readFileSync(f, 'utf8').matchAll(/\b(PORT|HOST|JIANLI_[A-Z_]+|WECHAT_[A-Z_]+|MicrosoftApp(?:Id|Password|Type|TenantId))\b/g))
+        read.add(m[1]);
     }
     // Constants that look like settings but are not read from the environment.
     for (const constant of ['WECHAT_PART_TEXTS']) read.delete(constant);
@@ -63,7 +64,12 @@ describe('the settings', () => {
     expect(c).toMatchObject({ port: 3978, host: '0.0.0.0', shutdownSeconds: 10, store: 'lowdb', fsync: false, ratePerAddress: 600, ratePerConversation: 60 });
     expect(c.adminToken).toBeUndefined();
     // As written in a .env file: spaces trimmed, an empty value is unset.
-    expect(loadConfig({ PORT: ' 8080 ', JIANLI_FSYNC: '1', JIANLI_ADMIN_TOKEN: '', JIANLI_STORE: 'redis://127.0.0.1:6379' })).toMatchObject({ port: 8080, fsync: true, adminToken: undefined, store: 'redis://127.0.0.1:6379' });
+    expect(loadConfig({ PORT: ' 8080 ', JIANLI_FSYNC: '1', JIANLI_ADMIN_TOKEN: '', JIANLI_STORE: 'redis://127.0.0.1:6379' })).toMatchObject({
+      port: 8080,
+      fsync: true,
+      adminToken: undefined,
+      store: 'redis://127.0.0.1:6379',
+    });
   });
 
   it.each([
@@ -105,7 +111,9 @@ describe('the settings', () => {
       expect(process.env.JIANLI_TEST_FROM_FILE).toBe('file');
       expect(process.env.JIANLI_TEST_BOTH).toBe('environment');
       expect(loadEnvFile(process.env, temp())).toBeUndefined();
-      expect(() => loadEnvFile({ JIANLI_ENV_FILE: 'missing.env' }, dir)).toThrow(/^Invalid setting JIANLI_ENV_FILE: names .*missing\.env, which does not exist$/);
+      expect(() => loadEnvFile({ JIANLI_ENV_FILE: 'missing.env' }, dir)).toThrow(
+        /^Invalid setting JIANLI_ENV_FILE: names .*missing\.env, which does not exist$/,
+      );
     } finally {
       delete process.env.JIANLI_TEST_FROM_FILE;
       delete process.env.JIANLI_TEST_BOTH;

@@ -137,8 +137,14 @@ describe('rare-word features', () => {
     const s = segmenter(2);
     // Toy data: music names a song or singer nobody else mentions; weather repeats its words.
     const train: [string, string][] = [
-      ['来一首青花瓷', 'music'], ['来一首稻香', 'music'], ['来一首晴天', 'music'], ['放一首七里香', 'music'],
-      ['今天天气怎么样', 'weather'], ['明天天气怎么样', 'weather'], ['今天会下雨吗', 'weather'], ['明天会下雨吗', 'weather'],
+      ['来一首青花瓷', 'music'],
+      ['来一首稻香', 'music'],
+      ['来一首晴天', 'music'],
+      ['放一首七里香', 'music'],
+      ['今天天气怎么样', 'weather'],
+      ['明天天气怎么样', 'weather'],
+      ['今天会下雨吗', 'weather'],
+      ['明天会下雨吗', 'weather'],
     ];
     const build = () => {
       const c = new IntentClassifier({ likelihood: 'multinomial', model: 'svm+bayes', svmC: 8, bayesWeight: 0.02, smoothing: 0.3, temperature: 0.2 });

@@ -73,7 +73,13 @@ export function createAdminRouter(opts: AdminRouterOptions): Router {
   const sendPage = (req: Request, res: Response, status: number) => {
     res
       .status(status)
-      .set({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': page.csp, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' })
+      .set({
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': page.csp,
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'X-Frame-Options': 'DENY',
+      })
       .send(page.html(req.baseUrl || '/admin'));
   };
 

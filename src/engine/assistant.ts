@@ -48,7 +48,15 @@ export class Assistant {
     const k = this.knowledge;
     const choices = relatedChoices(k.answers.get('chitchat.greeting')?.related ?? [], k);
     const ctx = this.context(readState(state), { text: '' });
-    return finish(ctx, { intent: 'chitchat.greeting', confidence: 1, replies: [withChoices(k.messages.greeting, choices)], sources: [], choices, dialog: null, answered: ['chitchat.greeting'] });
+    return finish(ctx, {
+      intent: 'chitchat.greeting',
+      confidence: 1,
+      replies: [withChoices(k.messages.greeting, choices)],
+      sources: [],
+      choices,
+      dialog: null,
+      answered: ['chitchat.greeting'],
+    });
   }
 
   /** Answers an intent directly, as if the user had picked it (the staff console's /check). */

@@ -129,7 +129,9 @@ export function buildContext(p: ContextParts): TurnContext {
   if (!inInterview && Object.keys(stated).length) state = { ...state, profile: { ...state.profile, ...stated } };
   if (!inInterview && place) state = { ...state, region: place };
   const check = open?.kind === 'interview' ? open.check.situation : undefined;
-  const who: Who = check ? { region: check.region ?? state.region, profile: { ...state.profile, ...withoutGoal(check) } } : { region: state.region, profile: state.profile };
+  const who: Who = check
+    ? { region: check.region ?? state.region, profile: { ...state.profile, ...withoutGoal(check) } }
+    : { region: state.region, profile: state.profile };
   const said = new Set(stored.said);
   const saidFn = (block: string) => said.has(fingerprint(block));
   let understood: Understanding | undefined;

@@ -73,4 +73,3 @@ export function finish(ctx: TurnContext, o: Outcome): TurnResult {
 function round(x: number): number {
   return Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
 }
-

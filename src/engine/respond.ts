@@ -32,7 +32,8 @@ export class Responder implements Answers {
     if (!entry) return this.fallback(ctx, confidence);
     if (entry.interview) return { ...this.dialog(ctx, ctx.runner.beginInterview(entry.interview, {}, ctx.input), intent), confidence, subject: intent };
     // A dialog whose answer was given already is not walked again.
-    if (entry.flow && !ctx.state.answered.includes(intent)) return { ...this.dialog(ctx, ctx.runner.beginFaq(entry.flow, intent, ctx.input), intent), confidence, subject: intent };
+    if (entry.flow && !ctx.state.answered.includes(intent))
+      return { ...this.dialog(ctx, ctx.runner.beginFaq(entry.flow, intent, ctx.input), intent), confidence, subject: intent };
     return this.plain(ctx, intent, confidence);
   }
 
@@ -51,7 +52,15 @@ export class Responder implements Answers {
       if (brief) return { intent, confidence, replies: [withChoices(brief, choices)], sources: [], choices };
     }
     const body = answerFor(entry, ctx.who, this.k, ctx.said, {}, covered);
-    return { intent, confidence, replies: [withChoices(body.text, choices)], sources: body.sources, choices, answered: [intent], ...(conversational ? {} : { subject: intent }) };
+    return {
+      intent,
+      confidence,
+      replies: [withChoices(body.text, choices)],
+      sources: body.sources,
+      choices,
+      answered: [intent],
+      ...(conversational ? {} : { subject: intent }),
+    };
   }
 
   /**
@@ -75,7 +84,9 @@ export class Responder implements Answers {
     const options = offered.map((c) => o.quote.replaceAll('{title}', c.label));
     const joined = options.length > 1 ? `${options.slice(0, -1).join(o.separator)}${o.last}${options.at(-1)}` : (options[0] ?? '');
     // The answer's first sentence, so the reminder still answers; then the question back.
-    const first = fillTemplate(entry.answer.text, k).trim().split(/(?<=[。！？])/u)[0];
+    const first = fillTemplate(entry.answer.text, k)
+      .trim()
+      .split(/(?<=[。！？])/u)[0];
     const text = [line, first, ...(offered.length ? [k.conversation.say.askBack.replaceAll('{options}', joined)] : [])].join('\n');
     return { intent, confidence, replies: [withChoices(text, offered)], sources: [], choices: offered, subject: intent };
   }
@@ -87,9 +98,7 @@ export class Responder implements Answers {
     const seg = ctx.nlu.segmenter;
     const topic = seg.canonicalize(`${entry.title}`);
     const generic = new Set([...k.nlu.genericWords, ...k.nlu.stopwords]);
-    const words = seg
-      .words(seg.canonicalize(ctx.normalized), true)
-      .filter((w) => [...w].length >= 2 && !generic.has(w) && !topic.includes(w));
+    const words = seg.words(seg.canonicalize(ctx.normalized), true).filter((w) => [...w].length >= 2 && !generic.has(w) && !topic.includes(w));
     if (!words.length) return [];
     return fillTemplate(entry.answer.text, k)
       .split('\n')
@@ -113,7 +122,13 @@ export class Responder implements Answers {
     };
     if (!turn.next) return o;
     const then = this.answer(ctx, turn.next, 1);
-    return { ...then, replies: [...o.replies, ...then.replies], sources: [...o.sources, ...then.sources], dialog: then.dialog ?? null, answered: [...(o.answered ?? []), ...(then.answered ?? [])] };
+    return {
+      ...then,
+      replies: [...o.replies, ...then.replies],
+      sources: [...o.sources, ...then.sources],
+      dialog: then.dialog ?? null,
+      answered: [...(o.answered ?? []), ...(then.answered ?? [])],
+    };
   }
 
   /** The closest questions as numbered choices, 转人工 last (once, even when it is among them). */

@@ -46,7 +46,13 @@ export function foldRepeats(replies: Reply[], said: readonly string[], sourcesLa
       const fp = fingerprint(b);
       if (known.has(fp)) return seeAbove;
       // Its long lines too: a finding said once is not led with again inside another block.
-      for (const line of [fp, ...b.split('\n').filter((l) => isLong(l, sourcesLabel)).map(fingerprint)]) {
+      for (const line of [
+        fp,
+        ...b
+          .split('\n')
+          .filter((l) => isLong(l, sourcesLabel))
+          .map(fingerprint),
+      ]) {
         if (known.has(line)) continue;
         known.add(line);
         added.push(line);

@@ -21,7 +21,12 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 /** A usable interview state, or undefined (a damaged one is dropped rather than crash a turn). */
 function interviewState(v: unknown): InterviewState | undefined {
   if (!isObject(v) || typeof v.goal !== 'string' || !isObject(v.situation)) return undefined;
-  return { ...(v as unknown as InterviewState), asked: strings(v.asked) as InterviewState['asked'], skipped: strings(v.skipped) as InterviewState['skipped'], tries: typeof v.tries === 'number' ? v.tries : 0 };
+  return {
+    ...(v as unknown as InterviewState),
+    asked: strings(v.asked) as InterviewState['asked'],
+    skipped: strings(v.skipped) as InterviewState['skipped'],
+    tries: typeof v.tries === 'number' ? v.tries : 0,
+  };
 }
 
 /** The frames a version-1 state described: the finished check under the open dialog. */

@@ -33,7 +33,10 @@ export class EngineThread {
 
   /** Starts the thread; it loads and trains from the knowledge under `root`, as the main thread did. */
   constructor(root: string) {
-    this.worker = new Worker(new URL('./thread-worker.mjs', import.meta.url), { workerData: { root }, resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB } });
+    this.worker = new Worker(new URL('./thread-worker.mjs', import.meta.url), {
+      workerData: { root },
+      resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB },
+    });
     // An idle server may exit: the thread never keeps the process alive on its own.
     this.worker.unref();
     let started!: { resolve: () => void; reject: (err: Error) => void };

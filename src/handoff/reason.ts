@@ -14,7 +14,12 @@ export function isComplaint(text: string, complaintWords: readonly string[]): bo
  * complaint usually also asks for a person, and staff treat it differently); two misunderstood
  * messages in a row come last.
  */
-export function handoffReason(text: string, result: Pick<TurnResult, 'intent'>, previous: Pick<ConversationState, 'fallbackStreak'> | undefined, complaintWords: readonly string[]): HandoffReason | undefined {
+export function handoffReason(
+  text: string,
+  result: Pick<TurnResult, 'intent'>,
+  previous: Pick<ConversationState, 'fallbackStreak'> | undefined,
+  complaintWords: readonly string[],
+): HandoffReason | undefined {
   if (isComplaint(text, complaintWords)) return 'complaint';
   if (result.intent === 'handoff.human') return 'requested';
   if (result.intent === 'fallback' && (previous?.fallbackStreak ?? 0) >= 1) return 'repeated_fallback';

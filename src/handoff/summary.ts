@@ -33,7 +33,11 @@ export function summarizeConversation({ turns, result, previous, knowledge, limi
   // The interview still running, or the one this turn ended (its last state is the previous one).
   const interview = activeInterview(result.state) ?? activeInterview(previous);
   if (interview) summary.interview = interviewFacts(interview, knowledge);
-  const verdict = result.verdict ? brief(result.verdict) : interview ? brief(checkEligibility(interview.situation, knowledge.rules)) : lastRecordedVerdict(turns);
+  const verdict = result.verdict
+    ? brief(result.verdict)
+    : interview
+      ? brief(checkEligibility(interview.situation, knowledge.rules))
+      : lastRecordedVerdict(turns);
   if (verdict) summary.verdictSoFar = verdict;
   return summary;
 }

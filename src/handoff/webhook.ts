@@ -78,7 +78,10 @@ export class HandoffWebhook {
       });
     } catch (err) {
       const e = err as Error;
-      throw new HandoffWebhookError(ticket.id, e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e.cause as Error | undefined)?.message ?? e.message);
+      throw new HandoffWebhookError(
+        ticket.id,
+        e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : ((e.cause as Error | undefined)?.message ?? e.message),
+      );
     }
     // Drain the body so the connection can be reused.
     await res.arrayBuffer().catch(() => undefined);

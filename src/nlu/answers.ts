@@ -46,7 +46,8 @@ function particlesAtEnd(particles: readonly string[]): RegExp {
 }
 
 /** The answer words of nlu.yaml with what asks and the particles of conversation.yaml. */
-export type YesNoWords = Pick<NluFile, 'yes' | 'no'> & Partial<Pick<NluFile, 'unsure' | 'answerPrefixes'>> & { questions: QuestionWords; particles: readonly string[] };
+export type YesNoWords = Pick<NluFile, 'yes' | 'no'> &
+  Partial<Pick<NluFile, 'unsure' | 'answerPrefixes'>> & { questions: QuestionWords; particles: readonly string[] };
 
 const wordsOf = new WeakMap<object, YesNoWords>();
 

@@ -163,9 +163,7 @@ export class IntentClassifier<L extends string = string> {
     const exps = logs.map((r) => Math.exp(r.log / this.temperature - max));
     let sum = 0;
     for (const e of exps) sum += e;
-    return logs
-      .map((r, i) => ({ label: r.label as L, score: exps[i] / sum }))
-      .sort((a, b) => b.score - a.score);
+    return logs.map((r, i) => ({ label: r.label as L, score: exps[i] / sum })).sort((a, b) => b.score - a.score);
   }
 
   /**

@@ -39,7 +39,11 @@ export function parseEvalTsv(content: string): LabelledExample[] {
     const tab = line.lastIndexOf('\t');
     if (tab < 0) throw new Error(`line ${i + 1}: expected "utterance<TAB>intent"`);
     const text = line.slice(0, tab);
-    const ids = line.slice(tab + 1).split('|').map((s) => s.trim()).filter(Boolean);
+    const ids = line
+      .slice(tab + 1)
+      .split('|')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (i === 0 && text === 'text' && ids[0] === 'intent') continue;
     if (!ids.length) throw new Error(`line ${i + 1}: no intent id after the tab`);
     out.push({ text, accepted: ids });

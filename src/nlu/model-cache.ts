@@ -38,7 +38,11 @@ function codeFingerprint(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   for (const f of readdirSync(here).sort()) {
     if (!/\.(ts|js|mjs|txt)$/.test(f)) continue;
-    hash.update(f).update('\0').update(readFileSync(join(here, f))).update('\0');
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(join(here, f)))
+      .update('\0');
   }
   const require = createRequire(import.meta.url);
   for (const pkg of ['@node-rs/jieba', 'opencc-js', 'natural']) {

@@ -156,7 +156,8 @@ export class LinearSvm<L extends string = string> {
 
   /** Takes on a model snapshot() gave, instead of training. */
   restore(json: { features: string[]; labels: L[] }, idf: Float64Array<ArrayBuffer>, weights: Float64Array<ArrayBuffer>): void {
-    if (idf.length !== json.features.length || weights.length !== (json.features.length + 1) * json.labels.length) throw new Error('LinearSvm: snapshot does not fit');
+    if (idf.length !== json.features.length || weights.length !== (json.features.length + 1) * json.labels.length)
+      throw new Error('LinearSvm: snapshot does not fit');
     this.index.clear();
     for (const f of json.features) this.index.set(f, this.index.size);
     this.labelList = [...json.labels];

@@ -217,9 +217,7 @@ export class Nlu {
 
   /** Names another certificate or account (驾照, 建造师 …) without anchoring itself in this domain. */
   private isOtherDomain(text: string): boolean {
-    return (
-      this.config.otherDomains.some((w) => text.includes(w)) && !this.config.domainAnchors.some((w) => text.includes(w))
-    );
+    return this.config.otherDomains.some((w) => text.includes(w)) && !this.config.domainAnchors.some((w) => text.includes(w));
   }
 }
 
@@ -232,7 +230,11 @@ const placeFrames = new WeakMap<object, RegExp>();
 function placeFrame(frames: { before: string[]; after: string[] }): RegExp {
   let re = placeFrames.get(frames);
   if (!re) {
-    const alt = (ws: string[]) => [...ws].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    const alt = (ws: string[]) =>
+      [...ws]
+        .sort((a, b) => b.length - a.length)
+        .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('|');
     re = new RegExp(`(?:${alt(frames.before)})?\u0000+(?:${alt(frames.after)})?`, 'gu');
     placeFrames.set(frames, re);
   }

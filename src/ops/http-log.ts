@@ -94,7 +94,11 @@ export function createRequestLogging(logger: Logger): (req: IncomingMessage, res
     customSuccessMessage: (req, res) => `${req.method} ${loggedUrl(req.url)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${loggedUrl(req.url)} ${res.statusCode}`,
     customSuccessObject: (req, _res, val: Record<string, unknown>) => ({ req: { method: req.method, url: loggedUrl(req.url) }, ...val, ...turnFields(req) }),
-    customErrorObject: (req, _res, _err, val: Record<string, unknown>) => ({ req: { method: req.method, url: loggedUrl(req.url) }, ...val, ...turnFields(req) }),
+    customErrorObject: (req, _res, _err, val: Record<string, unknown>) => ({
+      req: { method: req.method, url: loggedUrl(req.url) },
+      ...val,
+      ...turnFields(req),
+    }),
   });
   return (req, res, handle) => {
     http(req, res);

@@ -35,11 +35,37 @@ export class Metrics {
   constructor(opts: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
     this.turns = new Counter({ name: 'jianli_turns_total', help: 'Turns answered, by channel and intent', labelNames: ['channel', 'intent'], registers });
-    this.turnSeconds = new Histogram({ name: 'jianli_turn_duration_seconds', help: 'Time the chat service takes for a turn (load state, answer, store the turn)', labelNames: ['channel'], buckets: TURN_BUCKETS, registers });
-    this.fallbacks = new Counter({ name: 'jianli_fallbacks_total', help: 'Turns answered with the fallback (the question was not understood)', labelNames: ['channel'], registers });
-    this.turnErrors = new Counter({ name: 'jianli_turn_errors_total', help: 'Turns that failed with an error instead of an answer', labelNames: ['channel'], registers });
-    this.handoffs = new Counter({ name: 'jianli_handoffs_total', help: 'Handoff tickets opened (a person asked for, a complaint, two misses in a row)', labelNames: ['channel', 'reason'], registers });
-    this.storeErrors = new Counter({ name: 'jianli_store_errors_total', help: 'Conversation store calls that failed because the store was unavailable', labelNames: ['operation'], registers });
+    this.turnSeconds = new Histogram({
+      name: 'jianli_turn_duration_seconds',
+      help: 'Time the chat service takes for a turn (load state, answer, store the turn)',
+      labelNames: ['channel'],
+      buckets: TURN_BUCKETS,
+      registers,
+    });
+    this.fallbacks = new Counter({
+      name: 'jianli_fallbacks_total',
+      help: 'Turns answered with the fallback (the question was not understood)',
+      labelNames: ['channel'],
+      registers,
+    });
+    this.turnErrors = new Counter({
+      name: 'jianli_turn_errors_total',
+      help: 'Turns that failed with an error instead of an answer',
+      labelNames: ['channel'],
+      registers,
+    });
+    this.handoffs = new Counter({
+      name: 'jianli_handoffs_total',
+      help: 'Handoff tickets opened (a person asked for, a complaint, two misses in a row)',
+      labelNames: ['channel', 'reason'],
+      registers,
+    });
+    this.storeErrors = new Counter({
+      name: 'jianli_store_errors_total',
+      help: 'Conversation store calls that failed because the store was unavailable',
+      labelNames: ['operation'],
+      registers,
+    });
     if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -71,7 +97,9 @@ export class Metrics {
    * reasons) without it; 404 when no token is configured.
    */
   handler(token: string | undefined): RequestHandler {
-    if (!token) return (_req: Request, res: Response) => void res.status(404).json({ error: 'metrics are off: set JIANLI_ADMIN_TOKEN and scrape /metrics with it as a bearer token' });
+    if (!token)
+      return (_req: Request, res: Response) =>
+        void res.status(404).json({ error: 'metrics are off: set JIANLI_ADMIN_TOKEN and scrape /metrics with it as a bearer token' });
     const check = bearerChecker(token);
     return async (req: Request, res: Response, next) => {
       const failure = check(req);

@@ -54,7 +54,11 @@ export function knowledgeFingerprint(root: string): string {
   walk(join(root, 'knowledge'));
   walk(join(root, 'dialogs'));
   for (const path of files.map((f) => relative(root, f).split('\\').join('/')).sort()) {
-    hash.update(path).update('\0').update(readFileSync(join(root, path))).update('\0');
+    hash
+      .update(path)
+      .update('\0')
+      .update(readFileSync(join(root, path)))
+      .update('\0');
   }
   return hash.digest('hex');
 }
@@ -163,7 +167,11 @@ export class ReloadBus {
     const same = this.loaded === message.fingerprint;
     const line = `knowledge reloaded on another instance's word (${result.intents} intents, ${result.phrases} phrases)`;
     if (same) logger.info({ from: message.from }, line);
-    else logger.warn({ from: message.from }, `${line}, but the files here differ from that instance's: share knowledge/ and dialogs/ between the instances, or deploy them the same to each`);
+    else
+      logger.warn(
+        { from: message.from },
+        `${line}, but the files here differ from that instance's: share knowledge/ and dialogs/ between the instances, or deploy them the same to each`,
+      );
   }
 
   async close(): Promise<void> {

@@ -54,7 +54,18 @@ export function instrumentTurns<S extends TurnHandler>(service: S, opts: { logge
       }
       const counted = !result.replayed && !result.stale;
       if (counted) metrics?.turn(req.channel, result.intent, ms / 1000);
-      if (log.isLevelEnabled('info')) log.info({ ...fields(), intent: result.intent, confidence: rounded(result.confidence), latencyMs: rounded(ms), ...(result.replayed ? { replayed: true } : {}), ...(result.stale ? { stale: true } : {}) }, 'turn');
+      if (log.isLevelEnabled('info'))
+        log.info(
+          {
+            ...fields(),
+            intent: result.intent,
+            confidence: rounded(result.confidence),
+            latencyMs: rounded(ms),
+            ...(result.replayed ? { replayed: true } : {}),
+            ...(result.stale ? { stale: true } : {}),
+          },
+          'turn',
+        );
       return result;
     } catch (err) {
       if (ctx) ctx.channel = req.channel;

@@ -81,12 +81,27 @@ export async function checkIdPhoto(buffer: Buffer, rules: PhotoRules = defaultPh
 
   const border = readBorder({ data: pixels.data, width: pixels.info.width, height: pixels.info.height, channels: pixels.info.channels }, limits.background);
   const backgroundOk = border.whiteShare >= limits.background.minWhiteShare;
-  const backgroundValues = { whiteShare: `${Math.round(border.whiteShare * 100)}%`, colour: `${texts.colours[nameColour(border.colour)]}（${hexColour(border.colour)}）` };
-  checks.push({ id: 'background', pass: backgroundOk, advice: label('background', fill(backgroundOk ? texts.background.pass : texts.background.fail, backgroundValues)) });
+  const backgroundValues = {
+    whiteShare: `${Math.round(border.whiteShare * 100)}%`,
+    colour: `${texts.colours[nameColour(border.colour)]}（${hexColour(border.colour)}）`,
+  };
+  checks.push({
+    id: 'background',
+    pass: backgroundOk,
+    advice: label('background', fill(backgroundOk ? texts.background.pass : texts.background.fail, backgroundValues)),
+  });
 
   const shape = proportionsVerdict(width, height, limits.proportions);
   const p = limits.proportions;
-  const shapeValues = { width, height, ratio: (height / width).toFixed(2), minRatio: p.minRatio, maxRatio: p.maxRatio, minWidth: p.minWidth, minHeight: p.minHeight };
+  const shapeValues = {
+    width,
+    height,
+    ratio: (height / width).toFixed(2),
+    minRatio: p.minRatio,
+    maxRatio: p.maxRatio,
+    minWidth: p.minWidth,
+    minHeight: p.minHeight,
+  };
   checks.push({ id: 'proportions', pass: shape === 'pass', advice: label('proportions', fill(texts.proportions[shape], shapeValues)) });
 
   return { ok: checks.every((c) => c.pass), checks };

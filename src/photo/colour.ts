@@ -40,5 +40,8 @@ function hue(r: number, g: number, b: number): number {
 
 /** `#RRGGBB`, shown beside the name so staff can see the exact colour. */
 export function hexColour([r, g, b]: Rgb): string {
-  return `#${[r, g, b].map((c) => Math.round(c).toString(16).padStart(2, '0')).join('').toUpperCase()}`;
+  return `#${[r, g, b]
+    .map((c) => Math.round(c).toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase()}`;
 }

@@ -49,7 +49,8 @@ export function createPhotoCheckRouter(opts: PhotoCheckRouterOptions = {}): Rout
       return void res.status(413).json({ error: `body is larger than ${limit}`, advice: fill(rules.texts.refused.tooLarge, { limit }) });
     }
     if (type === 'request.aborted' || type === 'request.size.invalid') return void res.status(400).json({ error: 'incomplete body' });
-    if (type === 'encoding.unsupported') return void res.status(415).json({ error: 'unsupported body encoding; send the photo bytes without Content-Encoding' });
+    if (type === 'encoding.unsupported')
+      return void res.status(415).json({ error: 'unsupported body encoding; send the photo bytes without Content-Encoding' });
     next(err);
   });
 

@@ -3,4 +3,12 @@ export { checkIdPhoto, PHOTO_CHECK_IDS, type PhotoCheck, type PhotoCheckId, type
 export { PhotoInputError, type PhotoRefusal } from './errors';
 export { createPhotoCheckRouter, PHOTO_CHECK_PATH, PHOTO_MAX_UPLOAD_BYTES, type PhotoCheckRouterOptions } from './http';
 export { loadPhotoRules, defaultPhotoRules, type PhotoRules } from './rules';
-export { photoReplyForWeChat, weChatPhotoCheck, weChatPhotoText, httpPictureFetcher, PictureTooLargeError, type PictureFetcher, type WeChatPhotoOptions } from './wechat';
+export {
+  photoReplyForWeChat,
+  weChatPhotoCheck,
+  weChatPhotoText,
+  httpPictureFetcher,
+  PictureTooLargeError,
+  type PictureFetcher,
+  type WeChatPhotoOptions,
+} from './wechat';

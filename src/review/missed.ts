@@ -36,7 +36,14 @@ export const LOW_CONFIDENCE = 0.6;
 export function missedEntry(req: ChatRequest, record: TurnRecord): MissedQuestion | undefined {
   if (!record.text.trim()) return undefined;
   if (record.intent !== 'fallback' && record.confidence >= LOW_CONFIDENCE) return undefined;
-  return { at: record.at, conversationId: req.conversationId, channel: record.channel, text: record.text, intent: record.intent, confidence: record.confidence };
+  return {
+    at: record.at,
+    conversationId: req.conversationId,
+    channel: record.channel,
+    text: record.text,
+    intent: record.intent,
+    confidence: record.confidence,
+  };
 }
 
 export class MissedLog {

@@ -29,7 +29,8 @@ export function effectiveGoal(situation: Situation, book: RuleBook): { goal: Goa
 }
 
 /** A data item with optional `when` / `unless` conditions applies to this situation. */
-const applies = (item: { when?: Condition | Condition[]; unless?: Condition | Condition[] }, s: Situation) => (!item.when || holds(item.when, s)) && !(item.unless && holds(item.unless, s));
+const applies = (item: { when?: Condition | Condition[]; unless?: Condition | Condition[] }, s: Situation) =>
+  (!item.when || holds(item.when, s)) && !(item.unless && holds(item.unless, s));
 
 /** Checks a situation for a goal (default: deregister). */
 export function checkEligibility(situation: Situation, book: RuleBook): Verdict {
@@ -50,10 +51,9 @@ export function checkEligibility(situation: Situation, book: RuleBook): Verdict 
   const status: Verdict['status'] = blockers.length ? 'blocked' : missing.some((f) => blockerFields.has(f)) ? 'needs_info' : 'eligible';
 
   const region = situation.region ? book.regions.get(situation.region) : undefined;
-  const materials = [
-    ...book.materials.goals[goal].filter((m) => applies(m, situation)),
-    ...(goal === 'deregister' ? (region?.materials ?? []) : []),
-  ].map((m) => ({ id: m.id, name: m.name, requirement: m.requirement, source: book.sourceTitle(m.source) }));
+  const materials = [...book.materials.goals[goal].filter((m) => applies(m, situation)), ...(goal === 'deregister' ? (region?.materials ?? []) : [])].map(
+    (m) => ({ id: m.id, name: m.name, requirement: m.requirement, source: book.sourceTitle(m.source) }),
+  );
 
   const nextSteps = spec.nextSteps[status].filter((n) => applies(n, situation)).map((n) => n.text);
   // Regional steps (e.g. a paper receipt) belong to the application itself, not to clearing a blocker.

@@ -10,7 +10,11 @@ const areas = createRequire(import.meta.url)('china-area-data/data.json') as Are
 
 /** Short form of a city name: 南京市 → 南京, 延边朝鲜族自治州 → 延边, 阿克苏地区 → 阿克苏. */
 function shortCity(name: string): string {
-  if (name.endsWith('自治州')) return name.replace(/(.{2,}?)(蒙古族|藏族|回族|朝鲜族|哈尼族|彝族|苗族|土家族|布依族|侗族|壮族|傣族|景颇族|傈僳族|白族|羌族|哈萨克|柯尔克孜|蒙古|藏|回|彝).*自治州$/, '$1');
+  if (name.endsWith('自治州'))
+    return name.replace(
+      /(.{2,}?)(蒙古族|藏族|回族|朝鲜族|哈尼族|彝族|苗族|土家族|布依族|侗族|壮族|傣族|景颇族|傈僳族|白族|羌族|哈萨克|柯尔克孜|蒙古|藏|回|彝).*自治州$/,
+      '$1',
+    );
   return name.replace(/(市|地区|盟)$/, '');
 }
 
@@ -48,7 +52,7 @@ export class RegionIndex {
    */
   withoutPlaces(text: string, replacement = ''): string {
     let out = '';
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const name = (this.byFirstChar.get(text[i]) ?? []).find((n) => !/[a-z]/.test(n.name) && text.startsWith(n.name, i))?.name;
       if (name) {
         i += name.length;

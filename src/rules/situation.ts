@@ -17,12 +17,18 @@ export class SituationError extends Error {
 
 /** Parses and validates; throws SituationError on the first problem. */
 export function parseSituation(raw: unknown, regions: RegionIndex): Situation {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SituationError('', 'a situation is a JSON object, e.g. {"region":"江苏","unsettledProjects":false}');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new SituationError('', 'a situation is a JSON object, e.g. {"region":"江苏","unsettledProjects":false}');
   const parsed = SituationInput.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (issue.code === 'unrecognized_keys') {
-      throw new SituationError(issue.keys[0], `unknown field; allowed: goal, region, reason, ${Object.keys(SituationInput.shape).filter((k) => !['goal', 'region', 'reason'].includes(k)).join(', ')}`);
+      throw new SituationError(
+        issue.keys[0],
+        `unknown field; allowed: goal, region, reason, ${Object.keys(SituationInput.shape)
+          .filter((k) => !['goal', 'region', 'reason'].includes(k))
+          .join(', ')}`,
+      );
     }
     throw new SituationError(issue.path.join('.'), issue.message.replace(/^\w+ (?=must)/, ''));
   }

@@ -136,9 +136,12 @@ export const Card = z
         });
       }),
     /** First sentence answers directly; the whole answer is at most MAX_ANSWER_CHARS characters. */
-    answer: text.refine((s) => chars(s) <= MAX_ANSWER_CHARS, (s) => ({
-      message: `is ${chars(s)} characters; at most ${MAX_ANSWER_CHARS} (move the rest to detail)`,
-    })),
+    answer: text.refine(
+      (s) => chars(s) <= MAX_ANSWER_CHARS,
+      (s) => ({
+        message: `is ${chars(s)} characters; at most ${MAX_ANSWER_CHARS} (move the rest to detail)`,
+      }),
+    ),
     /** More detail, shown only when asked for the full list. */
     detail: text.optional(),
     conditions: z.array(CardCondition).default([]),

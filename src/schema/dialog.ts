@@ -30,9 +30,15 @@ export const DialogQuestion = z
     /** Said once when the reply is neither an answer nor a question. */
     reprompt: text,
     /** Whole answers to this question besides the common yes/no words (好，帮我自查 / 不用了). */
-    answers: z.object({ yes: z.array(text).default([]), no: z.array(text).default([]) }).strict().default({}),
+    answers: z
+      .object({ yes: z.array(text).default([]), no: z.array(text).default([]) })
+      .strict()
+      .default({}),
     /** Answers in other words (只有社保断缴记录 = yes), tried after the answer words; `no` before `yes`. */
-    patterns: z.object({ yes: z.array(pattern).default([]), no: z.array(pattern).default([]) }).strict().optional(),
+    patterns: z
+      .object({ yes: z.array(pattern).default([]), no: z.array(pattern).default([]) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type DialogQuestion = z.infer<typeof DialogQuestion>;

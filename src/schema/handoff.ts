@@ -7,7 +7,12 @@ export const HandoffFile = z
     /** Words that make a message an explicit complaint, matched in the normalised text (Simplified, half width). */
     complaint: z.array(z.string().trim().min(1, 'must not be empty')).min(1, 'list at least one word'),
     /** A conversation keeps one open ticket: a new trigger within this many minutes of the last ticket adds none. */
-    openMinutes: z.number().int().positive().max(24 * 60).default(30),
+    openMinutes: z
+      .number()
+      .int()
+      .positive()
+      .max(24 * 60)
+      .default(30),
     /** How much of the conversation a ticket carries. */
     summary: z
       .object({

@@ -22,7 +22,14 @@ const perGoal = z.object({ reregister: text.optional(), change: text.optional() 
 const common = { ask: text, askFor: perGoal.optional(), why: text, sources: z.array(z.string()).min(1) };
 
 const RegionQuestion = z
-  .object({ kind: z.literal('region'), ...common, choices: z.array(text).min(2), skippable: z.boolean().default(false), fact: text, factFor: perGoal.optional() })
+  .object({
+    kind: z.literal('region'),
+    ...common,
+    choices: z.array(text).min(2),
+    skippable: z.boolean().default(false),
+    fact: text,
+    factFor: perGoal.optional(),
+  })
   .strict();
 
 const ReasonQuestion = z
@@ -43,7 +50,10 @@ const YesNoQuestion = z
     choices: z.object({ yes: text, no: text }).strict(),
     patterns: z.object({ true: z.array(pattern), false: z.array(pattern) }).strict(),
     /** Whole answers to this question besides the common yes/no words (同意 to the consent question, 已经解除 to the contract question). */
-    answers: z.object({ yes: z.array(text).default([]), no: z.array(text).default([]) }).strict().default({}),
+    answers: z
+      .object({ yes: z.array(text).default([]), no: z.array(text).default([]) })
+      .strict()
+      .default({}),
     fact: z.object({ true: text, false: text }).strict(),
   })
   .strict();

@@ -54,9 +54,7 @@ export const SourcesFile = z
 export type SourcesFile = z.infer<typeof SourcesFile>;
 
 /** knowledge/phrases/<intent>.yaml: training phrases for one intent. */
-export const PhrasesFile = z
-  .object({ version, intent: IntentId, phrases: z.array(text).min(5, 'needs at least 5 phrases') })
-  .strict();
+export const PhrasesFile = z.object({ version, intent: IntentId, phrases: z.array(text).min(5, 'needs at least 5 phrases') }).strict();
 export type PhrasesFile = z.infer<typeof PhrasesFile>;
 
 /** A related question offered as a choice: an intent id, or an intent with its own label. */

@@ -142,7 +142,10 @@ export type Material = z.infer<typeof Material>;
 
 /** knowledge/materials.yaml */
 export const MaterialsFile = z
-  .object({ version, goals: z.object({ deregister: z.array(Material).min(1), reregister: z.array(Material).min(1), change: z.array(Material).min(1) }).strict() })
+  .object({
+    version,
+    goals: z.object({ deregister: z.array(Material).min(1), reregister: z.array(Material).min(1), change: z.array(Material).min(1) }).strict(),
+  })
   .strict();
 export type MaterialsFile = z.infer<typeof MaterialsFile>;
 

@@ -62,7 +62,11 @@ export function createApp(opts: AppOptions): App {
   app.set('etag', false);
   // Set before anything reads req.ip; the chat endpoint (outside Express) uses the same compiled function.
   app.set('trust proxy', opts.trustProxy ?? false);
-  const limits = new RateLimits(opts.rateLimits ?? { perAddressPerMinute: 600, perConversationPerMinute: 60 }, app.get('trust proxy fn') as TrustProxyFn, opts.rateLimitStores);
+  const limits = new RateLimits(
+    opts.rateLimits ?? { perAddressPerMinute: 600, perConversationPerMinute: 60 },
+    app.get('trust proxy fn') as TrustProxyFn,
+    opts.rateLimitStores,
+  );
   const latency = opts.latency ?? new LatencyRecorder();
   const chat = createChatEndpoint({ service, maxTextLength, limits, latency });
   // The chat endpoint is served before Express (see chat-endpoint.ts); everything else goes to the app.
@@ -82,7 +86,8 @@ export function createApp(opts: AppOptions): App {
 
   app.use('/api', (req, _res, next) => {
     // The photo check takes the image itself as the body; every other API call is JSON.
-    if (req.method === 'POST' && req.baseUrl + req.path !== PHOTO_CHECK_PATH && !req.is('application/json')) return next(new HttpError(415, 'Content-Type must be application/json'));
+    if (req.method === 'POST' && req.baseUrl + req.path !== PHOTO_CHECK_PATH && !req.is('application/json'))
+      return next(new HttpError(415, 'Content-Type must be application/json'));
     next();
   });
   app.use(['/api/check', '/api/web'], json);
@@ -93,7 +98,8 @@ export function createApp(opts: AppOptions): App {
     try {
       // body-parser reads an empty body as {}: a check of nothing is a mistake, not "needs info".
       const body: unknown = req.body;
-      if (body && typeof body === 'object' && !Array.isArray(body) && !Object.keys(body).length) throw new HttpError(400, 'empty situation: send it as a JSON object with at least one field, e.g. {"region":"江苏","unsettledProjects":false}');
+      if (body && typeof body === 'object' && !Array.isArray(body) && !Object.keys(body).length)
+        throw new HttpError(400, 'empty situation: send it as a JSON object with at least one field, e.g. {"region":"江苏","unsettledProjects":false}');
       res.json(service.check(req.body));
     } catch (err) {
       next(err);

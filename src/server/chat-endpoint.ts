@@ -43,7 +43,11 @@ export function apiConversationId(raw: string): string {
   if (colon >= 0) {
     const prefix = raw.slice(0, colon + 1);
     const web = prefix === 'web:' ? '; the web page reads its own with its token at GET /api/web/history' : '';
-    throw new HttpError(403, `conversationId "${prefix}…" belongs to another channel; the API may only use its own conversations (a plain id, stored as api:<id>)${web}`, 'conversationId');
+    throw new HttpError(
+      403,
+      `conversationId "${prefix}…" belongs to another channel; the API may only use its own conversations (a plain id, stored as api:<id>)${web}`,
+      'conversationId',
+    );
   }
   return `${API_PREFIX}${raw}`;
 }
@@ -52,7 +56,8 @@ export function apiConversationId(raw: string): string {
 export function idempotencyKey(req: IncomingMessage): string | undefined {
   const raw = req.headers['idempotency-key'];
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || !IDEMPOTENCY_KEY.test(raw)) throw new HttpError(400, 'Idempotency-Key: 1–128 printable ASCII characters without spaces', 'Idempotency-Key');
+  if (typeof raw !== 'string' || !IDEMPOTENCY_KEY.test(raw))
+    throw new HttpError(400, 'Idempotency-Key: 1–128 printable ASCII characters without spaces', 'Idempotency-Key');
   return raw;
 }
 
@@ -62,7 +67,9 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const ChatBody = z
   .object({
     conversationId: z.string({ required_error: 'conversationId is required' }).regex(CONVERSATION_ID, 'conversationId: 1–100 letters, digits, _ : . or -'),
-    text: z.string({ required_error: 'text is required', invalid_type_error: 'text must be a string' }).refine((t) => !CONTROL_CHARS.test(t), 'text contains control characters'),
+    text: z
+      .string({ required_error: 'text is required', invalid_type_error: 'text must be a string' })
+      .refine((t) => !CONTROL_CHARS.test(t), 'text contains control characters'),
   })
   .strict();
 
@@ -115,7 +122,11 @@ export function createChatEndpoint(opts: ChatEndpointOptions) {
     const parsed = ChatBody.safeParse(await readJsonBody(req));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new HttpError(400, issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys[0]}; send {"conversationId","text"}` : issue.message, String(issue.path[0] ?? ''));
+      throw new HttpError(
+        400,
+        issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys[0]}; send {"conversationId","text"}` : issue.message,
+        String(issue.path[0] ?? ''),
+      );
     }
     const conversationId = apiConversationId(parsed.data.conversationId);
     const key = idempotencyKey(req);

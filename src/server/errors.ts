@@ -14,7 +14,10 @@ export class HttpError extends Error {
 }
 
 /** Every error becomes a status and a one-line reason; only unexpected ones are 500 (and logged). */
-export function errorResponse(err: unknown, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): { status: number; body: { error: string; field?: string } } {
+export function errorResponse(
+  err: unknown,
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): { status: number; body: { error: string; field?: string } } {
   if (err instanceof HttpError) return { status: err.status, body: { error: err.message, ...(err.field ? { field: err.field } : {}) } };
   if (err instanceof SituationError) return { status: 400, body: { error: err.message, field: err.field } };
   if (err instanceof StoreUnavailableError) return { status: 503, body: { error: err.message } };

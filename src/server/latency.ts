@@ -30,7 +30,14 @@ export class LatencyRecorder {
   snapshot(): LatencySnapshot {
     const h = this.histogram;
     const ms = (ns: number) => (h.count ? Math.round(ns / 1e3) / 1e3 : 0);
-    return { since: this.since.toISOString(), count: h.count, p50Ms: ms(h.percentile(50)), p90Ms: ms(h.percentile(90)), p99Ms: ms(h.percentile(99)), maxMs: ms(h.max) };
+    return {
+      since: this.since.toISOString(),
+      count: h.count,
+      p50Ms: ms(h.percentile(50)),
+      p90Ms: ms(h.percentile(90)),
+      p99Ms: ms(h.percentile(99)),
+      maxMs: ms(h.max),
+    };
   }
 
   /** Starts counting afresh; returns what was counted until now. */

@@ -52,7 +52,8 @@ export function parseTrustProxy(raw: string | undefined, name = 'JIANLI_TRUST_PR
   const entries = text.split(',').map((e) => e.trim());
   for (const entry of entries) {
     if (!entry) throw new Error(`${usage}; got an empty entry in ${JSON.stringify(text)}`);
-    if (!TRUST_PROXY_NAMES.has(entry.toLowerCase()) && !isAddressOrSubnet(entry)) throw new Error(`${usage}; ${JSON.stringify(entry)} is not an IP address or subnet`);
+    if (!TRUST_PROXY_NAMES.has(entry.toLowerCase()) && !isAddressOrSubnet(entry))
+      throw new Error(`${usage}; ${JSON.stringify(entry)} is not an IP address or subnet`);
   }
   return entries.map((e) => (TRUST_PROXY_NAMES.has(e.toLowerCase()) ? e.toLowerCase() : e));
 }
@@ -79,10 +80,7 @@ export function clientAddress(req: IncomingMessage, trust?: TrustProxyFn): strin
   const socket = req.socket.remoteAddress ?? '';
   const header = req.headers['x-forwarded-for'];
   if (!trust || !header) return socket;
-  const forwarded = (Array.isArray(header) ? header.join(',') : header)
-    .split(/[ ,]+/)
-    .filter(Boolean)
-    .reverse();
+  const forwarded = (Array.isArray(header) ? header.join(',') : header).split(/[ ,]+/).filter(Boolean).reverse();
   const hops = [socket, ...forwarded];
   for (let i = 0; i < hops.length - 1; i++) if (!trust(hops[i], i)) return hops[i];
   return hops[hops.length - 1];
@@ -125,13 +123,21 @@ export class RateLimits {
       handler: (_req: Request, res: Response) => void res.status(429).json({ error: tooMany(what) }),
     });
     // Building the middleware initialises its store (window length, clean-up timer).
-    this.perAddress = settings.perAddressPerMinute > 0 ? rateLimit({ ...options(settings.perAddressPerMinute, 'from this address'), store: this.addressStore }) : pass;
+    this.perAddress =
+      settings.perAddressPerMinute > 0 ? rateLimit({ ...options(settings.perAddressPerMinute, 'from this address'), store: this.addressStore }) : pass;
     this.perConversation =
       settings.perConversationPerMinute > 0
         ? rateLimit({
             ...options(settings.perConversationPerMinute, 'for this conversation'),
             store: this.conversationStore,
-            keyGenerator: (req: Request) => conversationKey(String((req.body as { conversationId?: unknown; user?: unknown } | undefined)?.conversationId ?? (req.body as { user?: unknown } | undefined)?.user ?? '')),
+            keyGenerator: (req: Request) =>
+              conversationKey(
+                String(
+                  (req.body as { conversationId?: unknown; user?: unknown } | undefined)?.conversationId ??
+                    (req.body as { user?: unknown } | undefined)?.user ??
+                    '',
+                ),
+              ),
           })
         : (pass as (req: Request, res: Response, next: NextFunction) => void);
   }

@@ -22,15 +22,27 @@ export function listenError(err: NodeJS.ErrnoException, port: number, host: stri
   const where = `port ${port} on ${host}`;
   switch (err.code) {
     case 'EADDRINUSE':
-      return new ListenError('PORT', `cannot listen on ${where}: the port is already in use (another jianli serve or another program); stop it or set PORT to a free port`, err.code);
+      return new ListenError(
+        'PORT',
+        `cannot listen on ${where}: the port is already in use (another jianli serve or another program); stop it or set PORT to a free port`,
+        err.code,
+      );
     case 'EACCES':
     case 'EPERM':
       return new ListenError('PORT', `cannot listen on ${where}: permission denied (ports below 1024 need privileges); set PORT to 1024 or above`, err.code);
     case 'EADDRNOTAVAIL':
-      return new ListenError('HOST', `cannot listen on ${where}: ${host} is not an address of this machine; set HOST to one of its addresses, or 0.0.0.0 for all`, err.code);
+      return new ListenError(
+        'HOST',
+        `cannot listen on ${where}: ${host} is not an address of this machine; set HOST to one of its addresses, or 0.0.0.0 for all`,
+        err.code,
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new ListenError('HOST', `cannot listen on ${where}: the host name ${host} cannot be resolved; set HOST to an address of this machine, or 0.0.0.0 for all`, err.code);
+      return new ListenError(
+        'HOST',
+        `cannot listen on ${where}: the host name ${host} cannot be resolved; set HOST to an address of this machine, or 0.0.0.0 for all`,
+        err.code,
+      );
     default:
       return new ListenError('PORT', `cannot listen on ${where} (check PORT and HOST): ${err.code ? `${err.code} ` : ''}${err.message}`, err.code);
   }

@@ -70,13 +70,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const settings = { ...storeSettingsFromEnv(env), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) };
   const store = countStoreErrors(openStore(settings), (operation) => metrics.storeError(operation));
   // The store recovers its journal (lowdb) or gets a moment to connect (Redis), so the first requests do not wait or meet a 503.
-  await store.conversations.ready(5000).catch((err: Error) => warn(`${store.kind} store not ready (${err.message})${err instanceof StoreUnavailableError ? '; requests get 503 until it is' : ''}`));
+  await store.conversations
+    .ready(5000)
+    .catch((err: Error) =>
+      warn(`${store.kind} store not ready (${err.message})${err instanceof StoreUnavailableError ? '; requests get 503 until it is' : ''}`),
+    );
   // On Redis, the rate limits, the missed-questions log and knowledge reloads are shared by every instance (src/ops/redis.ts).
   const shared = isRedisUrl(settings.store) ? connectShared(settings.store, 'shared') : undefined;
   const thread = opts.thread ?? (engineThreadWanted(env) ? new EngineThread(knowledge.root) : undefined);
   // With an engine thread, this thread's assistant trains only if the thread fails (it greets and checks without).
   const handoffSettings = loadHandoffSettings(knowledge.root);
-  const service = new AssistantChatService(new Assistant(knowledge, { lazy: thread !== undefined }), store, { thread, complaintWords: handoffSettings.complaintWords, log: warn });
+  const service = new AssistantChatService(new Assistant(knowledge, { lazy: thread !== undefined }), store, {
+    thread,
+    complaintWords: handoffSettings.complaintWords,
+    log: warn,
+  });
   // Each turn is logged (one `turn` line with its request's id) and counted in the metrics.
   instrumentTurns(service, { logger, metrics });
   // Fallback and low-confidence turns go to the missed-questions log that `jianli review` reads.
@@ -94,14 +102,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a whole number of requests per minute (0 = no limit)`);
     return v;
   };
-  const rateLimits = { perAddressPerMinute: perMinute('JIANLI_RATE_PER_ADDRESS', 600), perConversationPerMinute: perMinute('JIANLI_RATE_PER_CONVERSATION', 60) };
+  const rateLimits = {
+    perAddressPerMinute: perMinute('JIANLI_RATE_PER_ADDRESS', 600),
+    perConversationPerMinute: perMinute('JIANLI_RATE_PER_CONVERSATION', 60),
+  };
   const trustProxy = parseTrustProxy(env.JIANLI_TRUST_PROXY);
   const latency = new LatencyRecorder();
   const teams = createTeamsHandler(service, teamsConfigFromEnv(env));
   const wechat = weChatConfigFromEnv(env);
   // With a Redis store, WeChat MsgIds are claimed in Redis, so every instance knows what another has answered.
   const msgIds = wechat && store.kind === 'redis' && settings.store ? RedisMsgIdClaims.connect(settings.store) : undefined;
-  const messages = { wechatUnsupported: knowledge.messages.wechatUnsupported, wechatLater: knowledge.messages.wechatLater, choicesHeading: knowledge.messages.choicesHeading };
+  const messages = {
+    wechatUnsupported: knowledge.messages.wechatUnsupported,
+    wechatLater: knowledge.messages.wechatLater,
+    choicesHeading: knowledge.messages.choicesHeading,
+  };
   // Set once listening; draining on SIGTERM (src/server/shutdown.ts).
   let drain: Drain | undefined;
   const { server, close } = createApp({
@@ -131,7 +146,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   // A knowledge reload on one instance reaches the others (Redis pub/sub).
   const reloads = shared && settings.store ? new ReloadBus({ url: settings.store, publisher: shared, host: service, logger }) : undefined;
-  await reloads?.ready().catch((err: Error) => warn(`knowledge reloads from other instances: not subscribed yet (${err.message}); subscribing when Redis is back`));
+  await reloads
+    ?.ready()
+    .catch((err: Error) => warn(`knowledge reloads from other instances: not subscribed yet (${err.message}); subscribing when Redis is back`));
   // Listen only once the thread has trained (it did so while this thread set up the app), so the first turns do not wait.
   if (thread) await thread.ready().catch((err: Error) => warn(`${err.message}; turns run on the main thread`));
   // Everything opened so far, closed in order (also when listening fails: the data folder's lock is released).
@@ -162,14 +179,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const purgeTimer = setInterval(purge, 3600_000);
   purgeTimer.unref();
   // The operator edits knowledge/ and the server picks it up; a bad file is refused and logged.
-  const stopWatching = env.JIANLI_WATCH_KNOWLEDGE === '1' ? watchKnowledge(service, (l) => (l.startsWith('knowledge reload refused') ? warn(l) : log(l))) : undefined;
+  const stopWatching =
+    env.JIANLI_WATCH_KNOWLEDGE === '1' ? watchKnowledge(service, (l) => (l.startsWith('knowledge reload refused') ? warn(l) : log(l))) : undefined;
   // (A password in the Redis address is not printed.)
   const redisShown = (settings.store ?? '').replace(/\/\/[^@/]*@/, '//…@');
-  log(`监理注销助手 is running (store: ${store.kind === 'redis' ? `redis ${redisShown}; rate limits, missed questions and knowledge reloads shared through it` : `lowdb in ${settings.dataDir}`}${settings.retentionDays ? `, retention ${settings.retentionDays} days` : ''})`);
+  log(
+    `监理注销助手 is running (store: ${store.kind === 'redis' ? `redis ${redisShown}; rate limits, missed questions and knowledge reloads shared through it` : `lowdb in ${settings.dataDir}`}${settings.retentionDays ? `, retention ${settings.retentionDays} days` : ''})`,
+  );
   log(`  web chat:  ${url}/`);
   log(`  API:       POST ${url}/api/chat, POST ${url}/api/check, GET ${url}/healthz`);
-  log(`  WeChat:    ${wechat ? `${url}/wechat (${wechat.encodingAesKey ? (wechat.allowPlaintext ? 'safe mode, plain messages also accepted (WECHAT_ALLOW_PLAINTEXT)' : 'safe mode') : 'plain mode'})` : 'off (set WECHAT_TOKEN and WECHAT_APP_ID to enable)'}`);
-  log(`  admin:     ${adminToken ? `${url}/admin (Authorization: Bearer $JIANLI_ADMIN_TOKEN)` : 'off (set JIANLI_ADMIN_TOKEN to enable)'}; handoff webhook ${webhook ? 'on' : 'off (set JIANLI_HANDOFF_WEBHOOK)'}`);
+  log(
+    `  WeChat:    ${wechat ? `${url}/wechat (${wechat.encodingAesKey ? (wechat.allowPlaintext ? 'safe mode, plain messages also accepted (WECHAT_ALLOW_PLAINTEXT)' : 'safe mode') : 'plain mode'})` : 'off (set WECHAT_TOKEN and WECHAT_APP_ID to enable)'}`,
+  );
+  log(
+    `  admin:     ${adminToken ? `${url}/admin (Authorization: Bearer $JIANLI_ADMIN_TOKEN)` : 'off (set JIANLI_ADMIN_TOKEN to enable)'}; handoff webhook ${webhook ? 'on' : 'off (set JIANLI_HANDOFF_WEBHOOK)'}`,
+  );
   log(`  metrics:   ${adminToken ? `GET ${url}/metrics (Prometheus; Authorization: Bearer $JIANLI_ADMIN_TOKEN)` : 'off (set JIANLI_ADMIN_TOKEN to enable)'}`);
   const teamsState = {
     authenticated: `POST ${url}/api/messages (authenticated: Bot Framework tokens are checked)`,
@@ -182,7 +206,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     async shutdown(this: RunningServer, timeoutMs = 10_000) {
       const requests = must(drain, 'the request drain (set once listening)');
       const answered = await requests.drain(timeoutMs);
-      log(answered ? 'shutting down: every request under way was answered' : `shutting down: ${requests.inFlight} request(s) not answered within ${timeoutMs / 1000} s were closed`);
+      log(
+        answered
+          ? 'shutting down: every request under way was answered'
+          : `shutting down: ${requests.inFlight} request(s) not answered within ${timeoutMs / 1000} s were closed`,
+      );
       await this.close();
       return answered;
     },

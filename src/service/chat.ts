@@ -39,7 +39,12 @@ type StoredState = ConversationState & { idempotency?: KeyedReply[] };
  * after the turn is stored, inside the conversation's exclusive section; its failure is logged,
  * never shown to the user.
  */
-export type TurnObserver = (event: { req: ChatRequest; record: TurnRecord; result: TurnResult; previous: ConversationState | undefined }) => Promise<void> | void;
+export type TurnObserver = (event: {
+  req: ChatRequest;
+  record: TurnRecord;
+  result: TurnResult;
+  previous: ConversationState | undefined;
+}) => Promise<void> | void;
 
 export interface ChatServiceOptions {
   log?: (line: string) => void;

@@ -11,7 +11,11 @@ const h = handoffService();
 const servers: (() => Promise<void>)[] = [];
 
 async function serve(opts: Partial<AdminRouterOptions>): Promise<string> {
-  const app = createApp({ service: h.service, latency: opts.latency, mount: [(a) => a.use('/admin', createAdminRouter({ service: h.service, store: h.store, ...opts }))] });
+  const app = createApp({
+    service: h.service,
+    latency: opts.latency,
+    mount: [(a) => a.use('/admin', createAdminRouter({ service: h.service, store: h.store, ...opts }))],
+  });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', () => r()));
   servers.push(app.close);
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -96,12 +100,21 @@ describe('admin paths with a token', () => {
 
   it('GET /admin/api/stats answers the analytics as JSON', async () => {
     const stats = await (await fetch(`${on}/admin/api/stats`, { headers: bearer(TOKEN) })).json();
-    expect(stats).toMatchObject({ conversations: 2, questions: 4, fallback: { count: 2, rate: 0.5 }, handoffs: { total: 2, byReason: { requested: 1, repeated_fallback: 1, complaint: 0 } } });
+    expect(stats).toMatchObject({
+      conversations: 2,
+      questions: 4,
+      fallback: { count: 2, rate: 0.5 },
+      handoffs: { total: 2, byReason: { requested: 1, repeated_fallback: 1, complaint: 0 } },
+    });
     // The first question of each conversation (b's two were not understood).
     expect(stats.topIntents).toEqual([{ intent: 'process.materials', title: h.service.assistant.knowledge.answers.get('process.materials')!.title, count: 1 }]);
     expect(stats.questionsPerDay).toHaveLength(30);
     // Every intent id with its Chinese title, for the page's paths and tooltips.
-    expect(stats.intentTitles).toMatchObject({ 'handoff.human': '联系人工服务', fallback: '未能理解', 'process.materials': h.service.assistant.knowledge.answers.get('process.materials')!.title });
+    expect(stats.intentTitles).toMatchObject({
+      'handoff.human': '联系人工服务',
+      fallback: '未能理解',
+      'process.materials': h.service.assistant.knowledge.answers.get('process.materials')!.title,
+    });
     expect(Object.values(stats.intentTitles as Record<string, string>).every((t) => /[\u4e00-\u9fff]/.test(t))).toBe(true);
   });
 
@@ -158,7 +171,8 @@ describe('admin paths with a token', () => {
   });
 
   it('GET /admin/api/latency counts the turns answered at /api/chat; DELETE starts afresh and returns the last counts', async () => {
-    const chat = (text: string) => fetch(`${on}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'timed', text }) });
+    const chat = (text: string) =>
+      fetch(`${on}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'timed', text }) });
     await fetch(`${on}/admin/api/latency`, { method: 'DELETE', headers: bearer(TOKEN) });
     for (const text of ['你好', '注销需要什么材料', '审批要多久']) expect((await chat(text)).status).toBe(200);
     // A refused request is not an answered turn.

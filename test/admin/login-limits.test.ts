@@ -20,7 +20,11 @@ afterAll(async () => {
 });
 
 async function serve(opts: Partial<AdminRouterOptions> = {}, trustProxy?: TrustProxy): Promise<string> {
-  const app = createApp({ service: h.service, trustProxy, mount: [(a) => a.use('/admin', createAdminRouter({ service: h.service, store: h.store, token: TOKEN, ...opts }))] });
+  const app = createApp({
+    service: h.service,
+    trustProxy,
+    mount: [(a) => a.use('/admin', createAdminRouter({ service: h.service, store: h.store, token: TOKEN, ...opts }))],
+  });
   closers.push(app.close);
   return listen(app.server);
 }

@@ -9,8 +9,23 @@ import { storesForFile } from '../helpers/stores';
 
 const stores = storesForFile('jianli-stats-');
 
-const rec = (at: string, text: string, intent: string, extra: Partial<TurnRecord> = {}): TurnRecord => ({ at, channel: 'web', text, intent, confidence: 1, replies: [{ text: 're' }], ...extra });
-const ticket = (id: string, createdAt: string, reason: HandoffReason, conversationId: string): HandoffTicket => ({ id, conversationId, channel: 'web', createdAt, reason, summary: { intentPath: [], lastMessages: [] } });
+const rec = (at: string, text: string, intent: string, extra: Partial<TurnRecord> = {}): TurnRecord => ({
+  at,
+  channel: 'web',
+  text,
+  intent,
+  confidence: 1,
+  replies: [{ text: 're' }],
+  ...extra,
+});
+const ticket = (id: string, createdAt: string, reason: HandoffReason, conversationId: string): HandoffTicket => ({
+  id,
+  conversationId,
+  channel: 'web',
+  createdAt,
+  reason,
+  summary: { intentPath: [], lastMessages: [] },
+});
 
 /** Four conversations over three Beijing days; 2026-03-01T17:30Z is already 03-02 in Beijing. */
 const CONVERSATIONS: Record<string, TurnRecord[]> = {
@@ -33,7 +48,11 @@ const CONVERSATIONS: Record<string, TurnRecord[]> = {
   ],
   d: [rec('2026-03-03T05:00:00.000Z', '自查', 'interview.start', { interview: 'started', verdict: { status: 'eligible', blockers: [], missing: [] } })],
 };
-const TICKETS = [ticket('T1', '2026-03-01T17:30:00.000Z', 'requested', 'a'), ticket('T2', '2026-03-03T03:01:00.000Z', 'repeated_fallback', 'c'), ticket('T3', '2026-03-03T04:00:00.000Z', 'complaint', 'c')];
+const TICKETS = [
+  ticket('T1', '2026-03-01T17:30:00.000Z', 'requested', 'a'),
+  ticket('T2', '2026-03-03T03:01:00.000Z', 'repeated_fallback', 'c'),
+  ticket('T3', '2026-03-03T04:00:00.000Z', 'complaint', 'c'),
+];
 
 async function fill(store: ConversationStore): Promise<ConversationStore> {
   for (const [id, turns] of Object.entries(CONVERSATIONS)) {

@@ -92,7 +92,10 @@ describe.each(VIEWPORTS)('admin analytics page, $name', (viewport) => {
     // (The interview's seven turns count once; the misunderstood conversation not at all.)
     const materials = h.service.assistant.knowledge.answers.get('process.materials')!.title;
     expect(await page.locator('#chart-intents svg').getAttribute('aria-label')).toBe(`热门问题：帮我自查能不能注销 1，${materials} 1`);
-    expect(await page.locator('#chart-intents svg text.bar-label title').allTextContents()).toEqual(['帮我自查能不能注销（interview.start）', `${materials}（process.materials）`]);
+    expect(await page.locator('#chart-intents svg text.bar-label title').allTextContents()).toEqual([
+      '帮我自查能不能注销（interview.start）',
+      `${materials}（process.materials）`,
+    ]);
     // Verdict mix as a ring with its legend.
     expect(await page.locator('#chart-verdicts svg path.slice').count()).toBe(1);
     expect(await page.locator('#chart-verdicts .legend').textContent()).toContain('可以申请 1（100%）');
@@ -105,7 +108,12 @@ describe.each(VIEWPORTS)('admin analytics page, $name', (viewport) => {
     expect(await rows.nth(0).locator('td.path').textContent()).toBe('未能理解 → 未能理解');
     expect(await rows.nth(1).textContent()).toContain('要求转人工');
     expect(await rows.nth(1).textContent()).toContain('我的电话138****5678，转人工');
-    expect(await rows.nth(1).locator('td.path .intent').evaluateAll((s) => s.map((e) => [e.textContent, e.getAttribute('title')]))).toEqual([
+    expect(
+      await rows
+        .nth(1)
+        .locator('td.path .intent')
+        .evaluateAll((s) => s.map((e) => [e.textContent, e.getAttribute('title')])),
+    ).toEqual([
       [materials, 'process.materials'],
       ['联系人工服务', 'handoff.human'],
     ]);
@@ -120,7 +128,12 @@ describe.each(VIEWPORTS)('admin analytics page, $name', (viewport) => {
     expect(display).toBe(phone ? 'block' : 'table-row');
     if (phone) {
       expect(await page.locator('#tickets thead').isVisible()).toBe(false);
-      expect(await rows.first().locator('td.path').evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"意图路径："');
+      expect(
+        await rows
+          .first()
+          .locator('td.path')
+          .evaluate((td) => getComputedStyle(td, '::before').content),
+      ).toBe('"意图路径："');
     }
 
     // Every data request carried the token.

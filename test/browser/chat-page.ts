@@ -60,7 +60,9 @@ export const userTexts = (page: Page) => page.locator('.msg.user .body').allText
 
 /** Waits until every message has been answered: none waiting or sending, the typing indicator gone. */
 export async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => !document.querySelector('.msg.user[data-state="sending"], .msg.user[data-state="queued"]') && !document.getElementById('typing')?.textContent);
+  await page.waitForFunction(
+    () => !document.querySelector('.msg.user[data-state="sending"], .msg.user[data-state="queued"]') && !document.getElementById('typing')?.textContent,
+  );
 }
 
 /** Types a message, sends it with Enter and waits for the whole answer. */
@@ -103,7 +105,13 @@ export interface AxeViolation {
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }>;
+        };
+      }
+    ).axe;
     const r = await axe.run(document, { resultTypes: ['violations'] });
     return r.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')

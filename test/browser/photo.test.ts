@@ -81,7 +81,9 @@ describe('the photo check on the web page', () => {
 
     await upload(page, { name: 'big.jpg', mimeType: 'image/jpeg', buffer: await noisyLargeJpeg() });
     result = page.locator('.photo-result').last();
-    expect(await result.locator('li.fail').allTextContents()).toEqual([expect.stringMatching(/^✗ 大小：.*MB（.* 字节），超过了 500KB 的上限.*重新压缩到 500KB 以内/)]);
+    expect(await result.locator('li.fail').allTextContents()).toEqual([
+      expect.stringMatching(/^✗ 大小：.*MB（.* 字节），超过了 500KB 的上限.*重新压缩到 500KB 以内/),
+    ]);
     expect(await page.locator('#error').isHidden()).toBe(true);
     await page.close();
   });

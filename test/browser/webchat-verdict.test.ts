@@ -90,7 +90,9 @@ describe.each(VIEWPORTS)('the verdict card, $name', (viewport) => {
 
     await page.reload();
     await page.waitForSelector('.verdict');
-    const ticked = await card().locator('.checklist input[type=checkbox]').evaluateAll((bs) => bs.map((b) => (b as HTMLInputElement).checked));
+    const ticked = await card()
+      .locator('.checklist input[type=checkbox]')
+      .evaluateAll((bs) => bs.map((b) => (b as HTMLInputElement).checked));
     expect(ticked.filter(Boolean)).toHaveLength(2);
     expect(ticked[0] && ticked[2]).toBe(true);
 

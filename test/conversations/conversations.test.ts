@@ -37,7 +37,12 @@ const Expectation = z
     notAsks: z.array(Field).default([]),
     /** The interview's verdict on this turn: status and the codes of blockers and warnings. */
     verdict: z
-      .object({ status: z.string(), blockers: z.array(z.string()).default([]), warnings: z.array(z.string()).default([]), materials: z.array(z.string()).optional() })
+      .object({
+        status: z.string(),
+        blockers: z.array(z.string()).default([]),
+        warnings: z.array(z.string()).default([]),
+        materials: z.array(z.string()).optional(),
+      })
       .strict()
       .optional(),
     noVerdict: z.boolean().optional(),
@@ -54,7 +59,9 @@ const Conversation = z
 const ConversationFile = z.object({ conversations: z.array(Conversation).min(1) }).strict();
 
 const dir = import.meta.dirname;
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const knowledge = sharedAssistant().knowledge;
 const dataDir = mkdtempSync(join(tmpdir(), 'jianli-conversations-'));
 // As the server builds it: a lowdb store and the complaint words of knowledge/handoff.yaml.
@@ -93,7 +100,11 @@ describe.each(files)('%s', (file) => {
         const text = textOf(got);
         for (const s of exp.contains) expect(text, where).toContain(s);
         for (const s of exp.notContains) expect(text, where).not.toContain(s);
-        if (exp.asks) expect(questionsOf(exp.asks).some((q) => text.includes(q)), `${where} asks ${exp.asks}`).toBe(true);
+        if (exp.asks)
+          expect(
+            questionsOf(exp.asks).some((q) => text.includes(q)),
+            `${where} asks ${exp.asks}`,
+          ).toBe(true);
         for (const f of exp.notAsks) for (const q of questionsOf(f)) expect(text, `${where} asks ${f} again`).not.toContain(q);
         if (exp.choices) {
           const offered = got.replies.flatMap((r) => r.choices ?? []);
@@ -106,9 +117,19 @@ describe.each(files)('%s', (file) => {
           const v = got.verdict as { status: string; blockers: { code: string }[]; warnings: { code: string }[]; materials: { id: string }[] } | undefined;
           expect(v, where).toBeDefined();
           expect(v!.status, where).toBe(exp.verdict.status);
-          expect(v!.blockers.map((b) => b.code), where).toEqual(exp.verdict.blockers);
-          expect(v!.warnings.map((w) => w.code), where).toEqual(exp.verdict.warnings);
-          if (exp.verdict.materials) expect(v!.materials.map((m) => m.id), where).toEqual(exp.verdict.materials);
+          expect(
+            v!.blockers.map((b) => b.code),
+            where,
+          ).toEqual(exp.verdict.blockers);
+          expect(
+            v!.warnings.map((w) => w.code),
+            where,
+          ).toEqual(exp.verdict.warnings);
+          if (exp.verdict.materials)
+            expect(
+              v!.materials.map((m) => m.id),
+              where,
+            ).toEqual(exp.verdict.materials);
         }
       });
       // Never the same long answer twice in one conversation.

@@ -37,7 +37,8 @@ describe('Assistant.turn', () => {
     const [story] = await chatJsonl([`我原来在一家监理公司上班${'，后来项目多了'.repeat(60)}，现在想问注销审批要多长时间？`]);
     expect(story.intent).toBe('process.approval_time');
     // A story (leaving, re-registering elsewhere) whose question at the end is the employer refusing.
-    const long = '我是一名注册监理工程师，从业十几年了，之前一直在一家监理公司做总监代表，后来公司效益不好，拖欠工资大半年，我实在没办法就辞职了，到现在已经快一年了。这一年里我一直在找新工作，期间也去过好几家单位面试，有的单位说我的注册还挂在原单位，没法用，让我先把原来的处理掉。我给原单位打了很多次电话，人事说老板不在，一直拖着，后来干脆不接电话了。我也去过原单位的办公室，发现已经搬走了，不知道搬到哪里去了。我家里人说让我找律师，但是我觉得请律师太贵了，而且也不知道有没有用。我自己在网上查了很多资料，说法都不一样，有的说要单位同意，有的说可以自己申请，搞得我很糊涂。我现在年纪也不小了，五十多岁了，还想再干几年，不想就这么荒废了。我的继续教育学时是修满了的，手上也没有在建的项目，也没有出过什么事故。所以我想问，单位不配合的话我到底该怎么注销？';
+    const long =
+      '我是一名注册监理工程师，从业十几年了，之前一直在一家监理公司做总监代表，后来公司效益不好，拖欠工资大半年，我实在没办法就辞职了，到现在已经快一年了。这一年里我一直在找新工作，期间也去过好几家单位面试，有的单位说我的注册还挂在原单位，没法用，让我先把原来的处理掉。我给原单位打了很多次电话，人事说老板不在，一直拖着，后来干脆不接电话了。我也去过原单位的办公室，发现已经搬走了，不知道搬到哪里去了。我家里人说让我找律师，但是我觉得请律师太贵了，而且也不知道有没有用。我自己在网上查了很多资料，说法都不一样，有的说要单位同意，有的说可以自己申请，搞得我很糊涂。我现在年纪也不小了，五十多岁了，还想再干几年，不想就这么荒废了。我的继续教育学时是修满了的，手上也没有在建的项目，也没有出过什么事故。所以我想问，单位不配合的话我到底该怎么注销？';
     expect(long.length).toBeGreaterThan(300);
     const [refusal] = await chatJsonl([long]);
     expect(refusal.intent).toBe('faq.employer_refusal');
@@ -96,7 +97,7 @@ describe('Assistant.turn', () => {
         '公司资质被吊销了，我们挂在上面的注册要注销吗': 'bankrupt.qualification_revoked',
         '公司都注销了，没法出同意注销函怎么办': 'materials.consent_letter',
         '单位被吊销资质了，我要办注销吗': 'bankrupt.qualification_revoked',
-        '怎么知道注销通过没有': 'receipt.status_check',
+        怎么知道注销通过没有: 'receipt.status_check',
       };
       const byTurn = evaluate(set, (t) => {
         const r = assistant.turn(newConversationState(), { text: t });

@@ -22,12 +22,28 @@ const heldout = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'heldou
   .map((l) => l.split('\t')[0]);
 /** Whole conversations, so the state each turn leaves is carried into the next. */
 const CONVERSATIONS = [
-  ['你好', '注销需要什么材料', '照片有什么要求', '帮我看看我能不能注销', '我在南京，离职了，手上没有项目', '没有', '没有', '修满了', '愿意', '有', '审批要多久', '谢谢'],
+  [
+    '你好',
+    '注销需要什么材料',
+    '照片有什么要求',
+    '帮我看看我能不能注销',
+    '我在南京，离职了，手上没有项目',
+    '没有',
+    '没有',
+    '修满了',
+    '愿意',
+    '有',
+    '审批要多久',
+    '谢谢',
+  ],
   ['我想注销', '帮我看看我能不能注销', '北京', '还在原单位', '有一个在建项目', '没有', '不知道', '算了', '转人工'],
   ['我的身份证号是110101199003071234，手机13800138000', '单位不给开同意注销函怎么办', '1', '黑名单会影响吗', '再见'],
 ];
 
-async function conversation(turn: (s: ReturnType<typeof newConversationState>, text: string) => Promise<TurnResult> | TurnResult, texts: string[]): Promise<TurnResult[]> {
+async function conversation(
+  turn: (s: ReturnType<typeof newConversationState>, text: string) => Promise<TurnResult> | TurnResult,
+  texts: string[],
+): Promise<TurnResult[]> {
   const out: TurnResult[] = [];
   let state = newConversationState();
   for (const text of texts) {
@@ -97,6 +113,8 @@ describe('JIANLI_ENGINE_THREAD', () => {
   it('1 and 0 switch the thread on and off; anything else stops start-up with the allowed values', () => {
     expect(engineThreadWanted({ JIANLI_ENGINE_THREAD: '1' })).toBe(true);
     expect(engineThreadWanted({ JIANLI_ENGINE_THREAD: '0' })).toBe(false);
-    expect(() => engineThreadWanted({ JIANLI_ENGINE_THREAD: 'yes' })).toThrow('JIANLI_ENGINE_THREAD must be 1 (engine on its own thread) or 0 (on the event loop)');
+    expect(() => engineThreadWanted({ JIANLI_ENGINE_THREAD: 'yes' })).toThrow(
+      'JIANLI_ENGINE_THREAD must be 1 (engine on its own thread) or 0 (on the event loop)',
+    );
   });
 });

@@ -16,7 +16,7 @@ const PROMISES_TRANSFER = /转人工|转接|接通|人工坐席/;
 const replyText = (r: { replies: { text: string }[] }) => r.replies.map((x) => x.text).join('\n');
 
 describe('the way to a person', () => {
-  it("is offered after a message nothing answers, under a label that promises no transfer", async () => {
+  it('is offered after a message nothing answers, under a label that promises no transfer', async () => {
     const miss = await h.service.handle({ conversationId: 'label-1', text: '红烧排骨怎么做', channel: 'web' });
     const choices = miss.replies.flatMap((r) => r.choices ?? []);
     expect(choices).toContain(label);

@@ -27,7 +27,11 @@ describe('loadHandoffSettings', () => {
   });
 
   it('fills defaults for what a file leaves out', () => {
-    expect(loadHandoffSettings(rootWith('version: 1\ncomplaint: [投訴]\n'))).toEqual({ complaintWords: ['投诉'], openMinutes: 30, summary: { intents: 8, messages: 5 } });
+    expect(loadHandoffSettings(rootWith('version: 1\ncomplaint: [投訴]\n'))).toEqual({
+      complaintWords: ['投诉'],
+      openMinutes: 30,
+      summary: { intents: 8, messages: 5 },
+    });
   });
 
   it.each([

@@ -24,7 +24,12 @@ describe('handoff tickets', () => {
     expectHotlineAndHours(replyText(r));
     const [t, ...rest] = await tickets('req');
     expect(rest).toEqual([]);
-    expect(t).toMatchObject({ conversationId: 'req', channel: 'web', reason: 'requested', summary: { intentPath: ['process.materials', 'handoff.human'], lastMessages: ['注销需要什么材料', '转人工'] } });
+    expect(t).toMatchObject({
+      conversationId: 'req',
+      channel: 'web',
+      reason: 'requested',
+      summary: { intentPath: ['process.materials', 'handoff.human'], lastMessages: ['注销需要什么材料', '转人工'] },
+    });
     expect(t.id).toMatch(/^\d{8}-[0-9A-F]{6}$/);
     expect(h.delivered.map((d) => d.id)).toContain(t.id);
   });

@@ -13,7 +13,10 @@ async function setUp(answer?: Parameters<typeof startStandIn>[0], timeoutMs = 20
   const logs: string[] = [];
   const webhook = new HandoffWebhook(new URL(standIn.url), { timeoutMs, log: (l) => logs.push(l) });
   const h = handoffService((t) => webhook.send(t));
-  cleanups.push(() => standIn.close(), () => h.cleanup());
+  cleanups.push(
+    () => standIn.close(),
+    () => h.cleanup(),
+  );
   return { standIn, logs, webhook, h };
 }
 

@@ -33,7 +33,9 @@ export class TestRedis {
 
   /** Starts (or restarts) the server and waits until it accepts connections. */
   async up(): Promise<void> {
-    this.child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: 'ignore' });
+    this.child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
+      stdio: 'ignore',
+    });
     await new Promise<void>((resolve, reject) => {
       const t0 = Date.now();
       const tryConnect = () => {

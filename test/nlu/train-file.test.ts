@@ -48,7 +48,10 @@ describe('jianli classify --train', () => {
   it('classifies stdin lines with the labels of the training file, not the knowledge base', () => {
     const r = jianli(['classify', '--train', train], '杭州天气怎么样\n放一首歌\n土豆丝的做法\n注销需要什么材料\n');
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows.slice(0, 3)).toEqual([
       { text: '杭州天气怎么样', intent: 'weather', confidence: expect.any(Number) },
       { text: '放一首歌', intent: 'music', confidence: expect.any(Number) },

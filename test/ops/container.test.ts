@@ -26,7 +26,11 @@ interface Instruction {
 
 /** The Dockerfile's instructions (comments dropped, continuation lines joined), ARGs substituted. */
 function instructions(text: string): Instruction[] {
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const args: Record<string, string> = {};
   return lines.map((l) => {
     const m = /^(\w+)\s+(.*)$/.exec(l);
@@ -165,7 +169,11 @@ describe('the Dockerfile', () => {
     try {
       expect(server.output()).not.toMatch(/building dist/);
       const port = new URL(server.url).port;
-      const res = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'image', text: '注销要多久' }) });
+      const res = await fetch(`${server.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ conversationId: 'image', text: '注销要多久' }),
+      });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { intent: string }).intent).toBe('process.approval_time');
       expect((await fetch(`${server.url}/`)).status).toBe(200);
@@ -180,7 +188,10 @@ describe('the Dockerfile', () => {
 
 describe('compose.yaml', () => {
   const compose = parseYaml(readFileSync(join(root, 'compose.yaml'), 'utf8'), { merge: true }) as {
-    services: Record<string, { build?: string; image?: string; command?: string[]; environment?: Record<string, string>; volumes?: string[]; ports?: string[] }>;
+    services: Record<
+      string,
+      { build?: string; image?: string; command?: string[]; environment?: Record<string, string>; volumes?: string[]; ports?: string[] }
+    >;
   };
   const nginx = readFileSync(join(root, 'deploy', 'nginx.conf'), 'utf8');
 

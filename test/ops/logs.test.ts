@@ -89,7 +89,11 @@ describe('the log of a turn', () => {
     const line = await lineWhere((l) => (l.req as { url?: string } | undefined)?.url?.startsWith('/api/conversations/log-4/history') === true);
     expect((line.req as { url: string }).url).toBe(`/api/conversations/log-4/history?phone=${PHONE_MASKED}&id=${ID_MASKED}`);
     // A client error is a warning; the request's headers (tokens, cookies) are not logged.
-    const bad = await fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer secret-token' }, body: `{"conversationId":"${PHONE}"` });
+    const bad = await fetch(`${base}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer secret-token' },
+      body: `{"conversationId":"${PHONE}"`,
+    });
     expect(bad.status).toBe(400);
     const warn = await lineWhere((l) => l.level === 'warn' && (l.res as { statusCode?: number } | undefined)?.statusCode === 400);
     expect(warn.channel).toBe('api');
@@ -99,7 +103,11 @@ describe('the log of a turn', () => {
 
   it('logs a web page turn with the id of its webhook request', async () => {
     const user = 'logtest-visitor-0123456789';
-    const r = await fetch(`${base}/api/web/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-web-1' }, body: JSON.stringify({ type: 'message', user, text: `我电话${PHONE}，回执要打印吗` }) });
+    const r = await fetch(`${base}/api/web/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-web-1' },
+      body: JSON.stringify({ type: 'message', user, text: `我电话${PHONE}，回执要打印吗` }),
+    });
     expect(r.status).toBe(200);
     const turn = await lineWhere((l) => l.msg === 'turn' && l.channel === 'web');
     expect(turn.reqId).toBe('req-web-1');
@@ -112,7 +120,11 @@ describe('the log of a turn', () => {
     await fetch(`${base}/healthz`);
     const line = await lineWhere((l) => (l.req as { url?: string } | undefined)?.url === '/healthz');
     expect(line.level).toBe('debug');
-    await fetch(`${base}/api/check`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-check' }, body: '{"region":"江苏"}' });
+    await fetch(`${base}/api/check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-check' },
+      body: '{"region":"江苏"}',
+    });
     expect(await lineWhere((l) => l.reqId === 'req-check')).toMatchObject({ level: 'info', channel: 'api', msg: 'POST /api/check 200' });
   });
 });
@@ -125,7 +137,13 @@ describe('the logger', () => {
     log.error(new Error(`failed for ${PHONE}`));
     log.warn({ err: new Error(`id ${ID}`) }, 'with an error field');
     const [first, second, third] = out.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(first).toMatchObject({ level: 'info', user: `u-${PHONE_MASKED}`, body: { idCard: ID_MASKED, list: [`call ${PHONE_MASKED}`], n: 12.5 }, at: '1970-01-01T00:00:00.000Z', msg: `message with ${PHONE_MASKED} and ${ID_MASKED}` });
+    expect(first).toMatchObject({
+      level: 'info',
+      user: `u-${PHONE_MASKED}`,
+      body: { idCard: ID_MASKED, list: [`call ${PHONE_MASKED}`], n: 12.5 },
+      at: '1970-01-01T00:00:00.000Z',
+      msg: `message with ${PHONE_MASKED} and ${ID_MASKED}`,
+    });
     expect(second).toMatchObject({ level: 'error', msg: `failed for ${PHONE_MASKED}`, err: { type: 'Error', message: `failed for ${PHONE_MASKED}` } });
     expect(third).toMatchObject({ level: 'warn', err: { message: `id ${ID_MASKED}` } });
     expect(out.join('\n')).not.toMatch(new RegExp(`${PHONE}|${ID}`));

@@ -42,7 +42,9 @@ const sample = (text: string, series: string) => {
   return line ? Number(line.slice(series.length + 1)) : 0;
 };
 const chat = (conversationId: string, text: string) =>
-  fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId, text }) }).then((r) => r.json() as Promise<{ intent: string }>);
+  fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId, text }) }).then(
+    (r) => r.json() as Promise<{ intent: string }>,
+  );
 
 describe('GET /metrics', () => {
   it('answers 401 without the admin token or with a wrong one, as the admin paths do', async () => {

@@ -68,7 +68,13 @@ const chat = (base: string, conversationId: string, text: string) =>
 function review(): Promise<{ status: number | null; groups: { texts: string[] }[]; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(DEFAULT_ROOT, 'bin', 'jianli.js'), 'review', '--json'], {
-      env: { ...process.env, JIANLI_STORE: redis.url, JIANLI_DATA: dirs.temp('jianli-shared-review-'), JIANLI_KNOWLEDGE_ROOT: root, DOTENV_CONFIG_QUIET: 'true' },
+      env: {
+        ...process.env,
+        JIANLI_STORE: redis.url,
+        JIANLI_DATA: dirs.temp('jianli-shared-review-'),
+        JIANLI_KNOWLEDGE_ROOT: root,
+        DOTENV_CONFIG_QUIET: 'true',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -83,7 +89,9 @@ describe('two instances on one Redis', () => {
   it('say at start-up that they share through Redis, in JSON lines that read as before', () => {
     const running = linesA.map((l) => JSON.parse(l) as { level: string; msg: string }).find((l) => l.msg.startsWith('监理注销助手 is running'));
     expect(running?.level).toBe('info');
-    expect(linesA.join('\n')).toMatch(/监理注销助手 is running \(store: redis redis:\/\/127\.0\.0\.1:\d+; rate limits, missed questions and knowledge reloads shared through it\)/);
+    expect(linesA.join('\n')).toMatch(
+      /监理注销助手 is running \(store: redis redis:\/\/127\.0\.0\.1:\d+; rate limits, missed questions and knowledge reloads shared through it\)/,
+    );
     expect(linesB.join('\n')).toContain(`web chat:  ${b.url}/`);
     expect(linesB.join('\n')).toContain(`metrics:   GET ${b.url}/metrics`);
   });
@@ -103,7 +111,10 @@ describe('two instances on one Redis', () => {
     for (let i = 0; i < 44; i++) {
       const base = i % 2 ? b.url : a.url;
       // The chat endpoint and an Express route (/api/check) count in the same place.
-      const r = i % 4 < 2 ? await chat(base, `shared-address-${i}`, '你好') : await fetch(`${base}/api/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"region":"江苏"}' });
+      const r =
+        i % 4 < 2
+          ? await chat(base, `shared-address-${i}`, '你好')
+          : await fetch(`${base}/api/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"region":"江苏"}' });
       statuses.push(r.status);
     }
     expect(statuses.filter((s) => s !== 429)).toHaveLength(40);
@@ -129,7 +140,8 @@ describe('two instances on one Redis', () => {
     expect(before).toContain('白色背景、');
     writeFileSync(photo, before.replace('白色背景、', '白色背景（共享更新）、'));
     await resetAddressCounts();
-    const photoAnswer = async (base: string) => ((await (await chat(base, `shared-photo-${Math.random()}`, '照片有什么要求')).json()) as { replies: { text: string }[] }).replies[0].text;
+    const photoAnswer = async (base: string) =>
+      ((await (await chat(base, `shared-photo-${Math.random()}`, '照片有什么要求')).json()) as { replies: { text: string }[] }).replies[0].text;
     expect(await photoAnswer(b.url)).not.toContain('共享更新');
 
     const reloaded = await fetch(`${a.url}/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
@@ -138,7 +150,9 @@ describe('two instances on one Redis', () => {
     // B reloads when it hears of it (training takes a few seconds).
     const until = Date.now() + 60_000;
     while (!linesB.some((l) => l.includes("knowledge reloaded on another instance's word")) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-    const heard = linesB.map((l) => JSON.parse(l) as { level: string; msg: string }).find((l) => l.msg.startsWith("knowledge reloaded on another instance's word"));
+    const heard = linesB
+      .map((l) => JSON.parse(l) as { level: string; msg: string })
+      .find((l) => l.msg.startsWith("knowledge reloaded on another instance's word"));
     expect(heard?.level).toBe('info');
     expect(await photoAnswer(b.url)).toContain('共享更新');
     // A published it and did not reload again on its own message.

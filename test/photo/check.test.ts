@@ -93,7 +93,11 @@ describe('checkIdPhoto', () => {
   });
 
   it('refuses what is not a readable image with a typed error and Chinese advice', async () => {
-    const refusal = (buf: Buffer) => checkIdPhoto(buf).then(() => undefined, (e: unknown) => e);
+    const refusal = (buf: Buffer) =>
+      checkIdPhoto(buf).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     const random = await refusal(randomBytes());
     expect(random).toBeInstanceOf(PhotoInputError);
     expect((random as PhotoInputError).reason).toBe('notImage');
@@ -126,9 +130,18 @@ describe('the parts', () => {
       return { data, width, height, channels: 3 };
     };
     // Dark bottom 40% (shoulders, reaching the sides): not read.
-    expect(readBorder(img(100, 140, (_x, y) => (y > 84 ? 20 : 255)), bg).whiteShare).toBe(1);
+    expect(
+      readBorder(
+        img(100, 140, (_x, y) => (y > 84 ? 20 : 255)),
+        bg,
+      ).whiteShare,
+    ).toBe(1);
     // 5% of the band dark: still white enough; 20% dark: not.
-    const some = (share: number) => readBorder(img(100, 140, (x, y) => (y < 5 && x < 100 * share * 2.6 ? 20 : 255)), bg);
+    const some = (share: number) =>
+      readBorder(
+        img(100, 140, (x, y) => (y < 5 && x < 100 * share * 2.6 ? 20 : 255)),
+        bg,
+      );
     expect(some(0.05).whiteShare).toBeGreaterThanOrEqual(bg.minWhiteShare);
     expect(some(0.2).whiteShare).toBeLessThan(bg.minWhiteShare);
     expect(hexColour(some(0.2).colour)).toBe('#141414');

@@ -16,9 +16,7 @@ export interface PortraitOptions {
 /** The head and shoulders as SVG, scaled to the photo. */
 function figure(width: number, height: number, specks: boolean): Buffer {
   const cx = width / 2;
-  const speckRects = specks
-    ? [0.1, 0.3, 0.7, 0.9].map((x) => `<rect x="${Math.round(width * x)}" y="2" width="6" height="6" fill="#111"/>`).join('')
-    : '';
+  const speckRects = specks ? [0.1, 0.3, 0.7, 0.9].map((x) => `<rect x="${Math.round(width * x)}" y="2" width="6" height="6" fill="#111"/>`).join('') : '';
   return Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
       `<ellipse cx="${cx}" cy="${height * 0.4}" rx="${width * 0.2}" ry="${height * 0.2}" fill="#e0b090"/>` +
@@ -33,7 +31,9 @@ function figure(width: number, height: number, specks: boolean): Buffer {
 export function portrait(opts: PortraitOptions = {}): Sharp {
   const width = opts.width ?? 413;
   const height = opts.height ?? 579;
-  return sharp({ create: { width, height, channels: 3, background: opts.background ?? '#ffffff' } }).composite([{ input: figure(width, height, opts.specks ?? false) }]);
+  return sharp({ create: { width, height, channels: 3, background: opts.background ?? '#ffffff' } }).composite([
+    { input: figure(width, height, opts.specks ?? false) },
+  ]);
 }
 
 /** 二寸 (413×579) on white, JPG quality 90: passes every check. */
@@ -53,7 +53,9 @@ export async function bluePortrait(): Promise<Buffer> {
 
 /** 800×400 on white: only the proportions fail. */
 export async function landscapeJpeg(): Promise<Buffer> {
-  return sharp({ create: { width: 800, height: 400, channels: 3, background: '#ffffff' } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp({ create: { width: 800, height: 400, channels: 3, background: '#ffffff' } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /**
@@ -70,7 +72,9 @@ export async function noisyLargeJpeg(): Promise<Buffer> {
     seed = (seed * 1103515245 + 12345) >>> 0;
     noise[i] = seed >>> 24;
   }
-  const patch = await sharp(noise, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+  const patch = await sharp(noise, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toBuffer();
   return sharp({ create: { width: 1200, height: 1600, channels: 3, background: '#ffffff' } })
     .composite([{ input: patch, left: 150, top: 200 }])
     .jpeg({ quality: 100 })

@@ -45,6 +45,8 @@ describe('loadPhotoRules', () => {
 
   it('refuses an unknown source and inverted ratio bounds', () => {
     expect(loadError(rootWith((y) => y.replace('source: seed.step2', 'source: seed.nowhere'))).message).toContain('unknown source "seed.nowhere"');
-    expect(loadError(rootWith((y) => y.replace('minRatio: 1.2', 'minRatio: 1.7'))).message).toContain('limits.proportions.minRatio: minRatio must be below maxRatio');
+    expect(loadError(rootWith((y) => y.replace('minRatio: 1.2', 'minRatio: 1.7'))).message).toContain(
+      'limits.proportions.minRatio: minRatio must be below maxRatio',
+    );
   });
 });

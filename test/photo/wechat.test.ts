@@ -43,7 +43,14 @@ async function startWeChat(photoCheck: ((picUrl: string) => Promise<string>) | u
   const sender = new RecordingSender();
   const logs: string[] = [];
   const app = express();
-  app.use('/wechat', createWeChatRouter(service, { token: TOKEN, appId: APP_ID, replyTimeoutMs }, { customerService: sender, now: () => NOW_MS, log: (l) => logs.push(l), photoCheck }));
+  app.use(
+    '/wechat',
+    createWeChatRouter(
+      service,
+      { token: TOKEN, appId: APP_ID, replyTimeoutMs },
+      { customerService: sender, now: () => NOW_MS, log: (l) => logs.push(l), photoCheck },
+    ),
+  );
   const url = `${await listen(app)}/wechat`;
   const post = async (body: string) => {
     const res = await fetch(`${url}?${plainQuery()}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
@@ -164,7 +171,9 @@ describe('downloading the picture over real HTTP (the production fetcher)', () =
 
   it('refuses an address that is not http(s)', async () => {
     const logs: string[] = [];
-    expect(await photoReplyForWeChat('file:///etc/passwd', { fetchPicture: httpPictureFetcher(), log: (l) => logs.push(l) })).toBe(rules.texts.wechat.fetchFailed);
+    expect(await photoReplyForWeChat('file:///etc/passwd', { fetchPicture: httpPictureFetcher(), log: (l) => logs.push(l) })).toBe(
+      rules.texts.wechat.fetchFailed,
+    );
     expect(logs[0]).toContain('not an http(s) address');
   });
 });

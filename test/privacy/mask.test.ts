@@ -121,7 +121,7 @@ function group(s: string, sizes: number[]): string[] {
 /** A random split into groups of 1–5. */
 function randomSizes(length: number): number[] {
   const sizes: number[] = [];
-  for (let left = length; left > 0; ) {
+  for (let left = length; left > 0;) {
     const n = Math.min(left, 1 + Math.floor(random() * 5));
     sizes.push(n);
     left -= n;
@@ -167,13 +167,22 @@ const LANDLINES: [area: string, local: string][] = [
   ['021', '63214567'],
   ['0371', '6543210'],
 ];
-const EMAILS = ['zhang.san@example.com', '123456789@qq.com', 'li_si+jianli@163.com', 'Wang-Wu99@mail.example.org.cn', 'qz@y.cn', 'zhao.liu.1990@company-mail.com.cn'];
+const EMAILS = [
+  'zhang.san@example.com',
+  '123456789@qq.com',
+  'li_si+jianli@163.com',
+  'Wang-Wu99@mail.example.org.cn',
+  'qz@y.cn',
+  'zhao.liu.1990@company-mail.com.cn',
+];
 
 function idVariants(): Variant[] {
   const out: Variant[] = [];
   for (const raw of ID18) {
     const core = raw.normalize('NFKC');
-    out.push(...variants(core, [[18], [6, 8, 4], [4, 4, 4, 4, 2], [6, 4, 4, 4], [3, 3, 4, 4, 4], [6, 8, 3, 1]], `${core.slice(0, 6)}********${core.slice(-4)}`));
+    out.push(
+      ...variants(core, [[18], [6, 8, 4], [4, 4, 4, 4, 2], [6, 4, 4, 4], [3, 3, 4, 4, 4], [6, 8, 3, 1]], `${core.slice(0, 6)}********${core.slice(-4)}`),
+    );
   }
   for (const core of ID15) out.push(...variants(core, [[15], [6, 6, 3], [3, 3, 3, 3, 3]], `${core.slice(0, 6)}******${core.slice(-3)}`));
   return out;
@@ -193,7 +202,17 @@ function landlineVariants(): Variant[] {
       for (const sep of SEPARATORS) {
         const l = group(local, sizes).join(sep);
         const a = area.slice(1);
-        const forms = [`${area}-${l}`, `${area} ${l}`, `${area}${l}`, `(${area})${l}`, `(${area}) ${l}`, `+86 ${a} ${l}`, `0086-${a}-${l}`, `+86 (0)${a} ${l}`, `86-${a}-${l}`];
+        const forms = [
+          `${area}-${l}`,
+          `${area} ${l}`,
+          `${area}${l}`,
+          `(${area})${l}`,
+          `(${area}) ${l}`,
+          `+86 ${a} ${l}`,
+          `0086-${a}-${l}`,
+          `+86 (0)${a} ${l}`,
+          `86-${a}-${l}`,
+        ];
         for (const form of forms) {
           const width = Object.values(WIDTHS)[i % 3];
           const context = CONTEXTS[i++ % CONTEXTS.length];
@@ -224,7 +243,12 @@ function emailVariants(): Variant[] {
     const [local, domain] = email.split('@');
     for (const width of Object.values(WIDTHS)) {
       for (const [at, context] of ['@', '＠', '﹫'].flatMap((a) => CONTEXTS.map((c) => [a, c]))) {
-        out.push({ text: context.replace('{}', width(email).replace(/[@＠]/, at)), expected: context.replace('{}', `${local[0]}***@${domain}`), secret: local, email: true });
+        out.push({
+          text: context.replace('{}', width(email).replace(/[@＠]/, at)),
+          expected: context.replace('{}', `${local[0]}***@${domain}`),
+          secret: local,
+          email: true,
+        });
       }
     }
   }
@@ -267,7 +291,18 @@ describe('generated variants', () => {
   });
 
   it('leave non-personal numbers in every width alone', () => {
-    const plain = ['96学时', '2021年12月23日', '5-15个工作日', '500KB', '20学时', '2026-12-04 至 2026-12-18', '2019-2021年', '3000-5000元', '第1、3、5项', '注册编号12345'];
+    const plain = [
+      '96学时',
+      '2021年12月23日',
+      '5-15个工作日',
+      '500KB',
+      '20学时',
+      '2026-12-04 至 2026-12-18',
+      '2019-2021年',
+      '3000-5000元',
+      '第1、3、5项',
+      '注册编号12345',
+    ];
     const changed = plain.flatMap((t) => Object.values(WIDTHS).map((w) => w(t))).filter((t) => maskPersonalData(t) !== t || removePersonalData(t) !== t);
     expect(changed).toEqual([]);
   });

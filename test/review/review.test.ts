@@ -25,7 +25,14 @@ describe('missed questions', () => {
   it('logs fallback turns masked, groups similar wordings, and review attaches a group to an intent', async () => {
     const data = temp('jianli-missed-');
     const service = new AssistantChatService(sharedAssistant(), new LowdbStore(data)).observe(new MissedLog(data).observer());
-    for (const [i, text] of ['协会会议室怎么预订', '协会会议室怎么订', '明天下雨吗', '我电话13812345678 asdf zxcv', 'asdf qwer zxcv', '注销需要什么材料'].entries()) {
+    for (const [i, text] of [
+      '协会会议室怎么预订',
+      '协会会议室怎么订',
+      '明天下雨吗',
+      '我电话13812345678 asdf zxcv',
+      'asdf qwer zxcv',
+      '注销需要什么材料',
+    ].entries()) {
       await service.handle({ conversationId: `m${i}`, text, channel: 'api' });
     }
     const log = new MissedLog(data);

@@ -6,7 +6,15 @@ import { loadKnowledge } from '../../src/knowledge/load';
 
 const k = loadKnowledge();
 const check = (raw: Record<string, unknown>) => checkEligibility(parseSituation(raw, k.regions), k.rules);
-const clear = { reason: 'left_employer', unsettledProjects: false, pendingAccidentLiability: false, underPenaltyOrReview: false, continuingEducationComplete: true, employerCooperates: true, laborContractTerminated: true };
+const clear = {
+  reason: 'left_employer',
+  unsettledProjects: false,
+  pendingAccidentLiability: false,
+  underPenaltyOrReview: false,
+  continuingEducationComplete: true,
+  employerCooperates: true,
+  laborContractTerminated: true,
+};
 const codes = (xs: { code: string }[]) => xs.map((x) => x.code);
 
 describe('checkEligibility: deregister', () => {
@@ -36,26 +44,44 @@ describe('checkEligibility: deregister', () => {
     expect(v.blockers[0].source).toContain('第十五条');
   });
 
-  it.each(['left_employer', 'leaving_industry', 'retired', 'other'])('never blocks deregistration on unfinished hours (reason %s): a warning citing 第十三条', (reason) => {
-    const v = check({ ...clear, reason, continuingEducationComplete: false });
-    expect(v.status).toBe('eligible');
-    expect(v.blockers).toEqual([]);
-    expect(codes(v.warnings)).toContain('CONTINUING_EDUCATION');
-    expect(v.warnings[0].message).toContain('不挡注销');
-    expect(v.warnings[0].source).toContain('第十三条');
-    expect(v.warnings[0].remedy).toContain('96学时');
-  });
+  it.each(['left_employer', 'leaving_industry', 'retired', 'other'])(
+    'never blocks deregistration on unfinished hours (reason %s): a warning citing 第十三条',
+    (reason) => {
+      const v = check({ ...clear, reason, continuingEducationComplete: false });
+      expect(v.status).toBe('eligible');
+      expect(v.blockers).toEqual([]);
+      expect(codes(v.warnings)).toContain('CONTINUING_EDUCATION');
+      expect(v.warnings[0].message).toContain('不挡注销');
+      expect(v.warnings[0].source).toContain('第十三条');
+      expect(v.warnings[0].remedy).toContain('96学时');
+    },
+  );
 
   it('blocks on a known blocker even while other fields are unknown', () => {
     const v = check({ unsettledProjects: true });
     expect(v.status).toBe('blocked');
-    expect(v.missing).toEqual(['region', 'reason', 'pendingAccidentLiability', 'underPenaltyOrReview', 'continuingEducationComplete', 'employerCooperates', 'laborContractTerminated']);
+    expect(v.missing).toEqual([
+      'region',
+      'reason',
+      'pendingAccidentLiability',
+      'underPenaltyOrReview',
+      'continuingEducationComplete',
+      'employerCooperates',
+      'laborContractTerminated',
+    ]);
   });
 
   it('needs info while a blocker field is unknown, and lists missing fields in interview order', () => {
     const v = check({ region: '江苏', unsettledProjects: false });
     expect(v.status).toBe('needs_info');
-    expect(v.missing).toEqual(['reason', 'pendingAccidentLiability', 'underPenaltyOrReview', 'continuingEducationComplete', 'employerCooperates', 'laborContractTerminated']);
+    expect(v.missing).toEqual([
+      'reason',
+      'pendingAccidentLiability',
+      'underPenaltyOrReview',
+      'continuingEducationComplete',
+      'employerCooperates',
+      'laborContractTerminated',
+    ]);
     expect(check({}).missing[0]).toBe('region');
   });
 
@@ -124,7 +150,13 @@ describe('checkEligibility: deregister', () => {
     expect(v.redirectedFrom).toBe('deregister');
     expect(v.headline).toMatch(/不需要注销.*变更注册/);
     expect(v.missing).toEqual(['laborContractTerminated', 'newContractSigned', 'continuingEducationComplete']);
-    const done = check({ reason: 'changing_employer', region: '广东', laborContractTerminated: true, newContractSigned: true, continuingEducationComplete: true });
+    const done = check({
+      reason: 'changing_employer',
+      region: '广东',
+      laborContractTerminated: true,
+      newContractSigned: true,
+      continuingEducationComplete: true,
+    });
     expect(done.status).toBe('eligible');
     expect(done.materials.map((m) => m.id)).toEqual(['change_application', 'new_labor_contract', 'transfer_proof']);
     expect(done.nextSteps.join()).toContain('不需要先注销');

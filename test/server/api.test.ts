@@ -22,8 +22,10 @@ afterAll(async () => {
   temp.cleanup();
 });
 
-const post = (path: string, body: string, type = 'application/json', headers: Record<string, string> = {}) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type, ...headers }, body });
-const chat = (conversationId: string, text: string, headers: Record<string, string> = {}) => post('/api/chat', JSON.stringify({ conversationId, text }), 'application/json', headers);
+const post = (path: string, body: string, type = 'application/json', headers: Record<string, string> = {}) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type, ...headers }, body });
+const chat = (conversationId: string, text: string, headers: Record<string, string> = {}) =>
+  post('/api/chat', JSON.stringify({ conversationId, text }), 'application/json', headers);
 const storedTurns = async (id: string) => temp.service.store.transcripts.read(id);
 /** Page tokens: random and long enough not to be guessed (the page makes 32 hex digits). */
 const TOKEN_A = 'f3a9c1d27b4e8f6a0c5d9e2b7a1f4c8d';
@@ -188,7 +190,7 @@ describe('web channel (Botkit)', () => {
     expect((await history('short')).status).toBe(400);
   });
 
-  it("answers a resent page message (same idempotencyKey) once", async () => {
+  it('answers a resent page message (same idempotencyKey) once', async () => {
     const message = JSON.stringify({ type: 'message', user: TOKEN_B, text: '审批要多久', idempotencyKey: 'page-msg-1' });
     const first = await (await post('/api/web/messages', message)).json();
     const again = await (await post('/api/web/messages', message)).json();

@@ -25,7 +25,9 @@ class PausableRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
   async up(): Promise<void> {
-    this.child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: 'ignore' });
+    this.child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
+      stdio: 'ignore',
+    });
     const t0 = Date.now();
     for (;;) {
       const ok = await new Promise<boolean>((resolve) => {
@@ -155,7 +157,10 @@ describe('a paused or dead Redis', () => {
 describe('errorResponse', () => {
   it('maps Redis client errors to 503 with the reason', () => {
     const quiet = () => undefined;
-    expect(errorResponse(new StoreUnavailableError('redis is reconnecting'), quiet)).toEqual({ status: 503, body: { error: 'conversation store unavailable: redis is reconnecting' } });
+    expect(errorResponse(new StoreUnavailableError('redis is reconnecting'), quiet)).toEqual({
+      status: 503,
+      body: { error: 'conversation store unavailable: redis is reconnecting' },
+    });
     const reply = errorResponse(new ReplyError("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk."), quiet);
     expect(reply.status).toBe(503);
     expect(reply.body.error).toMatch(/^conversation store unavailable: MISCONF/);

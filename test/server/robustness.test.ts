@@ -33,7 +33,8 @@ beforeAll(async () => {
     rateLimits: { perAddressPerMinute: 0, perConversationPerMinute: 0 },
     mount: [
       (a: express.Express) => a.post('/api/messages', teams.handler),
-      (a: express.Express) => a.use('/wechat', createWeChatRouter(service, { token: TOKEN, appId: 'wxrobust', timestampWindowSeconds: 300, replyTimeoutMs: 4500 })),
+      (a: express.Express) =>
+        a.use('/wechat', createWeChatRouter(service, { token: TOKEN, appId: 'wxrobust', timestampWindowSeconds: 300, replyTimeoutMs: 4500 })),
     ],
   });
   base = await listen(app.server);
@@ -76,7 +77,11 @@ const cases: [string, string, () => { body: BodyInit; type?: string; query?: str
   ['/api/messages', 'a 1 MB body', () => ({ body: JSON.stringify({ type: 'message', text: MB }) })],
   ['/api/messages', 'a wrong content type', () => ({ body: 'hi', type: 'text/plain' })],
   ['/wechat', 'malformed XML', () => ({ body: '<xml><ToUserName>', type: 'text/xml', query: wechatQuery() })],
-  ['/wechat', 'an entity declaration', () => ({ body: '<!DOCTYPE x [<!ENTITY a "b">]><xml><Content>&a;</Content></xml>', type: 'text/xml', query: wechatQuery() })],
+  [
+    '/wechat',
+    'an entity declaration',
+    () => ({ body: '<!DOCTYPE x [<!ENTITY a "b">]><xml><Content>&a;</Content></xml>', type: 'text/xml', query: wechatQuery() }),
+  ],
   ['/wechat', 'a 1 MB body', () => ({ body: `<xml><Content>${MB}</Content></xml>`, type: 'text/xml', query: wechatQuery() })],
   ['/wechat', 'a bad signature', () => ({ body: '<xml></xml>', type: 'text/xml', query: 'signature=00&timestamp=1&nonce=1' })],
 ];
@@ -93,7 +98,11 @@ describe('bad input to every endpoint', () => {
   });
 
   it('answers emoji-only and Traditional input normally (they are not bad input)', async () => {
-    const r = await fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'emoji1', text: '😀😀😀' }) });
+    const r = await fetch(`${base}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ conversationId: 'emoji1', text: '😀😀😀' }),
+    });
     expect(r.status).toBe(200);
     expect((await r.json()).intent).toBe('fallback');
   });
@@ -108,7 +117,8 @@ describe('rate limits', () => {
     const limited = createApp({ service, rateLimits: { perAddressPerMinute: 8, perConversationPerMinute: 3 } });
     await new Promise<void>((r) => limited.server.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(limited.server.address() as AddressInfo).port}/api/chat`;
-    const say = (conversationId: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId, text: '你好' }) });
+    const say = (conversationId: string) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId, text: '你好' }) });
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await say('rl-one')).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
@@ -126,9 +136,18 @@ describe('Redis outage', () => {
     const redis = await TestRedis.start();
     const redisStore = new RedisStore(redis.url, { prefix: 'outage:' });
     await redisStore.conversations.ready();
-    const a = createApp({ service: new AssistantChatService(sharedAssistant(), redisStore), rateLimits: { perAddressPerMinute: 0, perConversationPerMinute: 0 }, health: async () => ({ ...(await redisStore.health()) }) });
+    const a = createApp({
+      service: new AssistantChatService(sharedAssistant(), redisStore),
+      rateLimits: { perAddressPerMinute: 0, perConversationPerMinute: 0 },
+      health: async () => ({ ...(await redisStore.health()) }),
+    });
     const url = await listen(a.server);
-    const say = () => fetch(`${url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'outage-1', text: '审批要多久' }) });
+    const say = () =>
+      fetch(`${url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ conversationId: 'outage-1', text: '审批要多久' }),
+      });
     expect((await say()).status).toBe(200);
     await redis.down();
     const down = await say();

@@ -19,7 +19,13 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   standIn = await startStandIn();
-  on = await startServer({ port: 0, host: '127.0.0.1', dataDir: temp(), env: { JIANLI_ADMIN_TOKEN: 'serve-admin-token', JIANLI_HANDOFF_WEBHOOK: standIn.url }, log: (l) => lines.push(l) });
+  on = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: temp(),
+    env: { JIANLI_ADMIN_TOKEN: 'serve-admin-token', JIANLI_HANDOFF_WEBHOOK: standIn.url },
+    log: (l) => lines.push(l),
+  });
   off = await startServer({ port: 0, host: '127.0.0.1', dataDir: temp(), env: {}, log: () => undefined });
 });
 afterAll(async () => {
@@ -30,7 +36,9 @@ afterAll(async () => {
 });
 
 const chat = (base: string, conversationId: string, text: string) =>
-  fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId, text }) }).then((r) => r.json());
+  fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId, text }) }).then((r) =>
+    r.json(),
+  );
 
 describe('startServer with the admin token and the handoff webhook', () => {
   it('says where the admin page is', () => {

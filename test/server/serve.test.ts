@@ -12,7 +12,13 @@ const lines: string[] = [];
 let running: RunningServer;
 
 beforeAll(async () => {
-  running = await startServer({ port: 0, host: '127.0.0.1', dataDir, env: { WECHAT_TOKEN: 'servetoken', WECHAT_APP_ID: 'wxserve', JIANLI_TEAMS_EMULATOR: '1' }, log: (l) => lines.push(l) });
+  running = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    env: { WECHAT_TOKEN: 'servetoken', WECHAT_APP_ID: 'wxserve', JIANLI_TEAMS_EMULATOR: '1' },
+    log: (l) => lines.push(l),
+  });
 });
 afterAll(async () => {
   await running.close();
@@ -30,12 +36,19 @@ describe('startServer', () => {
   it('serves the page, the API and stores each conversation in its own file', async () => {
     expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${running.url}/`)).headers.get('content-type')).toContain('text/html');
-    const r = await fetch(`${running.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'serve-1', text: '回执要打印吗' }) });
+    const r = await fetch(`${running.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ conversationId: 'serve-1', text: '回执要打印吗' }),
+    });
     const turn = await r.json();
     expect(turn.intent).toBe('process.receipt');
     expect(turn.conversationId).toBe('api:serve-1');
     // Within about a second (the store's checkpoint) the conversation has its own file.
-    const owners = () => readdirSync(join(dataDir, 'conversations')).map((f) => (JSON.parse(readFileSync(join(dataDir, 'conversations', f), 'utf8')) as { conversationId: string }).conversationId);
+    const owners = () =>
+      readdirSync(join(dataDir, 'conversations')).map(
+        (f) => (JSON.parse(readFileSync(join(dataDir, 'conversations', f), 'utf8')) as { conversationId: string }).conversationId,
+      );
     await vi.waitFor(() => expect(owners()).toContain('api:serve-1'), { timeout: 5000, interval: 100 });
   });
 
@@ -51,7 +64,8 @@ describe('startServer', () => {
   });
 
   it('checks an ID photo posted as the raw body', async () => {
-    const post = (body: Buffer, type: string) => fetch(`${running.url}/api/photo-check`, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) });
+    const post = (body: Buffer, type: string) =>
+      fetch(`${running.url}/api/photo-check`, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) });
     const good = await post(await goodJpeg(), 'image/jpeg');
     expect(good.status).toBe(200);
     expect(await good.json()).toMatchObject({ ok: true });

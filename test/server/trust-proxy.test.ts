@@ -25,9 +25,17 @@ async function proxied(trustProxy: TrustProxy | undefined): Promise<string> {
 }
 
 const chat = (base: string, client: string) =>
-  fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': client }, body: JSON.stringify({ conversationId: 'proxied', text: '你好' }) }).then((r) => r.status);
+  fetch(`${base}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+    body: JSON.stringify({ conversationId: 'proxied', text: '你好' }),
+  }).then((r) => r.status);
 const check = (base: string, client: string) =>
-  fetch(`${base}/api/check`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': client }, body: JSON.stringify({ region: '江苏' }) }).then((r) => r.status);
+  fetch(`${base}/api/check`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+    body: JSON.stringify({ region: '江苏' }),
+  }).then((r) => r.status);
 
 describe('JIANLI_TRUST_PROXY', () => {
   it('reads hops, true/false and lists of addresses/subnets as Express does', () => {
@@ -37,17 +45,34 @@ describe('JIANLI_TRUST_PROXY', () => {
     expect(parseTrustProxy('0')).toBe(0);
     expect(parseTrustProxy('TRUE')).toBe(true);
     expect(parseTrustProxy('false')).toBe(false);
-    expect(parseTrustProxy('loopback, 10.0.0.0/8 ,fd00::/8,192.168.1.7,10.1.0.0/255.255.0.0, ::1')).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.168.1.7', '10.1.0.0/255.255.0.0', '::1']);
+    expect(parseTrustProxy('loopback, 10.0.0.0/8 ,fd00::/8,192.168.1.7,10.1.0.0/255.255.0.0, ::1')).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::/8',
+      '192.168.1.7',
+      '10.1.0.0/255.255.0.0',
+      '::1',
+    ]);
     // Every accepted value is one Express takes.
-    for (const v of ['1', 'true', 'false', 'loopback,uniquelocal,linklocal', '10.0.0.0/8, fd00::/8', '10.1.0.0/255.255.0.0']) expect(() => express().set('trust proxy', parseTrustProxy(v))).not.toThrow();
+    for (const v of ['1', 'true', 'false', 'loopback,uniquelocal,linklocal', '10.0.0.0/8, fd00::/8', '10.1.0.0/255.255.0.0'])
+      expect(() => express().set('trust proxy', parseTrustProxy(v))).not.toThrow();
   });
 
-  it.each(['yes', '-1', '1.5', '10.0.0.0/33', 'fd00::/129', '10.0.0.0/255.0.255.0', '10.0.0.1/8/8', 'loopback,,10.0.0.1', 'proxy.example.com', '256.1.1.1', '1000'])(
-    'refuses %j with a message naming the setting',
-    (value) => {
-      expect(() => parseTrustProxy(value)).toThrow(/^JIANLI_TRUST_PROXY must be a number of proxy hops \(e\.g\. 1\), true, false, or a comma-separated list/);
-    },
-  );
+  it.each([
+    'yes',
+    '-1',
+    '1.5',
+    '10.0.0.0/33',
+    'fd00::/129',
+    '10.0.0.0/255.0.255.0',
+    '10.0.0.1/8/8',
+    'loopback,,10.0.0.1',
+    'proxy.example.com',
+    '256.1.1.1',
+    '1000',
+  ])('refuses %j with a message naming the setting', (value) => {
+    expect(() => parseTrustProxy(value)).toThrow(/^JIANLI_TRUST_PROXY must be a number of proxy hops \(e\.g\. 1\), true, false, or a comma-separated list/);
+  });
 
   it('=1: two clients behind one proxy are limited separately (chat endpoint and Express routes); unset: X-Forwarded-For is ignored', async () => {
     const behind = await proxied(parseTrustProxy('1'));

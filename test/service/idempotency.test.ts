@@ -41,7 +41,9 @@ describe.each([
   it('runs concurrent retries of one message once', async () => {
     const store = await open();
     const service = serviceOn(store);
-    const results = await Promise.all([1, 2, 3].map(() => service.handle({ conversationId: 'api:k2', text: '审批要多久', channel: 'api', idempotencyKey: 'same' })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => service.handle({ conversationId: 'api:k2', text: '审批要多久', channel: 'api', idempotencyKey: 'same' })),
+    );
     expect(results.filter((r) => r.replayed)).toHaveLength(2);
     expect(new Set(results.map((r) => JSON.stringify(r.replies))).size).toBe(1);
     expect(await turnsOf(store, 'api:k2')).toHaveLength(1);

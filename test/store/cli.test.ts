@@ -20,7 +20,8 @@ afterAll(async () => {
   await redis?.down();
   rmSync(dir, { recursive: true, force: true });
 });
-const jianli = (args: string[], env: Record<string, string>) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+const jianli = (args: string[], env: Record<string, string>) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
 
 describe.each([
   ['lowdb', () => ({ store: new LowdbStore(dir), env: { JIANLI_DATA: dir } })],
@@ -32,7 +33,14 @@ describe.each([
     const service = new AssistantChatService(sharedAssistant(), store);
     await service.handle({ conversationId: 'cli-1', text: '我电话13912345678，帮我看看能不能注销', channel: 'api' });
     await service.handle({ conversationId: 'cli-1', text: '江苏', channel: 'api' });
-    await store.tickets.save({ id: 'T-cli', conversationId: 'cli-1', channel: 'api', createdAt: new Date().toISOString(), reason: 'requested', summary: { intentPath: [], lastMessages: [] } });
+    await store.tickets.save({
+      id: 'T-cli',
+      conversationId: 'cli-1',
+      channel: 'api',
+      createdAt: new Date().toISOString(),
+      reason: 'requested',
+      summary: { intentPath: [], lastMessages: [] },
+    });
     await store.close();
 
     const out = jianli(['export', 'cli-1'], env);

@@ -49,7 +49,11 @@ describe('crash', () => {
       for (const text of messages) {
         if (stop) return;
         try {
-          const r = await fetch(`${first.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: id, text }) });
+          const r = await fetch(`${first.url}/api/chat`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ conversationId: id, text }),
+          });
           if (r.status !== 200) return;
           await r.json();
           answered.get(id)!.push(text);
@@ -60,7 +64,7 @@ describe('crash', () => {
     });
     // Killed mid-load: once enough turns were answered (a loaded CI machine answers slower), at most 30 s in.
     const count = () => [...answered.values()].reduce((a, l) => a + l.length, 0);
-    for (const start = Date.now(); count() < 150 && Date.now() - start < 30_000; ) await new Promise((r) => setTimeout(r, 100));
+    for (const start = Date.now(); count() < 150 && Date.now() - start < 30_000;) await new Promise((r) => setTimeout(r, 100));
     first.child.kill('SIGKILL');
     stop = true;
     await Promise.all(workers);
@@ -71,7 +75,11 @@ describe('crash', () => {
     // may have torn), then answers from the same store; every state file is valid JSON.
     const stateFiles = () => readdirSync(join(dir, 'conversations')).filter((f) => f.endsWith('.json'));
     const second = await startServer();
-    const r = await fetch(`${second.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'crash-0', text: '谢谢' }) });
+    const r = await fetch(`${second.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ conversationId: 'crash-0', text: '谢谢' }),
+    });
     expect(r.status).toBe(200);
     expect(stateFiles().length).toBe(40);
     for (const f of stateFiles()) expect(() => JSON.parse(readFileSync(join(dir, 'conversations', f), 'utf8'))).not.toThrow();

@@ -57,7 +57,14 @@ function tempDir(): string {
   dirs.push(d);
   return d;
 }
-const turn = (text: string): TurnRecord => ({ at: new Date().toISOString(), channel: 'test', text, intent: 'fallback', confidence: 1, replies: [{ text: `re:${text}` }] });
+const turn = (text: string): TurnRecord => ({
+  at: new Date().toISOString(),
+  channel: 'test',
+  text,
+  intent: 'fallback',
+  confidence: 1,
+  replies: [{ text: `re:${text}` }],
+});
 const stateWith = (turns: number) => ({ ...newConversationState(), turns });
 const ticket = (id: string, conversationId: string): HandoffTicket => ({
   id,
@@ -94,7 +101,9 @@ describe('a line cut short by a crash', () => {
     const again = new LowdbStore(dir);
     expect(await texts(again, 'c')).toEqual(['一', '二', '三', '四', '五']);
     // Only the cut line is unreadable; it stays on a line of its own.
-    const lines = readFileSync(join(dir, 'transcripts', 'c.jsonl'), 'utf8').split('\n').filter(Boolean);
+    const lines = readFileSync(join(dir, 'transcripts', 'c.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     expect(lines.filter((l) => !isJson(l))).toEqual(['{"j":"000000000000001-1-000000#7","at":"2026-']);
     await again.close();
   });

@@ -20,7 +20,14 @@ function tempDir(): string {
   dirs.push(d);
   return d;
 }
-const turn = (text: string): TurnRecord => ({ at: new Date().toISOString(), channel: 'test', text, intent: 'fallback', confidence: 1, replies: [{ text: `re:${text}` }] });
+const turn = (text: string): TurnRecord => ({
+  at: new Date().toISOString(),
+  channel: 'test',
+  text,
+  intent: 'fallback',
+  confidence: 1,
+  replies: [{ text: `re:${text}` }],
+});
 const stateWith = (turns: number) => ({ ...newConversationState(), turns });
 /** A store that never checkpoints by itself: what it leaves behind is what a killed server leaves. */
 const stalled = (dir: string) => new LowdbStore(dir, { checkpointMs: 100_000_000 });
@@ -128,7 +135,11 @@ describe('lowdb journal', () => {
     expect(segments(dir).length).toBeGreaterThan(0);
     rmSync(join(dir, 'transcripts', 'a.jsonl'), { recursive: true });
     await s.flush();
-    expect(readFileSync(join(dir, 'transcripts', 'a.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(
+      readFileSync(join(dir, 'transcripts', 'a.jsonl'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(2);
     expect(JSON.parse(readFileSync(join(dir, 'conversations', 'a.json'), 'utf8')).state.turns).toBe(2);
     // The failed segment is removed with the checkpoint that applied its turns.
     expect(segments(dir)).toEqual([]);

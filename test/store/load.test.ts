@@ -34,7 +34,11 @@ async function serve(store: ConversationStore): Promise<string> {
 }
 
 async function send(base: string, conversationId: string, text: string): Promise<void> {
-  const r = await fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId, text }) });
+  const r = await fetch(`${base}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ conversationId, text }),
+  });
   if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${await r.text()}`);
   await r.json();
 }

@@ -22,13 +22,15 @@ describe('lowdb layout', () => {
     expect(readdirSync(join(dir, 'transcripts'))).toContain('web%3aabc.jsonl');
   });
 
-  it('keeps a conversation\'s handoff tickets in its own JSON-lines file', async () => {
+  it("keeps a conversation's handoff tickets in its own JSON-lines file", async () => {
     const s = stores.lowdb();
     const dir = stores.dir(s);
     await s.tickets.save(ticket('T1', 'web:abc', '2026-03-01T08:00:00.000Z'));
     await s.tickets.save(ticket('T2', 'web:abc', '2026-03-01T09:00:00.000Z'));
     expect(readdirSync(join(dir, 'handoffs'))).toEqual(['web%3aabc.jsonl']);
-    const lines = readFileSync(join(dir, 'handoffs', 'web%3aabc.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(dir, 'handoffs', 'web%3aabc.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(lines.map((l) => JSON.parse(l).id)).toEqual(['T1', 'T2']);
   });
 

@@ -23,7 +23,14 @@ function tempDir(): string {
   dirs.push(d);
   return d;
 }
-const turn = (text: string): TurnRecord => ({ at: new Date().toISOString(), channel: 'test', text, intent: 'fallback', confidence: 1, replies: [{ text: `re:${text}` }] });
+const turn = (text: string): TurnRecord => ({
+  at: new Date().toISOString(),
+  channel: 'test',
+  text,
+  intent: 'fallback',
+  confidence: 1,
+  replies: [{ text: `re:${text}` }],
+});
 const stateWith = (turns: number) => ({ ...newConversationState(), turns });
 const ticket = (id: string, conversationId: string): HandoffTicket => ({
   id,
@@ -38,10 +45,25 @@ const long = 'x'.repeat(150);
 
 /** Ids that shared files under the old names, or would on a case-insensitive file system. */
 const IDS = [
-  'a:b', 'a_b', 'a/b', 'a.b', 'A:B', 'a:B',
-  'Ab', 'aB', 'ab', 'AB',
-  '会话', `h_${sha('会话').slice(0, 40)}`, // the old hashed name of 会话, as an id
-  `${long}1`, `${long}2`, `${long}`, '..', '.hidden', 'web%3ab', 'con',
+  'a:b',
+  'a_b',
+  'a/b',
+  'a.b',
+  'A:B',
+  'a:B',
+  'Ab',
+  'aB',
+  'ab',
+  'AB',
+  '会话',
+  `h_${sha('会话').slice(0, 40)}`, // the old hashed name of 会话, as an id
+  `${long}1`,
+  `${long}2`,
+  `${long}`,
+  '..',
+  '.hidden',
+  'web%3ab',
+  'con',
 ];
 
 describe('lowdb file names', () => {
@@ -56,11 +78,21 @@ describe('lowdb file names', () => {
     for (const id of IDS) await s.conversations.write(id, stateWith(2), turn(`${id}/2`));
     const check = async (store: LowdbStore, ids: string[]) => {
       for (const id of ids) {
-        expect((await exportConversation(store, id))?.turns.map((t) => t.text), id).toEqual([`${id}/1`, `${id}/2`]);
-        expect((await store.tickets.list(10, id)).map((t) => t.id), id).toEqual([`T-${id}`]);
+        expect(
+          (await exportConversation(store, id))?.turns.map((t) => t.text),
+          id,
+        ).toEqual([`${id}/1`, `${id}/2`]);
+        expect(
+          (await store.tickets.list(10, id)).map((t) => t.id),
+          id,
+        ).toEqual([`T-${id}`]);
       }
       const scanned = new Map<string, string[]>();
-      for await (const c of store.transcripts.scan()) scanned.set(c.conversationId, c.turns.map((t) => t.text));
+      for await (const c of store.transcripts.scan())
+        scanned.set(
+          c.conversationId,
+          c.turns.map((t) => t.text),
+        );
       expect(Object.fromEntries(scanned)).toEqual(Object.fromEntries(ids.map((id) => [id, [`${id}/1`, `${id}/2`]])));
     };
     await check(s, IDS);
@@ -77,12 +109,30 @@ describe('lowdb file names', () => {
     await check(reopened, IDS);
     expect(await reopened.conversations.delete('a:b')).toBe(true);
     expect(await exportConversation(reopened, 'a:b')).toBeUndefined();
-    await check(reopened, IDS.filter((id) => id !== 'a:b'));
+    await check(
+      reopened,
+      IDS.filter((id) => id !== 'a:b'),
+    );
     await reopened.close();
   });
 
   it('maps every id to its own name, reversibly unless hashed', () => {
-    const ids = [...IDS, '', 'a', 'A', '\ud800', '\ud801', '\ud83d\ude00', 'x'.repeat(1000), `${'%'.repeat(100)}a`, `${'%'.repeat(100)}b`, '中'.repeat(100) + '1', '中'.repeat(100) + '2', 'a~b', 'teams:19:Ab-Cd@thread.v2'];
+    const ids = [
+      ...IDS,
+      '',
+      'a',
+      'A',
+      '\ud800',
+      '\ud801',
+      '\ud83d\ude00',
+      'x'.repeat(1000),
+      `${'%'.repeat(100)}a`,
+      `${'%'.repeat(100)}b`,
+      '中'.repeat(100) + '1',
+      '中'.repeat(100) + '2',
+      'a~b',
+      'teams:19:Ab-Cd@thread.v2',
+    ];
     const names = ids.map(fileName);
     expect(new Set(names).size).toBe(ids.length);
     expect(new Set(names.map((n) => n.toLowerCase())).size).toBe(ids.length);
@@ -102,7 +152,10 @@ describe('lowdb file names', () => {
     for (const sub of ['conversations', 'transcripts', 'handoffs', 'journal']) mkdirSync(join(dir, sub));
     const line = (text: string, j?: string) => `${JSON.stringify({ ...(j ? { j } : {}), ...turn(text) })}\n`;
     const oldConversation = (name: string, id: string, turns: string[]) => {
-      writeFileSync(join(dir, 'conversations', `${name}.json`), JSON.stringify({ conversationId: id, state: stateWith(turns.length), updatedAt: new Date().toISOString() }));
+      writeFileSync(
+        join(dir, 'conversations', `${name}.json`),
+        JSON.stringify({ conversationId: id, state: stateWith(turns.length), updatedAt: new Date().toISOString() }),
+      );
       writeFileSync(join(dir, 'transcripts', `${name}.jsonl`), turns.map((t) => line(t)).join(''));
     };
     oldConversation('a_b', 'a:b', ['ab-1', 'ab-2']);
@@ -142,7 +195,9 @@ describe('lowdb file names', () => {
     expect(await texts(reopened, 'a:b')).toEqual(['ab-1', 'ab-2', 'ab-3']);
     expect(await texts(reopened, 'a_b')).toEqual(['under-1']);
     expect(await texts(reopened, 'x:y')).toEqual(['xy-1', 'xy-2']);
-    expect(readdirSync(join(dir, 'conversations')).sort()).toEqual(['%57eb-1', 'a%3ab', 'a%5fb', 'plain-1', 'x%3ay', fileName('会话')].map((n) => `${n}.json`).sort());
+    expect(readdirSync(join(dir, 'conversations')).sort()).toEqual(
+      ['%57eb-1', 'a%3ab', 'a%5fb', 'plain-1', 'x%3ay', fileName('会话')].map((n) => `${n}.json`).sort(),
+    );
     expect(readdirSync(join(dir, 'transcripts')).filter((n) => !isFileName(n.slice(0, -'.jsonl'.length)))).toEqual(['q_r.jsonl']);
     expect(readFileSync(join(dir, 'transcripts', 'q_r.jsonl'), 'utf8')).toContain('qr-1');
     expect(readdirSync(join(dir, 'handoffs')).sort()).toEqual(['a%3ab.jsonl', 'a%5fb.jsonl']);

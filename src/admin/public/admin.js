@@ -21,7 +21,10 @@
   const titleOf = (id) => titles[id] || id;
 
   async function api(path) {
-    const res = await fetch(base + path, { headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY) || ''}`, Accept: 'application/json' }, cache: 'no-store' });
+    const res = await fetch(base + path, {
+      headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY) || ''}`, Accept: 'application/json' },
+      cache: 'no-store',
+    });
     if (res.status === 401) throw new AuthError();
     if (!res.ok) {
       const body = await res.json().catch(() => ({}));
@@ -50,8 +53,16 @@
   function drawCharts(s) {
     const days = (series) => series.map((d) => ({ label: d.day, value: d.count }));
     JianliCharts.columns($('chart-questions'), days(s.questionsPerDay), { label: '每日提问数' });
-    JianliCharts.hbars($('chart-intents'), s.topIntents.map((i) => ({ label: i.title, id: i.intent, value: i.count })), { label: '热门问题', emptyText: '还没有提问。' });
-    JianliCharts.donut($('chart-verdicts'), VERDICTS.map(([k, label, color]) => ({ label, value: s.verdicts[k] || 0, color })), { label: '自查结论分布', emptyText: '还没有完成的自查。' });
+    JianliCharts.hbars(
+      $('chart-intents'),
+      s.topIntents.map((i) => ({ label: i.title, id: i.intent, value: i.count })),
+      { label: '热门问题', emptyText: '还没有提问。' },
+    );
+    JianliCharts.donut(
+      $('chart-verdicts'),
+      VERDICTS.map(([k, label, color]) => ({ label, value: s.verdicts[k] || 0, color })),
+      { label: '自查结论分布', emptyText: '还没有完成的自查。' },
+    );
     JianliCharts.columns($('chart-handoffs'), days(s.handoffs.perDay), { label: '每日转人工工单', color: '#c2410c' });
   }
 
@@ -65,7 +76,9 @@
     $('kpi-interviews').textContent = percent(s.interviews.rate);
     $('kpi-interviews-sub').textContent = `开始 ${s.interviews.started} 次，得出结论 ${s.interviews.completed} 次`;
     $('kpi-handoffs').textContent = s.handoffs.total;
-    $('kpi-handoffs-sub').textContent = Object.entries(REASONS).map(([k, label]) => `${label} ${s.handoffs.byReason[k] || 0}`).join('，');
+    $('kpi-handoffs-sub').textContent = Object.entries(REASONS)
+      .map(([k, label]) => `${label} ${s.handoffs.byReason[k] || 0}`)
+      .join('，');
     for (const span of document.querySelectorAll('.days')) span.textContent = s.questionsPerDay.length;
     // Drawn once the dashboard is shown: the charts take their containers' widths.
     $('updated').textContent = `数据时间 ${new Date(s.generatedAt).toLocaleString('zh-CN', { timeZone: s.timeZone, hour12: false })}`;

@@ -38,7 +38,11 @@ const JianliCharts = (() => {
 
   /** Vertical bars over days: points [{label, value}] (label = YYYY-MM-DD). */
   function columns(container, points, opts) {
-    const W = widthOf(container, 960), H = 220, left = 36, bottom = 26, top = 16;
+    const W = widthOf(container, 960),
+      H = 220,
+      left = 36,
+      bottom = 26,
+      top = 16;
     const max = niceMax(Math.max(0, ...points.map((p) => p.value)));
     const total = points.reduce((s, p) => s + p.value, 0);
     const chart = svg(W, H, `${opts.label}：合计 ${total}`);
@@ -46,17 +50,32 @@ const JianliCharts = (() => {
     const step = (W - left - 4) / Math.max(1, points.length);
     for (const t of [0, max / 2, max]) {
       const y = top + plotH - (t / max) * plotH;
-      chart.append(el('line', { x1: left, x2: W, y1: y, y2: y, stroke: '#d9e2ec' }), el('text', { x: left - 6, y: y + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#616e7c' }, Math.round(t)));
+      chart.append(
+        el('line', { x1: left, x2: W, y1: y, y2: y, stroke: '#d9e2ec' }),
+        el('text', { x: left - 6, y: y + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#616e7c' }, Math.round(t)),
+      );
     }
     // A day label is about 40 px wide (MM-DD at 11 px): as many as fit.
     const labelEvery = Math.max(1, Math.ceil(points.length / Math.max(2, Math.floor((W - left) / 48))));
     points.forEach((p, i) => {
       const h = (p.value / max) * plotH;
       const x = left + i * step + step * 0.15;
-      const bar = el('rect', { x, y: top + plotH - h, width: step * 0.7, height: Math.max(h, 0), fill: opts.color || '#2f6fbf', 'data-day': p.label, 'data-value': p.value, class: 'bar' });
+      const bar = el('rect', {
+        x,
+        y: top + plotH - h,
+        width: step * 0.7,
+        height: Math.max(h, 0),
+        fill: opts.color || '#2f6fbf',
+        'data-day': p.label,
+        'data-value': p.value,
+        class: 'bar',
+      });
       bar.append(el('title', {}, `${p.label}：${p.value}`));
       chart.append(bar);
-      if (p.value > 0 && step >= 14) chart.append(el('text', { x: x + step * 0.35, y: top + plotH - h - 3, 'text-anchor': 'middle', 'font-size': 11, fill: '#1f2933', class: 'bar-value' }, p.value));
+      if (p.value > 0 && step >= 14)
+        chart.append(
+          el('text', { x: x + step * 0.35, y: top + plotH - h - 3, 'text-anchor': 'middle', 'font-size': 11, fill: '#1f2933', class: 'bar-value' }, p.value),
+        );
       if (i % labelEvery === 0 || i === points.length - 1) {
         // Kept inside the chart: the last day's label ends at the right edge instead of being cut.
         const cx = x + step * 0.35;
@@ -72,7 +91,10 @@ const JianliCharts = (() => {
   /** Horizontal bars, largest first: rows [{label, value}]. */
   function hbars(container, rows, opts) {
     if (!rows.length) return empty(container, opts.emptyText || '暂无数据');
-    const W = widthOf(container, 520), row = 28, labelW = Math.min(220, Math.round(W * 0.5)), H = rows.length * row + 8;
+    const W = widthOf(container, 520),
+      row = 28,
+      labelW = Math.min(220, Math.round(W * 0.5)),
+      H = rows.length * row + 8;
     const max = Math.max(1, ...rows.map((r) => r.value));
     // Characters of a 12 px label that fit before the bars.
     const fit = Math.max(4, Math.floor((labelW - 12) / 12));
@@ -81,10 +103,18 @@ const JianliCharts = (() => {
       const y = 4 + i * row;
       const w = ((W - labelW - 50) * r.value) / max;
       const label = r.label.length > fit ? `${r.label.slice(0, fit - 1)}…` : r.label;
-      const text = el('text', { x: labelW - 8, y: y + 18, 'text-anchor': 'end', 'font-size': 12, fill: '#1f2933', class: 'bar-label', ...(r.id ? { 'data-id': r.id } : {}) }, label);
+      const text = el(
+        'text',
+        { x: labelW - 8, y: y + 18, 'text-anchor': 'end', 'font-size': 12, fill: '#1f2933', class: 'bar-label', ...(r.id ? { 'data-id': r.id } : {}) },
+        label,
+      );
       // The tooltip: the whole title and, for staff who look them up, the intent id.
       text.append(el('title', {}, r.id ? `${r.label}（${r.id}）` : r.label));
-      chart.append(text, el('rect', { x: labelW, y: y + 5, width: Math.max(w, 1), height: row - 10, rx: 3, fill: opts.color || '#2f6fbf', class: 'bar' }), el('text', { x: labelW + w + 6, y: y + 18, 'font-size': 12, fill: '#1f2933', class: 'bar-value' }, r.value));
+      chart.append(
+        text,
+        el('rect', { x: labelW, y: y + 5, width: Math.max(w, 1), height: row - 10, rx: 3, fill: opts.color || '#2f6fbf', class: 'bar' }),
+        el('text', { x: labelW + w + 6, y: y + 18, 'font-size': 12, fill: '#1f2933', class: 'bar-value' }, r.value),
+      );
     });
     container.replaceChildren(chart);
   }
@@ -93,7 +123,9 @@ const JianliCharts = (() => {
   function donut(container, parts, opts) {
     const total = parts.reduce((s, p) => s + p.value, 0);
     if (!total) return empty(container, opts.emptyText || '暂无数据');
-    const R = 70, r = 44, C = 90;
+    const R = 70,
+      r = 44,
+      C = 90;
     const chart = svg(180, 180, `${opts.label}：${parts.map((p) => `${p.label} ${p.value}`).join('，')}`);
     let angle = -Math.PI / 2;
     for (const p of parts) {

@@ -15,7 +15,8 @@ import { maskPersonalData } from '../../privacy/mask';
 import { normalizeText } from '../../nlu/normalize';
 import type { Reasked } from './format';
 
-export const STAFF_HELP = '员工命令：/search 关键词 查知识库（答案卡片和各意图的答案）；/check 替来电人做注销自查；/summary 生成案情摘要；/source 上一条回答的出处；/help 帮助';
+export const STAFF_HELP =
+  '员工命令：/search 关键词 查知识库（答案卡片和各意图的答案）；/check 替来电人做注销自查；/summary 生成案情摘要；/source 上一条回答的出处；/help 帮助';
 
 /** What the console keeps about the call besides the engine state. */
 export interface CallLog {
@@ -71,15 +72,30 @@ function search(assistant: Assistant, query: string): string {
   if (!words.length) return '用法：/search 关键词，例如 /search 回执';
   const k = assistant.knowledge;
   const entries: Searchable[] = [
-    ...k.cards.cards.map((c): Searchable => ({ title: c.question, body: [c.answer, c.detail ?? '', c.regional ?? '', ...c.conditions.map((x) => x.text)], asked: c.phrasings, card: true, print: () => printCard(c, assistant) })),
-    ...[...k.answers.values()].map((a): Searchable => ({ title: a.title, body: [fillTemplate(a.answer.text, k), a.answer.regional ?? ''], asked: k.phrases.get(a.intent) ?? [], card: false, print: () => printAnswer(a, assistant) })),
+    ...k.cards.cards.map((c): Searchable => ({
+      title: c.question,
+      body: [c.answer, c.detail ?? '', c.regional ?? '', ...c.conditions.map((x) => x.text)],
+      asked: c.phrasings,
+      card: true,
+      print: () => printCard(c, assistant),
+    })),
+    ...[...k.answers.values()].map((a): Searchable => ({
+      title: a.title,
+      body: [fillTemplate(a.answer.text, k), a.answer.regional ?? ''],
+      asked: k.phrases.get(a.intent) ?? [],
+      card: false,
+      print: () => printAnswer(a, assistant),
+    })),
   ];
   // Per word: 3 for the title, 2 for the answer, 1 for a phrasing (whatever the number of phrasings).
   const scoreOf = (e: Searchable) => {
     const title = normalizeText(e.title);
     const body = e.body.map(normalizeText);
     const asked = e.asked.map(normalizeText);
-    return words.reduce((sum, w) => sum + (title.includes(w) ? 3 : 0) + (body.some((b) => b.includes(w)) ? 2 : 0) + (asked.some((p) => p.includes(w)) ? 1 : 0), 0);
+    return words.reduce(
+      (sum, w) => sum + (title.includes(w) ? 3 : 0) + (body.some((b) => b.includes(w)) ? 2 : 0) + (asked.some((p) => p.includes(w)) ? 1 : 0),
+      0,
+    );
   };
   const hits = entries
     .map((e) => ({ e, score: scoreOf(e) }))
@@ -101,7 +117,12 @@ const indent = (text: string) =>
 /** An answer card: its id and subject, the question, the whole answer, the regional note and the sources. */
 function printCard(c: LoadedCard, assistant: Assistant): string {
   const k = assistant.knowledge;
-  return [`【卡片 ${c.id} · ${c.subject}】${c.question}`, ...indent(c.answer), ...(c.regional ? [`  地区差异：${c.regional}`] : []), `  出处：${sourceTitles(c.sources, k).join('；')}`].join('\n');
+  return [
+    `【卡片 ${c.id} · ${c.subject}】${c.question}`,
+    ...indent(c.answer),
+    ...(c.regional ? [`  地区差异：${c.regional}`] : []),
+    `  出处：${sourceTitles(c.sources, k).join('；')}`,
+  ].join('\n');
 }
 
 /** An intent's answer: its id and title, the answer's first paragraph in full, and the sources. */
@@ -128,10 +149,15 @@ export function dialogReasked(before: ConversationState, result: TurnResult, tex
   let dialog: string | undefined;
   let times = 0;
   if (a.kind === 'faq' && b.kind === 'faq' && a.dialog === b.dialog && a.step === b.step && b.tries > a.tries) [dialog, times] = [b.intent, b.tries];
-  if (a.kind === 'interview' && b.kind === 'interview' && a.check.current === b.check.current && b.check.tries > a.check.tries) [dialog, times] = ['interview.start', b.check.tries];
+  if (a.kind === 'interview' && b.kind === 'interview' && a.check.current === b.check.current && b.check.tries > a.check.tries)
+    [dialog, times] = ['interview.start', b.check.tries];
   if (dialog === undefined || result.intent !== dialog) return undefined;
   const u = assistant.classify(text);
-  return { dialog, times, classifier: { intent: u.decision === 'fallback' ? 'fallback' : u.intent, confidence: u.confidence, ...(u.reason ? { reason: u.reason } : {}) } };
+  return {
+    dialog,
+    times,
+    classifier: { intent: u.decision === 'fallback' ? 'fallback' : u.intent, confidence: u.confidence, ...(u.reason ? { reason: u.reason } : {}) },
+  };
 }
 
 /** A case summary ready to paste into a ticket; personal data masked. */

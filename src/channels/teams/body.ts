@@ -76,7 +76,8 @@ function requireId(record: Record<string, unknown>, field: string): void {
   if (!isRecord(account)) throw new ActivityBodyError(400, `${field} must be an object with an id`);
   requireString(account, 'id', `${field}.id`);
   for (const name of ['name', 'role', 'aadObjectId', 'conversationType', 'tenantId']) optionalString(account, name, `${field}.${name}`);
-  if (account.isGroup !== undefined && account.isGroup !== null && typeof account.isGroup !== 'boolean') throw new ActivityBodyError(400, `${field}.isGroup must be true or false`);
+  if (account.isGroup !== undefined && account.isGroup !== null && typeof account.isGroup !== 'boolean')
+    throw new ActivityBodyError(400, `${field}.isGroup must be true or false`);
 }
 
 /** A field that may be absent (or null) but is a string when given. */

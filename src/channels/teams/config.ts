@@ -30,7 +30,10 @@ export type TeamsMode = 'authenticated' | 'emulator' | 'off';
 
 /** A setting that cannot work; names the variable so the operator knows what to fix. */
 export class TeamsConfigError extends Error {
-  constructor(readonly setting: string, problem: string) {
+  constructor(
+    readonly setting: string,
+    problem: string,
+  ) {
     super(`Teams channel: ${setting} ${problem}`);
     this.name = 'TeamsConfigError';
   }

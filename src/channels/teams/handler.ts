@@ -48,7 +48,11 @@ class TeamsChannelAdapter extends TeamsAdapter {
     return this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
   }
 
-  runActivity(auth: Awaited<ReturnType<TeamsChannelAdapter['authenticate']>>, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  runActivity(
+    auth: Awaited<ReturnType<TeamsChannelAdapter['authenticate']>>,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
     return this.processActivity(auth, activity, logic);
   }
 }

@@ -27,7 +27,12 @@ export function textActivity(text: string, channelId: string | undefined): Parti
 
 /** The notification preview of a card: its first line (Teams shows "sent a card" otherwise). */
 function preview(text: string): string {
-  return text.split('\n').find((l) => l.trim())?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? ''
+  );
 }
 
 function replyActivities(reply: Reply, channelId: string | undefined, askedAt?: number): Partial<Activity>[] {
@@ -40,7 +45,10 @@ function replyActivities(reply: Reply, channelId: string | undefined, askedAt?: 
  * offered at (`askedAt`), so a click on an old card can be told apart. The verdict is one
  * complete card (its headline as the notification text), not the summary text and a card.
  */
-export function turnActivities(result: Pick<TurnResult, 'replies' | 'verdict'> & { state?: { turns: number } }, channelId: string | undefined): Partial<Activity>[] {
+export function turnActivities(
+  result: Pick<TurnResult, 'replies' | 'verdict'> & { state?: { turns: number } },
+  channelId: string | undefined,
+): Partial<Activity>[] {
   const { replies, verdict } = result;
   const askedAt = result.state?.turns;
   if (!verdict || !replies.length) return replies.flatMap((r) => replyActivities(r, channelId, askedAt));

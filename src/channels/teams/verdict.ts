@@ -33,7 +33,10 @@ export function summaryReplyIndex(replies: Reply[], v: Verdict): number {
 
 /** The summary's paragraphs; a section reads `【heading】` followed by its lines. */
 function paragraphs(summary: string): string[] {
-  return summary.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  return summary
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
 function heading(text: string): TextBlock {
@@ -45,7 +48,11 @@ function lines(body: string): TextBlock[] {
   return body
     .split('\n')
     .filter((l) => l.trim())
-    .map((l, i) => (/^\s/.test(l) ? { type: 'TextBlock', text: l.trim(), wrap: true, isSubtle: true, spacing: 'None' } : { type: 'TextBlock', text: l.trim(), wrap: true, spacing: i === 0 ? 'Small' : 'Small' }));
+    .map((l, i) =>
+      /^\s/.test(l)
+        ? { type: 'TextBlock', text: l.trim(), wrap: true, isSubtle: true, spacing: 'None' }
+        : { type: 'TextBlock', text: l.trim(), wrap: true, spacing: i === 0 ? 'Small' : 'Small' },
+    );
 }
 
 /**

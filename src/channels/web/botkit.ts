@@ -55,10 +55,13 @@ export function webMessages(result: TurnResult): { text: string; channelData: Re
 function validateWebhook(req: Request, res: Response, next: NextFunction): void {
   const body = req.body as { type?: unknown; user?: unknown; text?: unknown; idempotencyKey?: unknown } | undefined;
   if (!body || typeof body !== 'object') return void res.status(400).json({ error: 'body must be a JSON object {"type":"message","user":"…","text":"…"}' });
-  if (body.type !== 'message' && body.type !== 'hello' && body.type !== 'welcome_back') return void res.status(400).json({ error: 'type must be "message", "hello" or "welcome_back"' });
-  if (typeof body.user !== 'string' || !WEB_TOKEN.test(body.user)) return void res.status(400).json({ error: "user must be the page's token: 16–128 letters, digits, - or _" });
+  if (body.type !== 'message' && body.type !== 'hello' && body.type !== 'welcome_back')
+    return void res.status(400).json({ error: 'type must be "message", "hello" or "welcome_back"' });
+  if (typeof body.user !== 'string' || !WEB_TOKEN.test(body.user))
+    return void res.status(400).json({ error: "user must be the page's token: 16–128 letters, digits, - or _" });
   if (body.type === 'message' && typeof body.text !== 'string') return void res.status(400).json({ error: 'text must be a string' });
-  if (body.idempotencyKey !== undefined && (typeof body.idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(body.idempotencyKey))) return void res.status(400).json({ error: 'idempotencyKey: 1–128 printable ASCII characters without spaces' });
+  if (body.idempotencyKey !== undefined && (typeof body.idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(body.idempotencyKey)))
+    return void res.status(400).json({ error: 'idempotencyKey: 1–128 printable ASCII characters without spaces' });
   next();
 }
 
@@ -66,7 +69,14 @@ function validateWebhook(req: Request, res: Response, next: NextFunction): void 
  * Mounts the web channel on the shared Express app and HTTP server; returns a function that drops every websocket.
  * `limits`: the app's rate limits, which the websocket's frames count in as webhook requests do (see socket-limits.ts).
  */
-export function mountWebChannel(app: Express, server: Server, service: ChatService, maxTextLength: number, unavailableText: string, limits?: RateLimits): { controller: Botkit; closeSockets: () => void } {
+export function mountWebChannel(
+  app: Express,
+  server: Server,
+  service: ChatService,
+  maxTextLength: number,
+  unavailableText: string,
+  limits?: RateLimits,
+): { controller: Botkit; closeSockets: () => void } {
   app.post(WEB_WEBHOOK_PATH, validateWebhook);
   // The page's own history after a reload: only for its token, never by conversation id.
   app.get(WEB_HISTORY_PATH, async (req, res, next) => {
@@ -93,7 +103,11 @@ export function mountWebChannel(app: Express, server: Server, service: ChatServi
     const key = messageKey(message);
     const messages = webMessages(result);
     for (const [i, m] of messages.entries()) {
-      await bot.reply(message, { type: 'message', text: m.text, channelData: { ...m.channelData, ...(key ? { replyTo: key } : {}), ...(i === messages.length - 1 ? { final: true } : {}) } });
+      await bot.reply(message, {
+        type: 'message',
+        text: m.text,
+        channelData: { ...m.channelData, ...(key ? { replyTo: key } : {}), ...(i === messages.length - 1 ? { final: true } : {}) },
+      });
     }
   };
 
@@ -103,12 +117,20 @@ export function mountWebChannel(app: Express, server: Server, service: ChatServi
     const key = messageKey(message);
     const replyTo = key ? { replyTo: key } : {};
     if (text.length > maxTextLength) {
-      await bot.reply(message, { type: 'message', text: `消息太长了（最多 ${maxTextLength} 个字），请精简后再发。`, channelData: { error: 'too_long', ...replyTo, final: true } });
+      await bot.reply(message, {
+        type: 'message',
+        text: `消息太长了（最多 ${maxTextLength} 个字），请精简后再发。`,
+        channelData: { error: 'too_long', ...replyTo, final: true },
+      });
       return;
     }
     if (message.incoming_message.channelId === 'websocket') await bot.reply(message, { type: 'typing', channelData: replyTo });
     try {
-      await send(bot, message, await service.handle({ conversationId: webConversationId(message.user), text, channel: 'web', ...(key ? { idempotencyKey: key } : {}) }));
+      await send(
+        bot,
+        message,
+        await service.handle({ conversationId: webConversationId(message.user), text, channel: 'web', ...(key ? { idempotencyKey: key } : {}) }),
+      );
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
       await bot.reply(message, { type: 'message', text: unavailableText, channelData: { error: 'unavailable', ...replyTo, final: true } });

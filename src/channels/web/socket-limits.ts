@@ -154,7 +154,8 @@ export class BoundedMemoryStorage implements Storage {
   async write(changes: StoreItems): Promise<void> {
     for (const [key, item] of Object.entries(changes) as [string, StoreItem][]) {
       const old = this.items.get(key);
-      if (old !== undefined && item.eTag && item.eTag !== '*' && (JSON.parse(old) as StoreItem).eTag !== item.eTag) throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+      if (old !== undefined && item.eTag && item.eTag !== '*' && (JSON.parse(old) as StoreItem).eTag !== item.eTag)
+        throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
       this.items.delete(key);
       this.items.set(key, JSON.stringify({ ...item, eTag: String(this.etag++) }));
     }

@@ -100,7 +100,8 @@ export function passagesById(corpus: unknown, ids: Set<string>): Map<string, Sou
     if (!list.some((q) => q.text === p.text)) list.push(p);
     out.set(id, list);
   };
-  const heading = (o: Record<string, unknown>) => ['heading', 'title', 'article', 'citation', 'label'].map((k) => o[k]).find((v): v is string => typeof v === 'string');
+  const heading = (o: Record<string, unknown>) =>
+    ['heading', 'title', 'article', 'citation', 'label'].map((k) => o[k]).find((v): v is string => typeof v === 'string');
   const passages = (v: unknown): SourcePassage[] => {
     if (typeof v === 'string') return [{ text: v }];
     if (Array.isArray(v)) return v.flatMap(passages);
@@ -108,7 +109,11 @@ export function passagesById(corpus: unknown, ids: Set<string>): Map<string, Sou
       const o = v as Record<string, unknown>;
       if (typeof o.text === 'string') {
         const doc = o.document && typeof o.document === 'object' ? (o.document as Record<string, unknown>).title : undefined;
-        const urls = Array.isArray(o.checkedAgainst) ? o.checkedAgainst.map((c) => (typeof c === 'string' ? c : (c as { url?: unknown })?.url)).filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u)) : [];
+        const urls = Array.isArray(o.checkedAgainst)
+          ? o.checkedAgainst
+              .map((c) => (typeof c === 'string' ? c : (c as { url?: unknown })?.url))
+              .filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u))
+          : [];
         return [
           {
             text: o.text,
@@ -191,12 +196,20 @@ export function mountSourcePages(app: Express, opts: SourcePagesOptions = {}): v
     const now = Date.now();
     if (!corpus || corpus.until <= now) {
       const ids = new Set(sources().keys());
-      corpus = { until: now + (opts.corpusTtlMs ?? 60_000), passages: loadCorpusIfAny(root).then((c) => passagesById(c, ids)).catch(() => new Map()) };
+      corpus = {
+        until: now + (opts.corpusTtlMs ?? 60_000),
+        passages: loadCorpusIfAny(root)
+          .then((c) => passagesById(c, ids))
+          .catch(() => new Map()),
+      };
     }
     return corpus.passages;
   };
   const html = (res: Response, status: number, body: string) =>
-    void res.status(status).set({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' }).send(body);
+    void res
+      .status(status)
+      .set({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' })
+      .send(body);
 
   app.get(`${SOURCES_PATH}.json`, (_req, res, next) => {
     try {
@@ -210,9 +223,18 @@ export function mountSourcePages(app: Express, opts: SourcePagesOptions = {}): v
     try {
       // Express also routes /sources/ here; the page's relative links need the address without the slash.
       if (req.path.endsWith('/')) return void res.redirect(301, `../${SOURCES_PATH.slice(1)}`);
-      const items = [...sources().values()].map((s) => `<li><a href="${SOURCES_PATH.slice(1)}/${encodeURIComponent(s.id)}">${escapeHtml(s.title)}</a> <span class="kind">${escapeHtml(KIND_LABELS[s.kind] ?? s.kind)}</span></li>`);
+      const items = [...sources().values()].map(
+        (s) =>
+          `<li><a href="${SOURCES_PATH.slice(1)}/${encodeURIComponent(s.id)}">${escapeHtml(s.title)}</a> <span class="kind">${escapeHtml(KIND_LABELS[s.kind] ?? s.kind)}</span></li>`,
+      );
       // Served at /sources (no slash): links are relative to the site root, as the chat page's are.
-      html(res, 200, page('答案引用的来源', `<h1>答案引用的来源</h1><ul>${items.join('\n')}</ul>`).replace('href="../"', 'href="./"').replace('href="../favicon.svg"', 'href="favicon.svg"'));
+      html(
+        res,
+        200,
+        page('答案引用的来源', `<h1>答案引用的来源</h1><ul>${items.join('\n')}</ul>`)
+          .replace('href="../"', 'href="./"')
+          .replace('href="../favicon.svg"', 'href="favicon.svg"'),
+      );
     } catch (err) {
       next(err);
     }
@@ -221,7 +243,12 @@ export function mountSourcePages(app: Express, opts: SourcePagesOptions = {}): v
   app.get(`${SOURCES_PATH}/:id`, async (req, res, next) => {
     try {
       const s = sources().get(req.params.id);
-      if (!s) return html(res, 404, page('没有这个来源', `<h1>没有这个来源</h1><p>找不到编号为“${escapeHtml(req.params.id)}”的来源。<a href="../sources">查看全部来源</a></p>`));
+      if (!s)
+        return html(
+          res,
+          404,
+          page('没有这个来源', `<h1>没有这个来源</h1><p>找不到编号为“${escapeHtml(req.params.id)}”的来源。<a href="../sources">查看全部来源</a></p>`),
+        );
       const found = (await passages()).get(s.id) ?? [];
       const parts = [`<h1>${escapeHtml(s.title)}</h1>`, `<p><span class="kind">${escapeHtml(KIND_LABELS[s.kind] ?? s.kind)}</span></p>`];
       if (found.length) {
@@ -231,11 +258,16 @@ export function mountSourcePages(app: Express, opts: SourcePagesOptions = {}): v
         for (const p of found) {
           parts.push(`<div class="passage">${p.heading ? `<strong>${escapeHtml(p.heading)}</strong>\n` : ''}${escapeHtml(p.text.trim())}</div>`);
           if (p.confirmed === false) parts.push('<p class="note">这段文字只找到一个公开出处，尚未经第二个来源核实。</p>');
-          if (p.checkedAgainst?.length) parts.push(`<p class="note">核对出处：${p.checkedAgainst.map((u) => `<a href="${escapeHtml(u)}" rel="noopener noreferrer">${escapeHtml(u)}</a>`).join('，')}</p>`);
+          if (p.checkedAgainst?.length)
+            parts.push(
+              `<p class="note">核对出处：${p.checkedAgainst.map((u) => `<a href="${escapeHtml(u)}" rel="noopener noreferrer">${escapeHtml(u)}</a>`).join('，')}</p>`,
+            );
         }
         if (s.kind === 'article') parts.push('<p class="note">文章是第三方的解读，所说未必准确；助手的回答以法规为准，办理时请以所在省住建部门公告为准。</p>');
       } else if (s.kind === 'article') {
-        parts.push(`<p>出自文章${escapeHtml(SEED_ARTICLE)}中的这一节。本助手暂未收录这一节的全文；助手的回答是对这一节的转述，文章所说未经官方核实，办理时请以所在省住建部门公告为准。</p>`);
+        parts.push(
+          `<p>出自文章${escapeHtml(SEED_ARTICLE)}中的这一节。本助手暂未收录这一节的全文；助手的回答是对这一节的转述，文章所说未经官方核实，办理时请以所在省住建部门公告为准。</p>`,
+        );
       } else {
         parts.push('<p>本助手暂未收录这份文件的全文。请在主管部门官网或国家法律法规数据库查阅正式文本，以正式公布的文本为准。</p>');
       }

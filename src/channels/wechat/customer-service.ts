@@ -11,7 +11,10 @@ export interface CustomerServiceSender {
 }
 
 /** The subset of `fetch` used here, so tests and proxies can supply their own. */
-export type FetchLike = (url: string, init: { method: 'POST'; headers: Record<string, string>; body: string }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init: { method: 'POST'; headers: Record<string, string>; body: string },
+) => Promise<{
   ok: boolean;
   status: number;
   json(): Promise<unknown>;

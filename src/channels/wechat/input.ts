@@ -61,10 +61,7 @@ const EXPLICIT = [
 ];
 
 /** Words that ask for more only while an answer has parts waiting (继续 is otherwise 继续教育's word). */
-const WHILE_PENDING = [
-  /^(?:继续|接着)(?:发|看|说|讲|显示|发送)?(?:下去)?$/u,
-  new RegExp(`^(?:还有|然后|更多|查看更多|往下|${REST}|${REST}的)$`, 'u'),
-];
+const WHILE_PENDING = [/^(?:继续|接着)(?:发|看|说|讲|显示|发送)?(?:下去)?$/u, new RegExp(`^(?:还有|然后|更多|查看更多|往下|${REST}|${REST}的)$`, 'u')];
 
 /** True when the message asks for the next part and cannot be a question of its own. */
 export function asksForNextPartExplicitly(text: string): boolean {

@@ -183,7 +183,12 @@ export function layoutReplies(replies: readonly Reply[], opts: LayoutOptions): s
   if (utf8Bytes(whole) <= maxBytes) return [whole];
 
   const reserve =
-    utf8Bytes(fill(opts.texts.partHeader, { part: 99, total: 99 })) + 1 + 2 + utf8Bytes(fill(opts.texts.nextPart, { next: 99, total: 99 })) + 3 + HINT_MAX_BYTES;
+    utf8Bytes(fill(opts.texts.partHeader, { part: 99, total: 99 })) +
+    1 +
+    2 +
+    utf8Bytes(fill(opts.texts.nextPart, { next: 99, total: 99 })) +
+    3 +
+    HINT_MAX_BYTES;
   const partBudget = Math.max(maxBytes - reserve, 200);
   const pinned = all.filter((u) => u.pinned).map((u) => ({ reply: u.reply, text: sectionText(u.section) }));
   const pinnedBytes = pinned.length ? utf8Bytes(join(pinned)) + 2 : 0;

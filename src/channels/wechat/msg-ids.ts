@@ -55,7 +55,12 @@ export class RedisMsgIdClaims implements MsgIdClaims {
    * without an answer or after one reconnection attempt while Redis is away.
    */
   static connect(url: string, prefix?: string): RedisMsgIdClaims {
-    const client = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 2000, retryStrategy: (times) => Math.min(100 * times, 1000) });
+    const client = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      commandTimeout: 2000,
+      connectTimeout: 2000,
+      retryStrategy: (times) => Math.min(100 * times, 1000),
+    });
     // Failures reach the request that needed Redis; without a listener ioredis prints each one.
     client.on('error', () => undefined);
     return new RedisMsgIdClaims(client, prefix, () => client.disconnect());

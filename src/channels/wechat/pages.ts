@@ -65,7 +65,8 @@ export class RedisPageStore implements PageStore {
     if (!text) return undefined;
     try {
       const value = JSON.parse(text) as Partial<PagedAnswer>;
-      if (!Array.isArray(value.parts) || !value.parts.every((p) => typeof p === 'string') || typeof value.next !== 'number' || typeof value.key !== 'string') return undefined;
+      if (!Array.isArray(value.parts) || !value.parts.every((p) => typeof p === 'string') || typeof value.next !== 'number' || typeof value.key !== 'string')
+        return undefined;
       return { parts: value.parts, next: value.next, key: value.key };
     } catch {
       return undefined;

@@ -19,7 +19,10 @@ export function renderReply(reply: Reply, choicesHeading?: string): string {
 
 /** All replies of a turn as one text, separated by a blank line. */
 export function renderReplies(replies: readonly Reply[], choicesHeading?: string): string {
-  return replies.map((r) => renderReply(r, choicesHeading)).filter((t) => t.trim() !== '').join('\n\n');
+  return replies
+    .map((r) => renderReply(r, choicesHeading))
+    .filter((t) => t.trim() !== '')
+    .join('\n\n');
 }
 
 export function utf8Bytes(text: string): number {

@@ -188,7 +188,11 @@ export class WeChatResponder {
         return { first: await this.keep(openId, key, (await service.greet(conversationId, 'wechat')).replies, true) };
       // Not a turn of the conversation: the picture is checked, never stored (an answer's waiting parts stay).
       case 'image':
-        return { first: this.opts.photoCheck ? await this.keep(openId, key, [{ text: await this.opts.photoCheck(action.picUrl) }], false) : this.opts.messages.wechatUnsupported };
+        return {
+          first: this.opts.photoCheck
+            ? await this.keep(openId, key, [{ text: await this.opts.photoCheck(action.picUrl) }], false)
+            : this.opts.messages.wechatUnsupported,
+        };
       default:
         return { first: this.opts.messages.wechatUnsupported };
     }

@@ -72,8 +72,7 @@ export function createWeChatRouter(service: ChatService, config: WeChatConfigInp
   const cfg = resolveWeChatConfig(config);
   const now = deps.now ?? Date.now;
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const sender =
-    deps.customerService ?? (cfg.appSecret ? new WeChatCustomerService({ appId: cfg.appId, appSecret: cfg.appSecret }) : new LoggingOnlySender());
+  const sender = deps.customerService ?? (cfg.appSecret ? new WeChatCustomerService({ appId: cfg.appId, appSecret: cfg.appSecret }) : new LoggingOnlySender());
   const verifier = new WeChatRequestVerifier(cfg, now);
   const responder = new WeChatResponder({
     service,

@@ -8,7 +8,9 @@ import { WeChatSignatureError, WeChatTimestampError } from './errors';
  * for the ASCII values WeChat sends that is the same as JavaScript's default sort.
  */
 export function sha1Signature(parts: readonly string[]): string {
-  return createHash('sha1').update([...parts].sort().join(''), 'utf8').digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''), 'utf8')
+    .digest('hex');
 }
 
 /** Throws WeChatSignatureError unless `given` is the expected signature (compared in constant time). */

@@ -28,7 +28,12 @@ export function indexFor(ctx: TurnContext): CardIndex<LoadedCard> {
   let index = indexes.get(ctx.k);
   if (!index) {
     const k = ctx.k;
-    index = new CardIndex(k.cards.cards, { segmenter: ctx.nlu.segmenter, settings: k.cards.settings, genericWords: k.nlu.genericWords, neutralize: (t) => withoutPlaces(k, t) });
+    index = new CardIndex(k.cards.cards, {
+      segmenter: ctx.nlu.segmenter,
+      settings: k.cards.settings,
+      genericWords: k.nlu.genericWords,
+      neutralize: (t) => withoutPlaces(k, t),
+    });
     indexes.set(k, index);
   }
   return index;
@@ -56,7 +61,10 @@ export const answerCard: Step = (ctx) => {
   const knows = u.decision === 'answer' ? u.intent : undefined;
   // A long story matches any card by a small share: the classifier's subject then picks its closest card.
   const noneClose = !ranked.some((r) => r.match >= settings.decide.suggest);
-  const storyCard = noneClose && knows && isIntentId(knows) && !settings.classifierOnly.includes(knows) ? ranked.find((r) => r.card.subject === knows && r.match > 0 && u.confidence >= settings.storyConfidence) : undefined;
+  const storyCard =
+    noneClose && knows && isIntentId(knows) && !settings.classifierOnly.includes(knows)
+      ? ranked.find((r) => r.card.subject === knows && r.match > 0 && u.confidence >= settings.storyConfidence)
+      : undefined;
   const close = ranked.filter((r) => r.match >= settings.decide.suggest || r === storyCard);
   if (!close.length) return undefined;
   const d = index.decide(ranked);
@@ -69,19 +77,24 @@ export const answerCard: Step = (ctx) => {
   // A message the classifier calls out of its domain gets an in-scope card only on a strong match.
   // (With a word of the domain in it — 注册, 延续, 学时… — the classifier's doubt counts for less: it knows only its own subjects.)
   const inDomain = settings.domainWords.some((w) => ctx.normalized.includes(w));
-  if (u.decision === 'fallback' && close[0].card.scope === 'in' && close[0].match < (inDomain ? settings.answerWithChoices : settings.outOfDomainMatch)) return undefined;
+  if (u.decision === 'fallback' && close[0].card.scope === 'in' && close[0].match < (inDomain ? settings.answerWithChoices : settings.outOfDomainMatch))
+    return undefined;
   const { chooseRatio, maxChoices } = settings.decide;
   const near = (r: Ranked<LoadedCard>, best: Ranked<LoadedCard>) => r.score >= chooseRatio * best.score;
   let best = close[0];
   // A short follow-up (需要什么材料, 要提前多久) after an answer is about that answer's subject.
   const about = ctx.state.subject;
   const followsUp = about !== undefined && !isIntentId(about) && [...ctx.normalized].length <= settings.followUpChars && best.card.subject !== about;
-  const onSubject = followsUp ? ranked.find((r) => r.card.subject === about && r.match >= settings.decide.suggest && r.match >= chooseRatio * best.match) : undefined;
+  const onSubject = followsUp
+    ? ranked.find((r) => r.card.subject === about && r.match >= settings.decide.suggest && r.match >= chooseRatio * best.match)
+    : undefined;
   if (onSubject) best = onSubject;
   // The classifier's subject: its closest card, unless a card of a subject only cards cover is clearly ahead.
   else if (knows && isIntentId(knows) && best.card.subject !== knows) {
     const top = best;
-    const own = ranked.find((r) => r.card.subject === knows && r.match > 0 && (r === storyCard || (r.match >= settings.decide.suggest && r.match >= settings.ownRatio * top.match)));
+    const own = ranked.find(
+      (r) => r.card.subject === knows && r.match > 0 && (r === storyCard || (r.match >= settings.decide.suggest && r.match >= settings.ownRatio * top.match)),
+    );
     const cardsOnlyAhead = d.kind === 'answer' && !isIntentId(d.card.subject);
     if (own && (!cardsOnlyAhead || near(own, best))) best = own;
     // Sure of a subject none of whose cards is close: its own answer, not another subject's card.
@@ -141,7 +154,10 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
     const later = { text: k.messages.alsoAskedLater.replaceAll('{title}', second.question) };
     return { ...outcome, replies: [...outcome.replies.slice(0, -1), later, ...outcome.replies.slice(-1)] };
   }
-  const choices: PendingChoice[] = [{ label: second.question, target: { card: second.id } }, ...outcome.choices.filter((c) => !('card' in c.target && c.target.card === second.id))].slice(0, 4);
+  const choices: PendingChoice[] = [
+    { label: second.question, target: { card: second.id } },
+    ...outcome.choices.filter((c) => !('card' in c.target && c.target.card === second.id)),
+  ].slice(0, 4);
   const text = `${outcome.replies.map((r) => r.text).join('\n\n')}\n\n${k.messages.alsoAsked.replaceAll('{title}', second.question)}`;
   return { ...outcome, replies: [withChoices(text, choices)], choices };
 }
@@ -155,9 +171,7 @@ function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Ranked<Load
   const named = contrastWords.filter((w) => ctx.normalized.includes(w));
   if (!named.length) return ranked;
   const other = (c: LoadedCard) => !named.some((w) => c.question.includes(w)) && contrastWords.some((w) => !named.includes(w) && c.question.includes(w));
-  return ranked
-    .map((r) => (other(r.card) ? { ...r, score: r.score * contrastWeight, match: r.match * contrastWeight } : r))
-    .sort((a, b) => b.score - a.score);
+  return ranked.map((r) => (other(r.card) ? { ...r, score: r.score * contrastWeight, match: r.match * contrastWeight } : r)).sort((a, b) => b.score - a.score);
 }
 
 /** The questions offered after a card: close alternatives first, then the cards that usually come next. */
@@ -197,7 +211,12 @@ export function answer(ctx: TurnContext, card: LoadedCard, confidence: number, a
   const entry = isIntentId(subject) ? k.answers.get(subject) : undefined;
   const stated = statedFacts(ctx);
   const reply = cardReply(card, facts, {
-    words: { personal: k.messages.personalLead.replace('{facts}', stated).replace('（）', ''), inGeneral: k.messages.inGeneral, regionalLabel: k.messages.regionalLabel, sourcesLabel: k.messages.sourcesLabel },
+    words: {
+      personal: k.messages.personalLead.replace('{facts}', stated).replace('（）', ''),
+      inGeneral: k.messages.inGeneral,
+      regionalLabel: k.messages.regionalLabel,
+      sourcesLabel: k.messages.sourcesLabel,
+    },
     sourceTitle: (id) => k.sources[id]?.title ?? id,
     byId: k.cards.byId,
   });
@@ -236,7 +255,14 @@ export function answer(ctx: TurnContext, card: LoadedCard, confidence: number, a
  */
 function withDialog(ctx: TurnContext, card: Outcome, intent: IntentId): Outcome {
   const flow = ctx.k.answers.get(intent)?.flow;
-  if (!flow || ctx.open?.kind === 'interview' || (ctx.open?.kind === 'faq' && ctx.open.intent === intent) || ctx.state.answered.includes(intent) || !card.answered?.length) return card;
+  if (
+    !flow ||
+    ctx.open?.kind === 'interview' ||
+    (ctx.open?.kind === 'faq' && ctx.open.intent === intent) ||
+    ctx.state.answered.includes(intent) ||
+    !card.answered?.length
+  )
+    return card;
   const turn = ctx.runner.beginFaq(flow, intent, ctx.input);
   const ask = turn.replies.at(-1);
   if (!turn.frame || !ask?.choices?.length) return card;
@@ -247,7 +273,10 @@ function withDialog(ctx: TurnContext, card: Outcome, intent: IntentId): Outcome 
 /** The close cards' questions to pick from, and the way to a person. */
 function offer(ctx: TurnContext, close: readonly LoadedCard[], confidence: number): Outcome {
   const { k } = ctx;
-  const choices: PendingChoice[] = [...close.map((c): PendingChoice => ({ label: c.question, target: { card: c.id } })), { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } }];
+  const choices: PendingChoice[] = [
+    ...close.map((c): PendingChoice => ({ label: c.question, target: { card: c.id } })),
+    { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } },
+  ];
   return { intent: 'fallback', confidence, replies: [withChoices(k.messages.suggest, choices)], sources: [], choices };
 }
 
@@ -261,7 +290,11 @@ export function cardFollowUp(ctx: TurnContext, last: LoadedCard, kind: string): 
     const sources = [...new Set(last.sources.map((id) => k.sources[id]?.title ?? id))];
     const basis = k.conversation.say.cardBasis.replaceAll('{question}', last.question);
     // The card's detail, or else the sentences of its answer that cite an article: never a bare list of sources.
-    const cited = last.answer.trim().split(/(?<=[。！？])/u).filter((x) => /第[一二三四五六七八九十百]+条/u.test(x)).join('');
+    const cited = last.answer
+      .trim()
+      .split(/(?<=[。！？])/u)
+      .filter((x) => /第[一二三四五六七八九十百]+条/u.test(x))
+      .join('');
     const text = [basis, last.detail?.trim() || cited, `【${k.messages.sourcesLabel}】${sources.join('；')}`].filter(Boolean).join('\n\n');
     const next: PendingChoice[] = last.next.flatMap((id) => {
       const c = k.cards.byId.get(id);

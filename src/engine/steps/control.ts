@@ -25,7 +25,14 @@ export const controlWords: Step = (ctx) => {
     const choices = relatedChoices(k.answers.get('chitchat.greeting')?.related ?? [], k);
     // Greeted before: the short greeting.
     const again = ctx.state.answered.includes('chitchat.greeting') ? k.conversation.say.briefly['chitchat.greeting'] : undefined;
-    return { intent: 'chitchat.greeting', confidence: 1, replies: [withChoices(again ?? k.messages.greeting, choices)], sources: [], choices, answered: ['chitchat.greeting'] };
+    return {
+      intent: 'chitchat.greeting',
+      confidence: 1,
+      replies: [withChoices(again ?? k.messages.greeting, choices)],
+      sources: [],
+      choices,
+      answered: ['chitchat.greeting'],
+    };
   }
   return undefined;
 };

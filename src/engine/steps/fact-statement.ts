@@ -15,7 +15,8 @@ function subjectOf(stated: Situation): Subject {
   if (stated.reason === 'changing_employer') return 'change.registration';
   if (stated.reason === 'employer_dissolved') return 'case.employer_bankrupt';
   if (stated.age !== undefined) return 'age.over65';
-  if (stated.unsettledProjects !== undefined || stated.pendingAccidentLiability !== undefined || stated.underPenaltyOrReview !== undefined) return 'process.blockers';
+  if (stated.unsettledProjects !== undefined || stated.pendingAccidentLiability !== undefined || stated.underPenaltyOrReview !== undefined)
+    return 'process.blockers';
   if (stated.continuingEducationComplete !== undefined) return 'info.continuing_education';
   if (stated.employerCooperates === false) return 'faq.employer_refusal';
   return 'info.reasons';

@@ -56,7 +56,10 @@ function twoQuestions(ctx: TurnContext, [first, second]: [IntentId, IntentId]): 
     const later = { text: k.messages.alsoAskedLater.replaceAll('{title}', title) };
     return { ...outcome, replies: [...outcome.replies.slice(0, -1), later, ...outcome.replies.slice(-1)] };
   }
-  const choices: PendingChoice[] = [{ label: title, target: { intent: second } }, ...outcome.choices.filter((c) => !('intent' in c.target && c.target.intent === second))];
+  const choices: PendingChoice[] = [
+    { label: title, target: { intent: second } },
+    ...outcome.choices.filter((c) => !('intent' in c.target && c.target.intent === second)),
+  ];
   const text = `${outcome.replies[0].text}\n\n${k.messages.alsoAsked.replaceAll('{title}', title)}`;
   return { ...outcome, replies: [withChoices(text, choices)], choices };
 }

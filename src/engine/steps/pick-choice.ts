@@ -16,7 +16,13 @@ export const pickChoice: Step = (ctx) => {
   if (/^\d{1,3}$/u.test(n)) {
     const choice = choices[Number(n) - 1];
     if (!choice) {
-      return { intent: 'fallback', confidence: 1, replies: [{ text: ctx.k.messages.choiceOutOfRange, choices: choices.map((c) => c.label) }], sources: [], choices };
+      return {
+        intent: 'fallback',
+        confidence: 1,
+        replies: [{ text: ctx.k.messages.choiceOutOfRange, choices: choices.map((c) => c.label) }],
+        sources: [],
+        choices,
+      };
     }
     return picked(ctx, choice);
   }

@@ -46,7 +46,21 @@ export const regionStatement: Step = (ctx) => {
   const province = onlyPlace(ctx);
   if (!province) return undefined;
   const { k } = ctx;
-  if (ctx.open) return { intent: ctx.open.kind === 'faq' ? ctx.open.intent : 'interview.start', confidence: 1, replies: [{ text: k.messages.regionNotedShort.replaceAll('{province}', province) }], sources: [], choices: [], aside: 'note' };
+  if (ctx.open)
+    return {
+      intent: ctx.open.kind === 'faq' ? ctx.open.intent : 'interview.start',
+      confidence: 1,
+      replies: [{ text: k.messages.regionNotedShort.replaceAll('{province}', province) }],
+      sources: [],
+      choices: [],
+      aside: 'note',
+    };
   const choices = ctx.respond.starters();
-  return { intent: 'chitchat.greeting', confidence: 1, replies: [withChoices(k.messages.regionNoted.replaceAll('{province}', province), choices)], sources: [], choices };
+  return {
+    intent: 'chitchat.greeting',
+    confidence: 1,
+    replies: [withChoices(k.messages.regionNoted.replaceAll('{province}', province), choices)],
+    sources: [],
+    choices,
+  };
 };

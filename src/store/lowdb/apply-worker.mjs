@@ -20,7 +20,7 @@ const MAX_WHOLE = 100_000;
 
 function writeAll(fd, text) {
   const buf = Buffer.from(text, 'utf8');
-  for (let done = 0; done < buf.length; ) done += writeSync(fd, buf, done);
+  for (let done = 0; done < buf.length;) done += writeSync(fd, buf, done);
 }
 
 /** Whether an open file is empty or ends with a newline. */

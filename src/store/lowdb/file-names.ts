@@ -75,10 +75,19 @@ export interface StoreFolders {
 /** Names (without extension) of old-scheme files in a folder. */
 async function legacyNames(dir: string, ext: string): Promise<Set<string>> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  return new Set(names.filter((n) => n.endsWith(ext) && !n.startsWith('.')).map((n) => n.slice(0, -ext.length)).filter((n) => !isFileName(n)));
+  return new Set(
+    names
+      .filter((n) => n.endsWith(ext) && !n.startsWith('.'))
+      .map((n) => n.slice(0, -ext.length))
+      .filter((n) => !isFileName(n)),
+  );
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Appends a file's content to another (the second's complete lines after the first's), then removes the first. */
 async function moveLines(from: string, to: string): Promise<void> {
@@ -159,7 +168,10 @@ export async function migrateLegacyFiles(dirs: StoreFolders, journalIds: () => P
       const targetPath = join(dirs.handoffDir, `${target}.jsonl`);
       // Tickets already moved by a start that stopped half-way are not added twice.
       const have = new Set((await readFile(targetPath, 'utf8').catch(() => '')).split('\n').map(ticketId));
-      const text = tickets.filter((t) => !have.has(t.id)).map((t) => `${t.line}\n`).join('');
+      const text = tickets
+        .filter((t) => !have.has(t.id))
+        .map((t) => `${t.line}\n`)
+        .join('');
       if (text) await appendLines(targetPath, text);
     }
     await rm(path, { force: true });

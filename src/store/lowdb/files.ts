@@ -22,7 +22,11 @@ export interface StateFile {
   applied?: JournalPosition;
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** State file names (without `.json`) in a folder. */
 const stateNames = (names: string[]) => names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -'.json'.length));

@@ -99,7 +99,7 @@ class Segment {
       const batch = Buffer.from(this.whole ? text : `\n${text}`, 'utf8');
       this.whole = undefined;
       this.writes++;
-      for (let done = 0; done < batch.length; ) done += writeSync(this.fd, batch, done);
+      for (let done = 0; done < batch.length;) done += writeSync(this.fd, batch, done);
       this.whole = true;
       if (!this.fsync) {
         waiters.forEach((w) => w.resolve());

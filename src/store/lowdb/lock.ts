@@ -14,7 +14,9 @@ export class DataFolderLock {
       // No lock yet.
     }
     if (holder && holder !== process.pid && alive(holder)) {
-      throw new Error(`the data folder ${dirname(this.path)} is in use by another process (pid ${holder}): stop the server first, or use its admin API (if that process is gone, remove ${this.path})`);
+      throw new Error(
+        `the data folder ${dirname(this.path)} is in use by another process (pid ${holder}): stop the server first, or use its admin API (if that process is gone, remove ${this.path})`,
+      );
     }
     writeFileSync(this.path, String(process.pid));
   }

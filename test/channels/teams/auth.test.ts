@@ -34,7 +34,10 @@ const microsoftPublicPem = microsoft.publicKey.export({ type: 'spki', format: 'p
 let keysDown = false;
 const standInKeys = {
   async getKey(kid: string) {
-    if (keysDown) throw Object.assign(new Error('request to https://login.botframework.com/v1/.well-known/openidconfiguration failed, reason: getaddrinfo ENOTFOUND'), { name: 'FetchError' });
+    if (keysDown)
+      throw Object.assign(new Error('request to https://login.botframework.com/v1/.well-known/openidconfiguration failed, reason: getaddrinfo ENOTFOUND'), {
+        name: 'FetchError',
+      });
     return kid === KID ? { key: microsoftPublicPem } : null;
   },
 };
@@ -124,7 +127,7 @@ describe('Teams channel with credentials: forged tokens are 401 and nothing is s
     await rejected(token, 'alg-none');
   });
 
-  it('rejects an HS256 token keyed with Microsoft\'s public key (algorithm confusion)', async () => {
+  it("rejects an HS256 token keyed with Microsoft's public key (algorithm confusion)", async () => {
     const input = `${part({ alg: 'HS256', typ: 'JWT', kid: KID })}.${part(channelClaims(targetUrl))}`;
     await rejected(`${input}.${createHmac('sha256', microsoftPublicPem).update(input).digest('base64url')}`, 'hs256');
   });
@@ -134,7 +137,7 @@ describe('Teams channel with credentials: forged tokens are 401 and nothing is s
     await rejected(`${header}.${part(channelClaims(targetUrl))}.${signature}`, 'tampered');
   });
 
-  it('rejects a token signed with the attacker\'s key under Microsoft\'s key id', async () => {
+  it("rejects a token signed with the attacker's key under Microsoft's key id", async () => {
     await rejected(rs256(channelClaims(targetUrl), attacker.privateKey), 'wrong-key');
   });
 

@@ -4,9 +4,13 @@ import { TeamsConfigError, teamsAuthSettings, teamsConfigFromEnv } from '../../.
 
 describe('teamsConfigFromEnv', () => {
   it('reads the Bot Framework names', () => {
-    expect(
-      teamsConfigFromEnv({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', MicrosoftAppTenantId: 't', MicrosoftAppType: 'singletenant' }),
-    ).toEqual({ appId: 'id', appPassword: 'pw', tenantId: 't', appType: 'SingleTenant', emulator: false });
+    expect(teamsConfigFromEnv({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'pw', MicrosoftAppTenantId: 't', MicrosoftAppType: 'singletenant' })).toEqual({
+      appId: 'id',
+      appPassword: 'pw',
+      tenantId: 't',
+      appType: 'SingleTenant',
+      emulator: false,
+    });
   });
 
   it('reads the teams-ai sample names and the Teams Toolkit names', () => {

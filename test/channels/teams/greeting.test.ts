@@ -29,7 +29,12 @@ describe('Teams channel: new members', () => {
   it('greets when the app is installed for a personal chat (Teams then lists only the bot)', async () => {
     const res = await post(
       t.h,
-      activity(t.h, 'a:personal', { type: 'conversationUpdate', channelId: 'msteams', conversation: { id: 'a:personal', conversationType: 'personal' }, membersAdded: [bot] }),
+      activity(t.h, 'a:personal', {
+        type: 'conversationUpdate',
+        channelId: 'msteams',
+        conversation: { id: 'a:personal', conversationType: 'personal' },
+        membersAdded: [bot],
+      }),
     );
     expect(res.status).toBe(200);
     expect(res.sent).toHaveLength(1);

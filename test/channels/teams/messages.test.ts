@@ -116,7 +116,11 @@ describe('Teams channel: messages', () => {
     expect(texts[0]).toBe(headline);
     expect(verdict.summary).toBe(headline);
     // Every line of the summary is on the card: the recap, the checklist, the steps, the dates, the regional note.
-    for (const line of summary.split('\n').map((l) => l.trim().replace(/^【(.+)】$/, '$1')).filter(Boolean)) expect(texts).toContain(line);
+    for (const line of summary
+      .split('\n')
+      .map((l) => l.trim().replace(/^【(.+)】$/, '$1'))
+      .filter(Boolean))
+      expect(texts).toContain(line);
     expect(texts).toContain('您的情况');
     expect(texts).toContain('您的材料清单');
     expect(texts.some((t) => t.startsWith('☐ 身份证复印件'))).toBe(true);
@@ -131,7 +135,7 @@ describe('Teams channel: messages', () => {
     expect(res.sent.length).toBeGreaterThan(0);
   });
 
-  it('makes choice buttons messageBack actions, so a click shows as the user\'s message in Teams', async () => {
+  it("makes choice buttons messageBack actions, so a click shows as the user's message in Teams", async () => {
     const sent = await say('echo', '帮我看看我能不能注销');
     const action = cardOf(sent[1])!.actions![0];
     const data = action.data as { jianliChoice: string; askedAt: number; msteams: { type: string; displayText: string; value: { jianliChoice: string } } };
@@ -163,7 +167,8 @@ describe('Teams channel: messages', () => {
   it('shows blockers with their remedies and the warnings on the verdict card', async () => {
     const c = 'blocked';
     let last: OutgoingActivity[] = [];
-    for (const line of ['帮我看看我能不能注销', '我在上海，离职了，还有一个项目没结算', '没有', '没有', '还没修满', '不愿意', '还没有']) last = await say(c, line);
+    for (const line of ['帮我看看我能不能注销', '我在上海，离职了，还有一个项目没结算', '没有', '没有', '还没修满', '不愿意', '还没有'])
+      last = await say(c, line);
     const summary = (await t.service.history(`teams:${c}`)).at(-1)!.replies.at(-1)!.text;
     const texts = cardTexts(cardOf(last.at(-1)!)!.body);
     // Every line of the card is a line of the summary (headings without their brackets).

@@ -119,13 +119,32 @@ describe('Teams channel in emulator mode: replies only to a loopback serviceUrl'
 
 describe('isLoopbackUrl', () => {
   it('accepts localhost, 127.0.0.0/8 and ::1 over http(s)', () => {
-    for (const url of ['http://localhost:3978', 'https://LOCALHOST/', 'http://127.0.0.1:9000/', 'http://127.1.2.3', 'http://[::1]:5000', 'http://2130706433/', 'http://0x7f.1/']) {
+    for (const url of [
+      'http://localhost:3978',
+      'https://LOCALHOST/',
+      'http://127.0.0.1:9000/',
+      'http://127.1.2.3',
+      'http://[::1]:5000',
+      'http://2130706433/',
+      'http://0x7f.1/',
+    ]) {
       expect(isLoopbackUrl(url), url).toBe(true);
     }
   });
 
   it('refuses everything else', () => {
-    for (const url of ['http://0.0.0.0/', 'http://10.0.0.1/', 'http://localhost./', 'http://evil.localhost/', 'http://127.0.0.1.nip.io/', 'http://[::]/', 'http://[::ffff:10.0.0.1]/', 'ftp://127.0.0.1/', 'javascript:alert(1)', '']) {
+    for (const url of [
+      'http://0.0.0.0/',
+      'http://10.0.0.1/',
+      'http://localhost./',
+      'http://evil.localhost/',
+      'http://127.0.0.1.nip.io/',
+      'http://[::]/',
+      'http://[::ffff:10.0.0.1]/',
+      'ftp://127.0.0.1/',
+      'javascript:alert(1)',
+      '',
+    ]) {
       expect(isLoopbackUrl(url), url).toBe(false);
     }
   });
@@ -141,17 +160,37 @@ describe('Teams channel: malformed activities are 400 with a reason, not a 500',
   // [what, the activity (or, for a raw body, its JSON text), the reason expected, raw?]
   const cases: [string, () => unknown, RegExp, 'raw'?][] = [
     ['a non-string text', () => activity(h, 'm1', { text: 123 }), /^text must be a string$/],
-    ['an object as text', () => activity(h, 'm2', { text: { '注销': 1 } }), /^text must be a string$/],
+    ['an object as text', () => activity(h, 'm2', { text: { 注销: 1 } }), /^text must be a string$/],
     ['entities that are not an array', () => activity(h, 'm3', { text: 'hi', entities: { type: 'mention' } }), /^entities must be an array$/],
     ['entities: [null]', () => activity(h, 'm4', { text: 'hi', entities: [null] }), /^entities\[0\] must be an object$/],
     ['an entity without a type', () => activity(h, 'm5', { text: 'hi', entities: [{}] }), /^entities\[0\]\.type/],
-    ['a mention without the mentioned account', () => activity(h, 'm6', { text: 'hi', entities: [{ type: 'mention', text: '<at>Bot</at>' }] }), /mentioned must be an object/],
-    ['a mention of the bot in a message without text', () => activity(h, 'm7', { entities: [{ type: 'mention', text: '<at>Bot</at>', mentioned: { id: 'bot-1' } }] }), /text must be a string when the activity has a mention/],
+    [
+      'a mention without the mentioned account',
+      () => activity(h, 'm6', { text: 'hi', entities: [{ type: 'mention', text: '<at>Bot</at>' }] }),
+      /mentioned must be an object/,
+    ],
+    [
+      'a mention of the bot in a message without text',
+      () => activity(h, 'm7', { entities: [{ type: 'mention', text: '<at>Bot</at>', mentioned: { id: 'bot-1' } }] }),
+      /text must be a string when the activity has a mention/,
+    ],
     ['membersAdded: [null]', () => activity(h, 'm8', { type: 'conversationUpdate', membersAdded: [null] }), /^membersAdded\[0\] must be an object$/],
-    ['membersAdded that is not an array', () => activity(h, 'm9', { type: 'conversationUpdate', membersAdded: { id: 'user-1' } }), /^membersAdded must be an array$/],
+    [
+      'membersAdded that is not an array',
+      () => activity(h, 'm9', { type: 'conversationUpdate', membersAdded: { id: 'user-1' } }),
+      /^membersAdded must be an array$/,
+    ],
     ['a member without an id', () => activity(h, 'm10', { type: 'conversationUpdate', membersAdded: [{ name: 'x' }] }), /^membersAdded\[0\]\.id/],
-    ['a non-string conversationType (copied into the reply)', () => activity(h, 'm11', { text: 'hi', conversation: { id: 'm11', conversationType: 5 } }), /conversation\.conversationType must be a string/],
-    ['a non-string sender role (copied into the reply)', () => activity(h, 'm12', { text: 'hi', from: { id: 'user-1', role: 5 } }), /from\.role must be a string/],
+    [
+      'a non-string conversationType (copied into the reply)',
+      () => activity(h, 'm11', { text: 'hi', conversation: { id: 'm11', conversationType: 5 } }),
+      /conversation\.conversationType must be a string/,
+    ],
+    [
+      'a non-string sender role (copied into the reply)',
+      () => activity(h, 'm12', { text: 'hi', from: { id: 'user-1', role: 5 } }),
+      /from\.role must be a string/,
+    ],
     ['a non-string activity id', () => activity(h, 'm13', { text: 'hi', id: { $ne: 1 } }), /^id must be a string$/],
     ['a JSON string as the body (no body parser)', () => '"hello"', /JSON object/, 'raw'],
     ['null as the body (no body parser)', () => 'null', /JSON object/, 'raw'],

@@ -19,7 +19,14 @@ import { listen } from '../../helpers/listen';
 /** A chat service that answers every turn with "好的" and records each turn it would store. */
 function stubService() {
   const handled: ChatRequest[] = [];
-  const result = (): TurnResult => ({ state: { version: 1, choices: [], fallbackStreak: 0, turns: 0, lastSources: [] }, intent: 'greeting', confidence: 1, replies: [{ text: '好的' }], sources: [] }) as unknown as TurnResult;
+  const result = (): TurnResult =>
+    ({
+      state: { version: 1, choices: [], fallbackStreak: 0, turns: 0, lastSources: [] },
+      intent: 'greeting',
+      confidence: 1,
+      replies: [{ text: '好的' }],
+      sources: [],
+    }) as unknown as TurnResult;
   const service: ChatService = {
     handle: async (req) => {
       handled.push(req);
@@ -96,7 +103,11 @@ describe('websocket rate limits', () => {
     expect(refused[0].text).toMatch(/太频繁/);
     // The socket stays open and the webhook counts in the same store: this conversation is over its limit there too.
     expect(ws.readyState).toBe(WebSocket.OPEN);
-    const r = await fetch(`${base}/api/web/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', user, text: '还在吗' }) });
+    const r = await fetch(`${base}/api/web/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', user, text: '还在吗' }),
+    });
     expect(r.status).toBe(429);
     expect(handled.length).toBe(20);
     ws.close();
@@ -114,7 +125,11 @@ describe('websocket rate limits', () => {
     const refused = sockets.flatMap((s) => replies(s.frames)).filter((f) => f.error === 'rate_limited');
     expect(refused).toHaveLength(70);
     // The API shares the address's count.
-    const r = await fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: 'api-1', text: '你好' }) });
+    const r = await fetch(`${base}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ conversationId: 'api-1', text: '你好' }),
+    });
     expect(r.status).toBe(429);
     for (const { ws } of sockets) ws.close();
   });
@@ -181,7 +196,14 @@ describe("Botkit's per-visitor storage", () => {
     for (let i = 0; i < 20_000; i++) {
       const user = `visitor-${String(i).padStart(12, '0')}`;
       // The activity the web adapter makes of a page's hello frame.
-      const activity = { type: 'event', channelId: 'websocket', conversation: { id: user }, from: { id: user }, recipient: { id: 'bot' }, channelData: { type: 'hello', user, botkitEventType: 'hello' } };
+      const activity = {
+        type: 'event',
+        channelId: 'websocket',
+        conversation: { id: user },
+        from: { id: user },
+        recipient: { id: 'bot' },
+        channelData: { type: 'hello', user, botkitEventType: 'hello' },
+      };
       await controller.handleTurn(new TurnContext(controller.adapter, activity as unknown as Partial<Activity>));
     }
     // Every visitor's state was written once…

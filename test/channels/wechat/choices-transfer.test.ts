@@ -100,7 +100,13 @@ describe('转人工', () => {
       const encrypt = crypto.encrypt(textXml({ from: 'oHuman_safe', content: '我要找人工客服' }));
       const timestamp = String(NOW_S);
       const nonce = '97531';
-      const query = new URLSearchParams({ signature: sign(TOKEN, timestamp, nonce), timestamp, nonce, encrypt_type: 'aes', msg_signature: sign(TOKEN, timestamp, nonce, encrypt) });
+      const query = new URLSearchParams({
+        signature: sign(TOKEN, timestamp, nonce),
+        timestamp,
+        nonce,
+        encrypt_type: 'aes',
+        msg_signature: sign(TOKEN, timestamp, nonce, encrypt),
+      });
       const res = await live.post(query, `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`);
       const sealed = parseReply(res.body);
       expect(sealed.MsgSignature).toBe(sign(TOKEN, sealed.TimeStamp, sealed.Nonce, sealed.Encrypt));
@@ -111,7 +117,9 @@ describe('转人工', () => {
   });
 
   it('WECHAT_LIVE_AGENTS must be yes or no, and the message names it', () => {
-    expect(() => weChatConfigFromEnv({ WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID, WECHAT_LIVE_AGENTS: 'sometimes' })).toThrow(/WECHAT_LIVE_AGENTS must be 1 or 0/);
+    expect(() => weChatConfigFromEnv({ WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID, WECHAT_LIVE_AGENTS: 'sometimes' })).toThrow(
+      /WECHAT_LIVE_AGENTS must be 1 or 0/,
+    );
     expect(weChatConfigFromEnv({ WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID })?.liveAgents).toBeUndefined();
   });
 });

@@ -15,7 +15,13 @@ const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 function sealed(xml: string, nonce = '24680'): { query: URLSearchParams; body: string } {
   const encrypt = new WeChatCrypto(KEY, APP_ID).encrypt(xml);
   const timestamp = String(NOW_S);
-  const query = new URLSearchParams({ signature: sign(TOKEN, timestamp, nonce), timestamp, nonce, encrypt_type: 'aes', msg_signature: sign(TOKEN, timestamp, nonce, encrypt) });
+  const query = new URLSearchParams({
+    signature: sign(TOKEN, timestamp, nonce),
+    timestamp,
+    nonce,
+    encrypt_type: 'aes',
+    msg_signature: sign(TOKEN, timestamp, nonce, encrypt),
+  });
   return { query, body: `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
 }
 

@@ -22,7 +22,9 @@ export const NOW_S = Math.floor(NOW_MS / 1000);
 
 /** SHA-1 of the sorted parts, written out here rather than imported, so tests check the code. */
 export function sign(...parts: string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 /** The query WeChat puts on a plain-mode request. */
@@ -75,7 +77,9 @@ const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩';
 export function expectedText(replies: { text: string; choices?: string[] }[]): string {
   return replies
     .map((r) => {
-      const text = r.text.replace(/^(\s*)(\d)(?:\.(?!\d)|、)\s*/gm, (_m, indent: string, n: string) => `${indent}${CIRCLED[Number(n) - 1]}`).replace(/点选或/g, '');
+      const text = r.text
+        .replace(/^(\s*)(\d)(?:\.(?!\d)|、)\s*/gm, (_m, indent: string, n: string) => `${indent}${CIRCLED[Number(n) - 1]}`)
+        .replace(/点选或/g, '');
       return [text, ...(r.choices?.length ? [CHOICES_HEADING] : []), ...(r.choices ?? []).map((c, i) => `${i + 1}. ${c}`)].join('\n');
     })
     .join('\n\n');
@@ -166,7 +170,11 @@ export async function startWeChat(opts: { config?: Partial<WeChatConfigInput>; n
   });
   app.use(
     '/wechat',
-    createWeChatRouter(service, { token: TOKEN, appId: APP_ID, ...opts.config }, { customerService: sender, now: opts.now ?? (() => NOW_MS), log: (l) => logs.push(l), ...opts.deps }),
+    createWeChatRouter(
+      service,
+      { token: TOKEN, appId: APP_ID, ...opts.config },
+      { customerService: sender, now: opts.now ?? (() => NOW_MS), log: (l) => logs.push(l), ...opts.deps },
+    ),
   );
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

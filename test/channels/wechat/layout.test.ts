@@ -13,7 +13,9 @@ function item(n: number, size: number): string {
 
 describe('in-answer lists and button words', () => {
   it('marks numbered lines ①②③ and leaves other numbers alone', () => {
-    expect(markListItems('材料：\n1. 身份证；\n2、证书\n   3. 缩进的也算\n5.5 学时不是列表\n2026-12-06')).toBe('材料：\n①身份证；\n②证书\n   ③缩进的也算\n5.5 学时不是列表\n2026-12-06');
+    expect(markListItems('材料：\n1. 身份证；\n2、证书\n   3. 缩进的也算\n5.5 学时不是列表\n2026-12-06')).toBe(
+      '材料：\n①身份证；\n②证书\n   ③缩进的也算\n5.5 学时不是列表\n2026-12-06',
+    );
   });
 
   it('drops 点选: WeChat shows no buttons', () => {
@@ -41,9 +43,12 @@ describe('sections', () => {
 
 describe('layoutReplies', () => {
   it('a short answer is one message with its choices last, sections in their order', () => {
-    expect(layoutReplies([{ text: '好的。\n1. 甲\n【来源】原文' }, { text: '还有问题吗？', choices: ['有', '没有'] }], { texts, choicesHeading: '（回复数字选择）' })).toEqual([
-      '好的。\n①甲\n【来源】原文\n\n还有问题吗？\n（回复数字选择）\n1. 有\n2. 没有',
-    ]);
+    expect(
+      layoutReplies([{ text: '好的。\n1. 甲\n【来源】原文' }, { text: '还有问题吗？', choices: ['有', '没有'] }], {
+        texts,
+        choicesHeading: '（回复数字选择）',
+      }),
+    ).toEqual(['好的。\n①甲\n【来源】原文\n\n还有问题吗？\n（回复数字选择）\n1. 有\n2. 没有']);
   });
 
   it('puts the headline, blockers, next steps and checklist first, the recap last, and numbers the parts', () => {
@@ -110,7 +115,10 @@ describe('layoutReplies', () => {
 
   it('a long answer with choices shows them in the first part, above the "reply 0" line', () => {
     const long = Array.from({ length: 40 }, (_, i) => `说明第${i + 1}句：${'丙'.repeat(20)}`).join('\n');
-    const parts = layoutReplies([{ text: `${long}\n【来源】原文` }, { text: '想继续了解哪一项？', choices: ['材料', '照片'] }], { texts, choicesHeading: '（回复数字选择）' });
+    const parts = layoutReplies([{ text: `${long}\n【来源】原文` }, { text: '想继续了解哪一项？', choices: ['材料', '照片'] }], {
+      texts,
+      choicesHeading: '（回复数字选择）',
+    });
     expect(parts.length).toBe(2);
     expect(parts[0]).toMatch(/想继续了解哪一项？\n（回复数字选择）\n1\. 材料\n2\. 照片\n\n回复 0 查看下一部分（2\/2）/);
     expect(parts[1]).not.toContain('1. 材料');
@@ -141,7 +149,8 @@ describe('choice numbers', () => {
   });
 
   it('leaves other messages alone', () => {
-    for (const text of ['继续教育', '两个', '一', '改一下第3个', '差20学时', '2个项目没结算', '你好']) expect([text, choiceNumber(text)]).toEqual([text, undefined]);
+    for (const text of ['继续教育', '两个', '一', '改一下第3个', '差20学时', '2个项目没结算', '你好'])
+      expect([text, choiceNumber(text)]).toEqual([text, undefined]);
   });
 });
 
@@ -153,7 +162,8 @@ describe('asking for the next part', () => {
   });
 
   it('继续 and 后面呢 ask for it only while a part is waiting; 继续教育 never does', () => {
-    for (const text of ['继续', '继续。', '好的，继续', '后面呢', '还有吗', '接着说']) expect([text, asksForNextPartExplicitly(text), asksForNextPart(text)]).toEqual([text, false, true]);
+    for (const text of ['继续', '继续。', '好的，继续', '后面呢', '还有吗', '接着说'])
+      expect([text, asksForNextPartExplicitly(text), asksForNextPart(text)]).toEqual([text, false, true]);
     for (const text of ['继续教育', '继续教育没修满', '其他地区', '1']) expect([text, asksForNextPart(text)]).toEqual([text, false]);
   });
 });
@@ -163,14 +173,24 @@ describe('layoutReplies on any text', () => {
     const samples = [
       '甲'.repeat(3000),
       `【来源】${'乙'.repeat(1500)}\n\n${'丙'.repeat(900)}`,
-      Array.from({ length: 60 }, (_, i) => `${i % 7 === 0 ? '【小节' + i + '】' : i % 3 === 0 ? '   来源：丁' : `${i}. 戊戊戊戊戊戊戊戊戊戊戊戊戊戊戊戊`}`).join('\n'),
+      Array.from(
+        { length: 60 },
+        (_, i) => `${i % 7 === 0 ? '【小节' + i + '】' : i % 3 === 0 ? '   来源：丁' : `${i}. 戊戊戊戊戊戊戊戊戊戊戊戊戊戊戊戊`}`,
+      ).join('\n'),
       `${'🙂'.repeat(700)}\n【接下来】\n${'己'.repeat(2100)}`,
     ];
     for (const text of samples) {
       const parts = layoutReplies([{ text }, { text: '还有吗？', choices: ['有', '没有'] }], { texts, choicesHeading: '（回复数字选择）', maxBytes: 600 });
       for (const p of parts) expect(bytes(p)).toBeLessThanOrEqual(600);
       const squeeze = (t: string) => t.replace(/\s+/g, '');
-      const shown = parts.map((p) => p.replace(/^（\d+\/\d+）\n/, '').replace(/\n\n回复 0 查看下一部分（\d+\/\d+）(：.*)?$/, '').replace(/【[^】]+】（续）/g, '')).join('');
+      const shown = parts
+        .map((p) =>
+          p
+            .replace(/^（\d+\/\d+）\n/, '')
+            .replace(/\n\n回复 0 查看下一部分（\d+\/\d+）(：.*)?$/, '')
+            .replace(/【[^】]+】（续）/g, ''),
+        )
+        .join('');
       expect(squeeze(shown).length).toBe(squeeze(markListItems(text) + '还有吗？（回复数字选择）1. 有2. 没有').length);
     }
   });

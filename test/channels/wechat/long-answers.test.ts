@@ -74,7 +74,11 @@ function headings(part: string): string[] {
 
 describe('a verdict without the customer-service API', () => {
   it('blocked: the first message has the headline, the blocker with its remedy and source, the next steps and the checklist; the rest comes with 继续 and 0', async () => {
-    const parts = await verdictInParts('oLong_blocked', ['我想自查一下符不符合注销条件', '我在深圳，离职了，手上还有一个项目没结算', '没有', '没有', '差20学时', '不愿意', '还没有'], ['继续', '0']);
+    const parts = await verdictInParts(
+      'oLong_blocked',
+      ['我想自查一下符不符合注销条件', '我在深圳，离职了，手上还有一个项目没结算', '没有', '没有', '差20学时', '不愿意', '还没有'],
+      ['继续', '0'],
+    );
     expect(parts.length).toBeGreaterThan(1);
     const [first] = parts;
     expect(first).toContain('自查结果：暂时不能直接注销');
@@ -89,7 +93,11 @@ describe('a verdict without the customer-service API', () => {
   });
 
   it('eligible with warnings: the checklist and next steps first, the warnings (with their sources) next', async () => {
-    const parts = await verdictInParts('oLong_warn', ['帮我看看能不能注销', '广州的，公司倒闭了，项目都结算完了，没有事故，没被处罚，继续教育修满了', '有离职证明'], ['后面的内容没收到']);
+    const parts = await verdictInParts(
+      'oLong_warn',
+      ['帮我看看能不能注销', '广州的，公司倒闭了，项目都结算完了，没有事故，没被处罚，继续教育修满了', '有离职证明'],
+      ['后面的内容没收到'],
+    );
     expect(parts.length).toBeGreaterThan(1);
     expect(parts[0]).toContain('自查结果：没有挡住注销的情形');
     expect(headings(parts[0])).toEqual(['接下来', '您的材料清单']);
@@ -99,7 +107,16 @@ describe('a verdict without the customer-service API', () => {
   });
 
   it('needs_info: what is still open, the next steps and the checklist come first', async () => {
-    const parts = await verdictInParts('oLong_needs', ['帮我看看能不能注销', '上海，离职', '不知道', '确定没有', '对，没有', '修满了', '还没问单位', '好像没有']);
+    const parts = await verdictInParts('oLong_needs', [
+      '帮我看看能不能注销',
+      '上海，离职',
+      '不知道',
+      '确定没有',
+      '对，没有',
+      '修满了',
+      '还没问单位',
+      '好像没有',
+    ]);
     expect(parts[0]).toContain('自查结果：还有情况没有确认');
     expect(headings(parts[0]).slice(0, 3)).toEqual(['还需确认（可向原单位或所在省住建厅核实，确认后再自查一次）', '接下来', '您的材料清单']);
   });
@@ -116,7 +133,7 @@ describe('a verdict without the customer-service API', () => {
 describe('asking for the rest', () => {
   const blocked = ['我想自查一下符不符合注销条件', '我在深圳，离职了，手上还有一个项目没结算', '没有', '没有', '差20学时', '不愿意', '还没有'];
 
-  it("a retry of the same 0 (same MsgId) gets the same part, not the one after it", async () => {
+  it('a retry of the same 0 (same MsgId) gets the same part, not the one after it', async () => {
     for (const content of blocked) await say('oLong_retry', content);
     const msgId = nextMsgId();
     const part2 = await say('oLong_retry', '0', msgId);
@@ -159,9 +176,11 @@ describe('several instances on one Redis', () => {
     const b = await startWeChat({ deps: { customerService: undefined, msgIds: claimsB } });
     const client = new Redis(redis.url);
     try {
-      const post = async (on: Harness, content: string) => parseReply((await on.post(plainQuery(), textXml({ from: 'oLong_redis', content, msgId: nextMsgId() }))).body).Content;
+      const post = async (on: Harness, content: string) =>
+        parseReply((await on.post(plainQuery(), textXml({ from: 'oLong_redis', content, msgId: nextMsgId() }))).body).Content;
       let first = '';
-      for (const content of ['我想自查一下符不符合注销条件', '我在深圳，离职了，手上还有一个项目没结算', '没有', '没有', '差20学时', '不愿意', '还没有']) first = await post(a, content);
+      for (const content of ['我想自查一下符不符合注销条件', '我在深圳，离职了，手上还有一个项目没结算', '没有', '没有', '差20学时', '不愿意', '还没有'])
+        first = await post(a, content);
       expect(first).toMatch(PART_LINE);
       const ttl = await client.ttl('test:wechat:pages:oLong_redis');
       expect(ttl).toBeGreaterThan(86_000);

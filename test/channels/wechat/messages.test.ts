@@ -31,7 +31,12 @@ describe('a text message', () => {
     expect(reply.Content).toMatch(/\n1\. 有证明材料\n2\. 没有$/);
     expect(res.body).toContain('<Content><![CDATA[');
     // The MsgId is the turn's idempotency key: a retry reaching another instance is not a second turn.
-    expect(h.service.handled.at(-1)).toEqual({ conversationId: 'wechat:oUser_text1', text: '单位不给我办注销怎么办', channel: 'wechat', idempotencyKey: expect.stringMatching(/^\d+$/) });
+    expect(h.service.handled.at(-1)).toEqual({
+      conversationId: 'wechat:oUser_text1',
+      text: '单位不给我办注销怎么办',
+      channel: 'wechat',
+      idempotencyKey: expect.stringMatching(/^\d+$/),
+    });
   });
 
   it('is answered by number on the next turn (the engine reads the digit)', async () => {

@@ -41,7 +41,9 @@ describe('weChatConfigFromEnv', () => {
 
   it('createWeChatRouter refuses a bad config at once', () => {
     const service = {} as ChatService;
-    expect(() => createWeChatRouter(service, { token: '', appId: 'wx' }, { messages: { wechatUnsupported: 'a', wechatLater: 'b' } })).toThrow(WeChatConfigError);
+    expect(() => createWeChatRouter(service, { token: '', appId: 'wx' }, { messages: { wechatUnsupported: 'a', wechatLater: 'b' } })).toThrow(
+      WeChatConfigError,
+    );
     expect(() => createWeChatRouter(new SpyService(service), { token: 't', appId: 'wx', encodingAesKey: 'x' })).toThrow(WeChatConfigError);
   });
 });
@@ -92,7 +94,10 @@ describe('WeChatCustomerService', () => {
 
   it('renews an expired token once and retries', async () => {
     const api = fakeApi({
-      '/cgi-bin/stable_token': [{ access_token: 'OLD', expires_in: 7200 }, { access_token: 'NEW', expires_in: 7200 }],
+      '/cgi-bin/stable_token': [
+        { access_token: 'OLD', expires_in: 7200 },
+        { access_token: 'NEW', expires_in: 7200 },
+      ],
       '/cgi-bin/message/custom/send': [{ errcode: 42001, errmsg: 'access_token expired' }],
     });
     const cs = new WeChatCustomerService({ appId: 'wxA', appSecret: 'sec', fetch: api.fetch });

@@ -7,8 +7,12 @@ import { parseReply } from './harness';
 
 describe('renderReplies', () => {
   it('numbers choices under their reply and joins replies with a blank line', () => {
-    expect(renderReplies([{ text: '先确认一下：' }, { text: '您有离职证明吗？', choices: ['有', '没有'] }])).toBe('先确认一下：\n\n您有离职证明吗？\n1. 有\n2. 没有');
-    expect(renderReplies([{ text: '您有离职证明吗？', choices: ['有', '没有'] }], '（回复数字选择）')).toBe('您有离职证明吗？\n（回复数字选择）\n1. 有\n2. 没有');
+    expect(renderReplies([{ text: '先确认一下：' }, { text: '您有离职证明吗？', choices: ['有', '没有'] }])).toBe(
+      '先确认一下：\n\n您有离职证明吗？\n1. 有\n2. 没有',
+    );
+    expect(renderReplies([{ text: '您有离职证明吗？', choices: ['有', '没有'] }], '（回复数字选择）')).toBe(
+      '您有离职证明吗？\n（回复数字选择）\n1. 有\n2. 没有',
+    );
   });
 });
 

@@ -60,7 +60,9 @@ describe('Official Account in safe mode, with the published sample request', () 
   it('verifies msg_signature, decrypts the message and answers with a sealed reply', async () => {
     const res = await h.post(oaQuery(), OA.body);
     expect(res.status).toBe(200);
-    expect(h.service.handled).toEqual([{ conversationId: 'wechat:oyORnuP8q7ou2gfYjqLzSIWZf0rs', text: 'abcdteT', channel: 'wechat', idempotencyKey: '6054768590064713728' }]);
+    expect(h.service.handled).toEqual([
+      { conversationId: 'wechat:oyORnuP8q7ou2gfYjqLzSIWZf0rs', text: 'abcdteT', channel: 'wechat', idempotencyKey: '6054768590064713728' },
+    ]);
     const envelope = parseReply(res.body);
     expect(envelope.TimeStamp).toBe(OA.timestamp);
     expect(envelope.Nonce).toBe(OA.nonce);

@@ -43,7 +43,10 @@ describe('step: control words', () => {
     // A dialog whose "no" is labelled 算了 (a cancel word).
     const refusal = k.dialogs.get('employer_refusal')!;
     const ask = refusal.steps.ask_proof.ask!;
-    const dialogs = new Map(k.dialogs).set('employer_refusal', { ...refusal, steps: { ...refusal.steps, ask_proof: { ...refusal.steps.ask_proof, ask: { ...ask, choices: { ...ask.choices, no: '算了' } } } } });
+    const dialogs = new Map(k.dialogs).set('employer_refusal', {
+      ...refusal,
+      steps: { ...refusal.steps, ask_proof: { ...refusal.steps.ask_proof, ask: { ...ask, choices: { ...ask.choices, no: '算了' } } } },
+    });
     const lazy = new Assistant({ ...k, dialogs }, { lazy: true });
     const state = readState(after(['单位不给我办注销怎么办']));
     expect(controlWords(lazy.context(state, { text: '算了' }))).toBeUndefined();

@@ -27,7 +27,7 @@ describe.each(backends())('%s tickets', (_name, make) => {
     expect((await tickets.list(10, 'same')).map((t) => t.id)).toEqual(['T9', 'T2', 'T1']);
   });
 
-  it('forgets a conversation\'s tickets with it, and only those', async () => {
+  it("forgets a conversation's tickets with it, and only those", async () => {
     const { tickets, conversations } = await make();
     await conversations.write('mine', stateWith(1), turn('转人工'));
     await tickets.save(ticket('M1', 'mine', '2026-03-01T08:00:00.000Z'));

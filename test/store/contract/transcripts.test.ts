@@ -4,7 +4,7 @@ import { exportConversation } from '../../../src/store/export';
 import { backends, stateWith, turn } from './backends';
 
 describe.each(backends())('%s transcript log', (_name, make) => {
-  it('reads a conversation\'s turns in the order written, and nothing for an unknown one', async () => {
+  it("reads a conversation's turns in the order written, and nothing for an unknown one", async () => {
     const s = await make();
     expect(await s.transcripts.read('t1')).toEqual([]);
     await s.conversations.write('t1', stateWith(1), turn('一', '2026-03-01T08:00:00.000Z'));
@@ -19,7 +19,7 @@ describe.each(backends())('%s transcript log', (_name, make) => {
     expect(await s.transcripts.read('iv')).toEqual([record]);
   });
 
-  it('scans every conversation\'s transcript once, with its id', async () => {
+  it("scans every conversation's transcript once, with its id", async () => {
     const s = await make();
     await s.conversations.write('web:a', stateWith(1), turn('一'));
     await s.conversations.write('web:a', stateWith(2), turn('二'));
@@ -28,7 +28,10 @@ describe.each(backends())('%s transcript log', (_name, make) => {
     const seen = new Map<string, string[]>();
     for await (const c of s.transcripts.scan()) {
       expect(seen.has(c.conversationId)).toBe(false);
-      seen.set(c.conversationId, c.turns.map((t) => t.text));
+      seen.set(
+        c.conversationId,
+        c.turns.map((t) => t.text),
+      );
     }
     expect(Object.fromEntries(seen)).toEqual({ 'web:a': ['一', '二'], 'weird/../id': ['三'], 'wechat:o-3': ['四'] });
   });

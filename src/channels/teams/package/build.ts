@@ -32,7 +32,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Settings from the environment, or an error naming the setting. */
 export function packageSettingsFromEnv(env: Record<string, string | undefined>, version: string): PackageSettings {
   const botId = env.MicrosoftAppId?.trim() ?? '';
-  if (!GUID.test(botId)) throw new TeamsPackageError('MicrosoftAppId must be the bot\'s Microsoft app id (a GUID) to build the Teams package');
+  if (!GUID.test(botId)) throw new TeamsPackageError("MicrosoftAppId must be the bot's Microsoft app id (a GUID) to build the Teams package");
   const publicUrl = env.JIANLI_PUBLIC_URL?.trim().replace(/\/+$/, '') ?? '';
   let url: URL;
   try {
@@ -104,7 +104,9 @@ async function main(): Promise<void> {
     const pkg = await buildTeamsPackage(settings);
     writeFileSync(join(out, 'jianli-teams-app.zip'), pkg.zip);
     writeFileSync(join(out, 'manifest.json'), JSON.stringify(pkg.manifest, null, 2));
-    console.log(`Teams app package: ${join(out, 'jianli-teams-app.zip')} (bot ${settings.botId}); upload it in the Teams admin center or Teams > Apps > Manage your apps > Upload.`);
+    console.log(
+      `Teams app package: ${join(out, 'jianli-teams-app.zip')} (bot ${settings.botId}); upload it in the Teams admin center or Teams > Apps > Manage your apps > Upload.`,
+    );
   } catch (err) {
     if (err instanceof TeamsPackageError) {
       console.error(`teams:package: ${err.message}`);

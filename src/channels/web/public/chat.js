@@ -31,12 +31,39 @@
   var phone = window.matchMedia ? window.matchMedia('(max-width: 600px)') : { matches: false };
 
   function randomHex(bytes) {
-    return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+    return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), function (b) {
+      return b.toString(16).padStart(2, '0');
+    }).join('');
   }
-  function storageGet(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
-  function storageSet(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* private mode or full: not kept */ } }
-  function storageRemove(key) { try { localStorage.removeItem(key); } catch (e) { /* ignore */ } }
-  function readJson(key, fallback) { try { var v = JSON.parse(storageGet(key) || 'null'); return v == null ? fallback : v; } catch (e) { return fallback; } }
+  function storageGet(key) {
+    try {
+      return localStorage.getItem(key);
+    } catch (e) {
+      return null;
+    }
+  }
+  function storageSet(key, value) {
+    try {
+      localStorage.setItem(key, value);
+    } catch (e) {
+      /* private mode or full: not kept */
+    }
+  }
+  function storageRemove(key) {
+    try {
+      localStorage.removeItem(key);
+    } catch (e) {
+      /* ignore */
+    }
+  }
+  function readJson(key, fallback) {
+    try {
+      var v = JSON.parse(storageGet(key) || 'null');
+      return v == null ? fallback : v;
+    } catch (e) {
+      return fallback;
+    }
+  }
 
   var user = storageGet(KEY);
   if (!user || !/^[\w-]{16,128}$/.test(user)) {
@@ -60,37 +87,66 @@
   ];
   function webText(text) {
     var out = String(text || '');
-    NUMBER_HINTS.forEach(function (r) { out = out.replace(r[0], r[1]); });
+    NUMBER_HINTS.forEach(function (r) {
+      out = out.replace(r[0], r[1]);
+    });
     return out.replace(/[ \t]+$/gm, '');
   }
   // Small talk (hello, thanks) needs no citation.
-  function isSmallTalk(intent) { return typeof intent === 'string' && /^chitchat\./.test(intent); }
+  function isSmallTalk(intent) {
+    return typeof intent === 'string' && /^chitchat\./.test(intent);
+  }
   // The history keeps no intents: the texts of small-talk replies seen live are remembered (a handful of fixed texts).
   var SMALL_TALK_KEY = 'jianli.smallTalkReplies';
   function rememberSmallTalk(text) {
-    var list = readJson(SMALL_TALK_KEY, []).filter(function (t) { return t !== text; });
+    var list = readJson(SMALL_TALK_KEY, []).filter(function (t) {
+      return t !== text;
+    });
     list.push(text);
     storageSet(SMALL_TALK_KEY, JSON.stringify(list.slice(-20)));
   }
-  function wasSmallTalk(text) { return readJson(SMALL_TALK_KEY, []).indexOf(text) >= 0; }
+  function wasSmallTalk(text) {
+    return readJson(SMALL_TALK_KEY, []).indexOf(text) >= 0;
+  }
   function withoutSources(text) {
-    return text.split(/\n{2,}/).filter(function (b) { return !/^【来源】/.test(b.trim()); }).join('\n\n');
+    return text
+      .split(/\n{2,}/)
+      .filter(function (b) {
+        return !/^【来源】/.test(b.trim());
+      })
+      .join('\n\n');
   }
 
   // The source ids of a 来源 line's titles (knowledge/sources.yaml via /sources.json).
   function sourcesIn(line) {
     var found = [];
-    String(line).split(/[；;]/).forEach(function (part) {
-      var t = part.trim();
-      if (!t) return;
-      var exact = sourceIndex.filter(function (s) { return s.title === t; })[0];
-      if (exact) { found.push({ id: exact.id, title: exact.title }); return; }
-      var inside = sourceIndex.filter(function (s) { return t.indexOf(s.title) >= 0; });
-      if (inside.length) inside.forEach(function (s) { found.push({ id: s.id, title: s.title }); });
-      else found.push({ title: t });
-    });
+    String(line)
+      .split(/[；;]/)
+      .forEach(function (part) {
+        var t = part.trim();
+        if (!t) return;
+        var exact = sourceIndex.filter(function (s) {
+          return s.title === t;
+        })[0];
+        if (exact) {
+          found.push({ id: exact.id, title: exact.title });
+          return;
+        }
+        var inside = sourceIndex.filter(function (s) {
+          return t.indexOf(s.title) >= 0;
+        });
+        if (inside.length)
+          inside.forEach(function (s) {
+            found.push({ id: s.id, title: s.title });
+          });
+        else found.push({ title: t });
+      });
     var seen = {};
-    return found.filter(function (s) { if (seen[s.title]) return false; seen[s.title] = true; return true; });
+    return found.filter(function (s) {
+      if (seen[s.title]) return false;
+      seen[s.title] = true;
+      return true;
+    });
   }
   function sourceLinks(titles, into) {
     titles.forEach(function (s, i) {
@@ -132,19 +188,32 @@
 
   // ---------------------------------------------------------------- the log
 
-  function showError(text) { errorBox.textContent = text || ''; errorBox.hidden = !text; }
-  function showConnection(text) { connection.textContent = text || ''; connection.hidden = !text; }
+  function showError(text) {
+    errorBox.textContent = text || '';
+    errorBox.hidden = !text;
+  }
+  function showConnection(text) {
+    connection.textContent = text || '';
+    connection.hidden = !text;
+  }
   function setTyping(on) {
     typing.textContent = on ? '助手正在输入…' : '';
-    if (on) { log.appendChild(typing); scrollToBottom(); }
+    if (on) {
+      log.appendChild(typing);
+      scrollToBottom();
+    }
   }
-  function scrollToBottom() { log.scrollTop = log.scrollHeight; }
+  function scrollToBottom() {
+    log.scrollTop = log.scrollHeight;
+  }
   // A bubble taller than the log is shown from its top, not its bottom.
   function reveal(el, top) {
     if (top || el.offsetHeight > log.clientHeight * 0.8) log.scrollTop = Math.max(0, el.offsetTop - 8);
     else scrollToBottom();
   }
-  function append(el) { log.insertBefore(el, typing); }
+  function append(el) {
+    log.insertBefore(el, typing);
+  }
 
   function bubble(who, at) {
     var div = document.createElement('div');
@@ -179,7 +248,9 @@
   }
 
   function disableOldChoices() {
-    log.querySelectorAll('.choices button:not([disabled])').forEach(function (b) { b.disabled = true; });
+    log.querySelectorAll('.choices button:not([disabled])').forEach(function (b) {
+      b.disabled = true;
+    });
   }
 
   // picked: the label the user chose (marked), for choices of an earlier turn.
@@ -244,15 +315,23 @@
     blocked: '暂不能申请',
     needs_info: '信息不足，暂无法判断',
   };
-  function verdictsKey() { return 'jianli.verdicts.' + user; }
-  function ticksKey() { return 'jianli.ticks.' + user; }
+  function verdictsKey() {
+    return 'jianli.verdicts.' + user;
+  }
+  function ticksKey() {
+    return 'jianli.ticks.' + user;
+  }
   function keepVerdict(text, verdict) {
-    var list = readJson(verdictsKey(), []).filter(function (v) { return v.text !== text; });
+    var list = readJson(verdictsKey(), []).filter(function (v) {
+      return v.text !== text;
+    });
     list.push({ text: text, verdict: verdict });
     storageSet(verdictsKey(), JSON.stringify(list.slice(-5)));
   }
   function keptVerdict(text) {
-    var hit = readJson(verdictsKey(), []).filter(function (v) { return v.text === text; })[0];
+    var hit = readJson(verdictsKey(), []).filter(function (v) {
+      return v.text === text;
+    })[0];
     return hit ? hit.verdict : null;
   }
 
@@ -272,11 +351,16 @@
 
   // The reply text's blocks: the headline, 【titled】 sections and plain paragraphs (the dates).
   function blocksOf(text) {
-    return text.split(/\n{2,}/).map(function (b) {
-      var t = b.trim();
-      var m = /^【([^】]+)】([\s\S]*)$/.exec(t);
-      return m ? { title: m[1], body: m[2].replace(/^\n/, '').trim() } : { body: t };
-    }).filter(function (b) { return b.body || b.title; });
+    return text
+      .split(/\n{2,}/)
+      .map(function (b) {
+        var t = b.trim();
+        var m = /^【([^】]+)】([\s\S]*)$/.exec(t);
+        return m ? { title: m[1], body: m[2].replace(/^\n/, '').trim() } : { body: t };
+      })
+      .filter(function (b) {
+        return b.body || b.title;
+      });
   }
 
   function verdictCard(v, text) {
@@ -291,9 +375,20 @@
     if (v.region) head.appendChild(el('p', 'region', '注册地：' + v.region));
     card.appendChild(head);
 
-    var findingTexts = (v.blockers || []).concat(v.warnings || []).map(function (f) { return f.message; });
+    var findingTexts = (v.blockers || []).concat(v.warnings || []).map(function (f) {
+      return f.message;
+    });
     var sources = [];
-    function addSources(line) { sourcesIn(line).forEach(function (s) { if (!sources.some(function (x) { return x.title === s.title; })) sources.push(s); }); }
+    function addSources(line) {
+      sourcesIn(line).forEach(function (s) {
+        if (
+          !sources.some(function (x) {
+            return x.title === s.title;
+          })
+        )
+          sources.push(s);
+      });
+    }
 
     function findings(list, className, title) {
       if (!list || !list.length) return;
@@ -320,10 +415,30 @@
     var extra = [];
     var checklistNote = '';
     blocks.forEach(function (b) {
-      if (!b.title) { extra.push(b); return; }
-      if (b.title === '来源') { addSources(b.body); return; }
-      if (/^☐/m.test(b.body)) { checklistNote = b.body.split('\n').filter(function (l) { return !/^☐/.test(l); }).join('\n').trim(); return; }
-      if (findingTexts.some(function (m) { return m && b.body.indexOf(m) >= 0; })) return;
+      if (!b.title) {
+        extra.push(b);
+        return;
+      }
+      if (b.title === '来源') {
+        addSources(b.body);
+        return;
+      }
+      if (/^☐/m.test(b.body)) {
+        checklistNote = b.body
+          .split('\n')
+          .filter(function (l) {
+            return !/^☐/.test(l);
+          })
+          .join('\n')
+          .trim();
+        return;
+      }
+      if (
+        findingTexts.some(function (m) {
+          return m && b.body.indexOf(m) >= 0;
+        })
+      )
+        return;
       extra.push(b);
     });
 
@@ -336,7 +451,9 @@
       (steps || /提示|说明/.test(b.title) ? after : before).push(b);
     });
     before.forEach(function (b) {
-      var facts = b.body.split('\n').every(function (l) { return /^·/.test(l) && !/？/.test(l); });
+      var facts = b.body.split('\n').every(function (l) {
+        return /^·/.test(l) && !/？/.test(l);
+      });
       var d = section(facts ? 'facts' : 'to-confirm', b.title, !(facts && phone.matches));
       d.appendChild(el('div', 'text', b.body));
       card.appendChild(d);
@@ -353,11 +470,15 @@
       if (b.title) return;
       card.appendChild(el('p', 'dates', b.body));
     });
-    (v.materials || []).forEach(function (m) { if (m.source) addSources(m.source); });
+    (v.materials || []).forEach(function (m) {
+      if (m.source) addSources(m.source);
+    });
     if (sources.length) {
       var d = section('sources', '来源（' + sources.length + '）', !phone.matches);
       var ul = el('ul');
-      sources.forEach(function (s) { ul.appendChild(sourceLinks([s], el('li'))); });
+      sources.forEach(function (s) {
+        ul.appendChild(sourceLinks([s], el('li')));
+      });
       d.appendChild(ul);
       card.appendChild(d);
     }
@@ -372,7 +493,9 @@
     var ul = el('ul');
     var boxes = [];
     function count() {
-      var done = boxes.filter(function (b) { return b.checked; }).length;
+      var done = boxes.filter(function (b) {
+        return b.checked;
+      }).length;
       summary.textContent = '您的材料清单（已备 ' + done + '/' + boxes.length + '）';
     }
     if (note) d.appendChild(el('p', 'note', note));
@@ -385,11 +508,16 @@
       cb.dataset.material = m.id;
       cb.addEventListener('change', function () {
         var t = readJson(ticksKey(), {});
-        if (cb.checked) t[m.id] = true; else delete t[m.id];
+        if (cb.checked) t[m.id] = true;
+        else delete t[m.id];
         storageSet(ticksKey(), JSON.stringify(t));
         // The same material in another card of this conversation follows.
-        log.querySelectorAll('input[data-material="' + m.id + '"]').forEach(function (o) { if (o !== cb) o.checked = cb.checked; });
-        log.querySelectorAll('.checklist').forEach(function (c) { if (c.recount) c.recount(); });
+        log.querySelectorAll('input[data-material="' + m.id + '"]').forEach(function (o) {
+          if (o !== cb) o.checked = cb.checked;
+        });
+        log.querySelectorAll('.checklist').forEach(function (c) {
+          if (c.recount) c.recount();
+        });
       });
       boxes.push(cb);
       label.appendChild(cb);
@@ -407,15 +535,28 @@
     var copy = el('button', null, '复制清单');
     copy.type = 'button';
     copy.addEventListener('click', function () {
-      var lines = [headline, '', '材料清单：'].concat((v.materials || []).map(function (m, i) {
-        return (boxes[i].checked ? '☑ ' : '☐ ') + m.name + '：' + m.requirement;
-      }));
-      copyText(lines.join('\n')).then(function () { copy.textContent = '已复制'; }, function () { copy.textContent = '复制失败'; });
-      setTimeout(function () { copy.textContent = '复制清单'; }, 3000);
+      var lines = [headline, '', '材料清单：'].concat(
+        (v.materials || []).map(function (m, i) {
+          return (boxes[i].checked ? '☑ ' : '☐ ') + m.name + '：' + m.requirement;
+        }),
+      );
+      copyText(lines.join('\n')).then(
+        function () {
+          copy.textContent = '已复制';
+        },
+        function () {
+          copy.textContent = '复制失败';
+        },
+      );
+      setTimeout(function () {
+        copy.textContent = '复制清单';
+      }, 3000);
     });
     var print = el('button', null, '打印清单');
     print.type = 'button';
-    print.addEventListener('click', function () { printCard(d.closest('.msg')); });
+    print.addEventListener('click', function () {
+      printCard(d.closest('.msg'));
+    });
     tools.appendChild(copy);
     tools.appendChild(print);
     d.appendChild(tools);
@@ -433,23 +574,32 @@
       document.body.appendChild(ta);
       ta.select();
       var ok = false;
-      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+      try {
+        ok = document.execCommand('copy');
+      } catch (e) {
+        ok = false;
+      }
       ta.remove();
-      if (ok) resolve(); else reject(new Error('copy failed'));
+      if (ok) resolve();
+      else reject(new Error('copy failed'));
     });
   }
 
   // Prints this verdict only, every section open, with the ticks as they are.
   function printCard(msg) {
     var closed = Array.from(msg.querySelectorAll('details:not([open])'));
-    closed.forEach(function (d) { d.open = true; });
+    closed.forEach(function (d) {
+      d.open = true;
+    });
     document.body.classList.add('print-verdict');
     msg.classList.add('printing');
     var done = function () {
       window.removeEventListener('afterprint', done);
       document.body.classList.remove('print-verdict');
       msg.classList.remove('printing');
-      closed.forEach(function (d) { d.open = false; });
+      closed.forEach(function (d) {
+        d.open = false;
+      });
     };
     window.addEventListener('afterprint', done);
     window.print();
@@ -457,9 +607,9 @@
 
   // ---------------------------------------------------------------- the outbox
 
-  var outbox = [];       // messages not yet answered, oldest first
-  var inflight = null;   // the one sent and waiting for its answer
-  var answered = {};     // client ids whose answer arrived (a replayed answer is not shown twice)
+  var outbox = []; // messages not yet answered, oldest first
+  var inflight = null; // the one sent and waiting for its answer
+  var answered = {}; // client ids whose answer arrived (a replayed answer is not shown twice)
   var ackTimer = null;
 
   var STATE_LABELS = { sending: '发送中…', queued: '等待网络，恢复后自动发送', sent: '已发送', failed: '发送失败' };
@@ -469,7 +619,10 @@
     div.dataset.state = state;
     var meta = div.querySelector('.meta');
     var s = meta.querySelector('.state');
-    if (!s) { s = el('span', 'state'); meta.appendChild(s); }
+    if (!s) {
+      s = el('span', 'state');
+      meta.appendChild(s);
+    }
     s.textContent = STATE_LABELS[state] + (reason ? '：' + reason : '');
     var retry = meta.querySelector('.retry');
     if (state === 'failed' && !retry) {
@@ -509,21 +662,28 @@
     return true;
   }
 
-  function canSend() { return useWebhook ? online : !!(socket && socket.readyState === 1); }
+  function canSend() {
+    return useWebhook ? online : !!(socket && socket.readyState === 1);
+  }
 
   function pump() {
     if (inflight) return;
     var item = outbox[0];
     if (!item) return;
     if (!canSend()) {
-      outbox.forEach(function (i) { if (i.state !== 'queued') setState(i, 'queued'); });
+      outbox.forEach(function (i) {
+        if (i.state !== 'queued') setState(i, 'queued');
+      });
       return;
     }
     inflight = item;
     item.tries++;
     setState(item, 'sending');
     var payload = { type: 'message', text: item.text, user: user, idempotencyKey: item.id };
-    if (useWebhook) { postMessage(item, payload); return; }
+    if (useWebhook) {
+      postMessage(item, payload);
+      return;
+    }
     setTyping(true);
     socket.send(JSON.stringify(payload));
     clearTimeout(ackTimer);
@@ -563,7 +723,11 @@
   // One frame from the server (or one message of a webhook answer).
   function receive(m) {
     if (!m || typeof m !== 'object') return;
-    var item = m.replyTo ? outbox.filter(function (i) { return i.id === m.replyTo; })[0] : (m.error && inflight) || null;
+    var item = m.replyTo
+      ? outbox.filter(function (i) {
+          return i.id === m.replyTo;
+        })[0]
+      : (m.error && inflight) || null;
     if (m.replyTo && answered[m.replyTo]) return;
     if (m.type === 'typing') {
       if (item) setState(item, 'sent');
@@ -585,7 +749,9 @@
       else setTyping(false);
       return;
     }
-    var choices = (m.quick_replies || []).map(function (q) { return q.title; });
+    var choices = (m.quick_replies || []).map(function (q) {
+      return q.title;
+    });
     if (m.verdict) keepVerdict(m.text || '', m.verdict);
     addBot(m.text || '', { choices: choices, verdict: m.verdict, intent: m.intent });
     if (item) {
@@ -610,7 +776,7 @@
   function backoff() {
     var base = Math.min(10000, 500 * Math.pow(2, attempt));
     attempt++;
-    return base / 2 + Math.random() * base / 2;
+    return base / 2 + (Math.random() * base) / 2;
   }
 
   function connect() {
@@ -618,7 +784,12 @@
     reconnectTimer = null;
     var proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     var ws;
-    try { ws = new WebSocket(proto + '//' + location.host + '/ws'); } catch (e) { switchToWebhook(); return; }
+    try {
+      ws = new WebSocket(proto + '//' + location.host + '/ws');
+    } catch (e) {
+      switchToWebhook();
+      return;
+    }
     socket = ws;
     var opened = false;
     ws.onopen = function () {
@@ -633,7 +804,11 @@
     ws.onmessage = function (e) {
       if (ws !== socket) return;
       var m;
-      try { m = JSON.parse(e.data); } catch (err) { return; }
+      try {
+        m = JSON.parse(e.data);
+      } catch (err) {
+        return;
+      }
       receive(m);
     };
     ws.onclose = function () {
@@ -642,8 +817,10 @@
       requeue();
       if (!opened && !everOpened) {
         // Never opened: websockets may be blocked on the way. If plain HTTP gets through, use the webhook.
-        fetch('api/web/history', { headers: { 'X-Web-Token': user }, cache: 'no-store' })
-          .then(function (r) { if (r.ok) switchToWebhook(); else scheduleReconnect(); }, scheduleReconnect);
+        fetch('api/web/history', { headers: { 'X-Web-Token': user }, cache: 'no-store' }).then(function (r) {
+          if (r.ok) switchToWebhook();
+          else scheduleReconnect();
+        }, scheduleReconnect);
         return;
       }
       scheduleReconnect();
@@ -655,7 +832,9 @@
     var delay = backoff();
     var waiting = outbox.length ? '（有 ' + outbox.length + ' 条消息等待发送）' : '';
     showConnection((navigator.onLine === false ? '网络已断开' : '与服务器的连接已断开') + '，正在重新连接…' + waiting);
-    outbox.forEach(function (i) { setState(i, 'queued'); });
+    outbox.forEach(function (i) {
+      setState(i, 'queued');
+    });
     reconnectTimer = setTimeout(connect, delay);
   }
 
@@ -664,40 +843,69 @@
     showConnection('');
     if (!greeted) {
       greeted = true;
-      post({ type: 'hello', user: user }).then(function (ms) { (ms || []).forEach(receive); }, function () { /* the greeting can wait */ });
+      post({ type: 'hello', user: user }).then(
+        function (ms) {
+          (ms || []).forEach(receive);
+        },
+        function () {
+          /* the greeting can wait */
+        },
+      );
     }
     pump();
   }
 
   function post(payload) {
-    return fetch('api/web/messages', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) })
-      .then(function (r) {
-        if (r.status === 429) { var e = new Error('rate_limited'); e.code = 'rate_limited'; throw e; }
-        if (!r.ok) return r.json().catch(function () { return {}; }).then(function (b) { var e = new Error(b.error || ('HTTP ' + r.status)); e.code = r.status === 503 ? 'unavailable' : r.status === 413 ? 'too_long' : 'http'; throw e; });
-        return r.status === 200 ? r.json().catch(function () { return []; }) : [];
-      });
+    return fetch('api/web/messages', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) }).then(function (r) {
+      if (r.status === 429) {
+        var e = new Error('rate_limited');
+        e.code = 'rate_limited';
+        throw e;
+      }
+      if (!r.ok)
+        return r
+          .json()
+          .catch(function () {
+            return {};
+          })
+          .then(function (b) {
+            var e = new Error(b.error || 'HTTP ' + r.status);
+            e.code = r.status === 503 ? 'unavailable' : r.status === 413 ? 'too_long' : 'http';
+            throw e;
+          });
+      return r.status === 200
+        ? r.json().catch(function () {
+            return [];
+          })
+        : [];
+    });
   }
 
   var webhookRetry = null;
   function postMessage(item, payload) {
     setTyping(true);
-    post(payload).then(function (messages) {
-      showConnection('');
-      attempt = 0;
-      (messages || []).forEach(function (m) { receive(Object.assign({ replyTo: item.id }, m)); });
-      if (inflight === item) finish(item, 'sent');
-    }, function (err) {
-      if (err.code) {
-        showError(REFUSALS[err.code] || ('发送失败：' + err.message));
-        finish(item, 'failed', err.code === 'rate_limited' ? '发送太频繁' : undefined);
-        return;
-      }
-      // The network: wait and resend the same message (same id).
-      requeue();
-      showConnection('无法连接服务器，正在重试…');
-      clearTimeout(webhookRetry);
-      webhookRetry = setTimeout(pump, backoff());
-    });
+    post(payload).then(
+      function (messages) {
+        showConnection('');
+        attempt = 0;
+        (messages || []).forEach(function (m) {
+          receive(Object.assign({ replyTo: item.id }, m));
+        });
+        if (inflight === item) finish(item, 'sent');
+      },
+      function (err) {
+        if (err.code) {
+          showError(REFUSALS[err.code] || '发送失败：' + err.message);
+          finish(item, 'failed', err.code === 'rate_limited' ? '发送太频繁' : undefined);
+          return;
+        }
+        // The network: wait and resend the same message (same id).
+        requeue();
+        showConnection('无法连接服务器，正在重试…');
+        clearTimeout(webhookRetry);
+        webhookRetry = setTimeout(pump, backoff());
+      },
+    );
   }
 
   window.addEventListener('online', function () {
@@ -717,10 +925,16 @@
     var div = bubble('bot');
     div.classList.add('photo-result');
     var body = div.querySelector('.body');
-    var failed = result.checks.filter(function (c) { return !c.pass; }).length;
-    var head = el('div', null, result.ok
-      ? '证件照检查：' + result.checks.length + ' 项都符合要求（白底、JPG格式、不超过500KB、竖版比例）。'
-      : '证件照检查：有 ' + failed + ' 项不符合要求，请按提示修改后再上传检查。');
+    var failed = result.checks.filter(function (c) {
+      return !c.pass;
+    }).length;
+    var head = el(
+      'div',
+      null,
+      result.ok
+        ? '证件照检查：' + result.checks.length + ' 项都符合要求（白底、JPG格式、不超过500KB、竖版比例）。'
+        : '证件照检查：有 ' + failed + ' 项不符合要求，请按提示修改后再上传检查。',
+    );
     body.appendChild(head);
     var ul = el('ul', 'photo-checks');
     result.checks.forEach(function (c) {
@@ -738,18 +952,30 @@
     // The file's bytes as the body; the server judges the format from the content, not the type.
     fetch('api/photo-check', { method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file })
       .then(function (r) {
-        return r.json().catch(function () { return {}; }).then(function (body) {
-          showError('');
-          if (r.ok && body.checks) addPhotoResult(body);
-          else if (r.status === 429) showError(REFUSALS.rate_limited);
-          else addBot(body.advice || '照片检查失败，请稍后再试。');
-        });
+        return r
+          .json()
+          .catch(function () {
+            return {};
+          })
+          .then(function (body) {
+            showError('');
+            if (r.ok && body.checks) addPhotoResult(body);
+            else if (r.status === 429) showError(REFUSALS.rate_limited);
+            else addBot(body.advice || '照片检查失败，请稍后再试。');
+          });
       })
-      .catch(function () { showError('无法连接服务器，照片没有检查，请检查网络后重试。'); })
-      .then(function () { setTyping(false); photoButton.disabled = false; });
+      .catch(function () {
+        showError('无法连接服务器，照片没有检查，请检查网络后重试。');
+      })
+      .then(function () {
+        setTyping(false);
+        photoButton.disabled = false;
+      });
   }
 
-  photoButton.addEventListener('click', function () { photoInput.click(); });
+  photoButton.addEventListener('click', function () {
+    photoInput.click();
+  });
   photoInput.addEventListener('change', function () {
     var file = photoInput.files && photoInput.files[0];
     // Cleared so that choosing the same file again (after fixing it) fires another change.
@@ -780,15 +1006,21 @@
     inflight = null;
     answered = {};
     clearTimeout(ackTimer);
-    Array.from(log.querySelectorAll('.msg')).forEach(function (m) { m.remove(); });
+    Array.from(log.querySelectorAll('.msg')).forEach(function (m) {
+      m.remove();
+    });
     setTyping(false);
     showError('');
     greeted = false;
     // A socket serves one visitor: the new one needs its own.
     var old = socket;
     socket = null;
-    if (old) { old.onclose = null; old.close(); }
-    if (useWebhook) switchToWebhook(); else connect();
+    if (old) {
+      old.onclose = null;
+      old.close();
+    }
+    if (useWebhook) switchToWebhook();
+    else connect();
     input.focus();
   });
 
@@ -807,7 +1039,10 @@
         var opts = { at: t.at, intent: t.intent, verdict: verdict, fromHistory: true };
         if (r.choices && r.choices.length) {
           if (i === turns.length - 1) opts.choices = r.choices;
-          else if (next && r.choices.indexOf(next.text) >= 0) { opts.choices = r.choices; opts.picked = next.text; }
+          else if (next && r.choices.indexOf(next.text) >= 0) {
+            opts.choices = r.choices;
+            opts.picked = next.text;
+          }
         }
         addBot(r.text, opts);
       });
@@ -816,12 +1051,32 @@
     scrollToBottom();
   }
 
-  var sourcesLoaded = fetch('sources.json').then(function (r) { return r.ok ? r.json() : []; }).then(function (list) { sourceIndex = Array.isArray(list) ? list : []; }, function () { /* titles stay plain text */ });
+  var sourcesLoaded = fetch('sources.json')
+    .then(function (r) {
+      return r.ok ? r.json() : [];
+    })
+    .then(
+      function (list) {
+        sourceIndex = Array.isArray(list) ? list : [];
+      },
+      function () {
+        /* titles stay plain text */
+      },
+    );
 
   function start() {
     fetch('api/web/history', { headers: { 'X-Web-Token': user }, cache: 'no-store' })
-      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
-      .then(function (h) { return sourcesLoaded.then(function () { showConnection(''); showHistory(h); connect(); }); })
+      .then(function (r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.json();
+      })
+      .then(function (h) {
+        return sourcesLoaded.then(function () {
+          showConnection('');
+          showHistory(h);
+          connect();
+        });
+      })
       .catch(function () {
         showConnection('无法连接服务器，正在重试…');
         setTimeout(start, backoff());
