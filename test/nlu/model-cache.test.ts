@@ -40,7 +40,7 @@ describe('the NLU model cache', () => {
     expect(domainNlu(k, { cache: apart, config: { ...k.nlu, thresholds: { ...k.nlu.thresholds, smoothing: 0.2 } } }).fromCache).toBe(false);
     expect(readdirSync(apart.dir).filter((f) => f.endsWith('.model'))).toHaveLength(2);
     expect(domainNlu(k, { cache: apart, training: phrases }).fromCache).toBe(true);
-    // The knowledge as it is was filed in the other folder only.
+    // The unchanged knowledge still finds its own model in the first folder.
     expect(domainNlu(k, { cache }).fromCache).toBe(true);
   });
 
