@@ -19,7 +19,7 @@
  * match = (best phrasing + textWeight × text) / (1 + textWeight): about 0..1 (a short phrasing
  * matched whole can pass 1). With a subject prior p from the classifier,
  * score = match × (priorAlpha + p) / (priorAlpha + 1); without one, score = match.
- * Settings: knowledge/cards-settings.yaml (CardSettingsFile). Measured by src/bench/cards.ts.
+ * Settings: knowledge/cards-settings.yaml (CardSettingsFile). Measured by bench/cards.ts.
  */
 import type { Card, CardSettings, Subject } from '../schema/cards';
 import { normalizeText } from '../nlu/normalize';
