@@ -1,5 +1,6 @@
 /**
- * The `jianli` command line: chat (console or JSON lines), classify, eval, bench, start.
+ * The `jianli` command line: chat (console or JSON lines), classify, eval, check, bench, start; the
+ * staff commands (export, forget, review) are in src/cli/staff.ts.
  *
  * Each command imports what it uses when it runs: `jianli serve` starts the engine thread before it
  * has loaded the engine, the channels or the store on this thread, and the benchmarks (bench/,
@@ -13,8 +14,8 @@ import type { Assistant } from './engine/assistant';
 import { EngineThread, engineThreadWanted } from './engine/thread';
 import { KnowledgeFileError } from './knowledge/errors';
 import { SituationError } from './rules/situation';
-import type { ConversationStore } from './store/types';
 import { ConfigError, loadConfig, loadEnvFile } from './config';
+import { addStaffCommands } from './cli/staff';
 
 /** The project folder (knowledge/, dialogs/, bench/): src/cli.ts and dist/cli.js sit one level below it. */
 const PROJECT_ROOT = join(import.meta.dirname, '..');
@@ -155,108 +156,7 @@ program
     process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
   });
 
-/** Opens the store named by JIANLI_DATA / JIANLI_STORE, waiting briefly for Redis. */
-async function withStore<T>(work: (store: ConversationStore) => Promise<T>): Promise<T> {
-  const { openStore, storeSettingsFromEnv } = await import('./store/open');
-  const store = openStore(storeSettingsFromEnv());
-  try {
-    await store.conversations.ready();
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
-
-program
-  .command('export')
-  .description('print everything stored about a conversation as JSON')
-  .argument('<conversationId>')
-  .action(async (id: string) => {
-    const { exportConversation } = await import('./store/export');
-    const found = await withStore((s) => exportConversation(s, id));
-    if (!found) {
-      process.stderr.write(`no conversation ${id}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
-  });
-
-program
-  .command('forget')
-  .description('delete everything stored about a conversation')
-  .argument('<conversationId>')
-  .action(async (id: string) => {
-    const deleted = await withStore((s) => s.conversations.delete(id));
-    process.stdout.write(deleted ? `deleted ${id}\n` : `nothing stored for ${id}\n`);
-  });
-
-program
-  .command('review')
-  .description('list missed questions grouped by wording; attach a group to an intent or mark it out of scope')
-  .option('--attach <group>', "add the group's questions to an intent's training phrases (needs --intent)")
-  .option('--intent <id>', 'the intent to attach to')
-  .option('--out-of-scope <group>', 'mark the group as out of scope (it stops being listed)')
-  .option('--json', 'print the groups as JSON')
-  .action(async (opts: { attach?: string; intent?: string; outOfScope?: string; json?: boolean }) => {
-    const { groupMissed } = await import('./review/missed');
-    const { attachPhrases, ReviewError } = await import('./review/attach');
-    // With JIANLI_STORE=redis://…, every instance's missed questions (src/ops/missed-redis.ts); else the data folder's.
-    const { openMissedLog } = await import('./ops/missed-redis');
-    const [{ storeSettingsFromEnv }, { loadKnowledge }] = await Promise.all([import('./store/open'), import('./knowledge/load')]);
-    const log = await openMissedLog(storeSettingsFromEnv());
-    try {
-      const groups = groupMissed(await log.missed(), await log.decisions());
-      const pick = (n: string) => {
-        const g = groups.find((x) => x.number === Number(n));
-        if (!g) throw new ReviewError(`no group ${n}; run jianli review to see the groups`);
-        return g;
-      };
-      const now = new Date().toISOString();
-      try {
-        if (opts.attach) {
-          if (!opts.intent) throw new ReviewError('--attach needs --intent <id>');
-          const g = pick(opts.attach);
-          const { added } = attachPhrases(loadKnowledge().root, opts.intent, g.texts);
-          for (const text of g.texts) await log.decide({ at: now, text, decision: 'attached', intent: opts.intent });
-          process.stdout.write(
-            `added ${added.length} phrase(s) to knowledge/phrases/${opts.intent}.yaml: ${added.join(' | ')}\nreload the knowledge (POST /admin/reload) or restart to use them\n`,
-          );
-          return;
-        }
-        if (opts.outOfScope) {
-          const g = pick(opts.outOfScope);
-          for (const text of g.texts) await log.decide({ at: now, text, decision: 'out_of_scope' });
-          process.stdout.write(`marked ${g.texts.length} question(s) out of scope\n`);
-          return;
-        }
-      } catch (err) {
-        if (err instanceof ReviewError) {
-          process.stderr.write(`${err.message}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw err;
-      }
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
-        return;
-      }
-      if (!groups.length) {
-        process.stdout.write('no missed questions to review\n');
-        return;
-      }
-      const assistant = await boot();
-      for (const g of groups) {
-        const guess = assistant.classify(g.texts[0]).candidates[0];
-        process.stdout.write(
-          `#${g.number} ×${g.count}  ${g.texts.slice(0, 4).join(' | ')}${g.texts.length > 4 ? ` (+${g.texts.length - 4})` : ''}${guess ? `  — closest intent: ${guess.label} (${guess.score.toFixed(2)})` : ''}\n`,
-        );
-      }
-    } finally {
-      await log.close();
-    }
-  });
+addStaffCommands(program, boot);
 
 program
   .command('bench-turns')
