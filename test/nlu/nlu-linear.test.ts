@@ -4,12 +4,12 @@
  * cross-validation script's folds.
  */
 import { describe, expect, it } from 'vitest';
-import { foldOf, withVariant } from '../bench/nlu-cv';
-import { loadNluConfig } from '../src/knowledge/load';
-import { IntentClassifier } from '../src/nlu/classifier';
-import { LinearSvm } from '../src/nlu/nlu-linear';
-import { Segmenter } from '../src/nlu/segment';
-import { NluFile } from '../src/schema/knowledge';
+import { foldOf, withVariant } from '../../bench/nlu-cv';
+import { loadNluConfig } from '../../src/knowledge/load';
+import { IntentClassifier } from '../../src/nlu/classifier';
+import { LinearSvm } from '../../src/nlu/nlu-linear';
+import { Segmenter } from '../../src/nlu/segment';
+import { NluFile } from '../../src/schema/knowledge';
 
 // A toy three-intent set written for this test.
 const TRAIN: [string, string[]][] = [

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 describe('jianli bench-turns --quick', () => {
   it('loads /api/chat on both stores beside the bare floor and the canned-turn ceiling, each conversation running the whole script', () => {
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'jianli.js'), 'bench-turns', '--quick', '--json'], {
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'jianli.js'), 'bench-turns', '--quick', '--json'], {
       encoding: 'utf8',
       timeout: 170_000,
     });
@@ -40,7 +40,7 @@ describe('jianli bench-turns --quick', () => {
   }, 180_000);
 
   it('--budget: the canned endpoint burning a given CPU time per turn, so each turn the server answers takes at least that long', () => {
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'jianli.js'), 'bench-turns', '--budget', '--quick', '--json'], {
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'jianli.js'), 'bench-turns', '--budget', '--quick', '--json'], {
       encoding: 'utf8',
       timeout: 80_000,
     });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 describe('jianli bench --quick', () => {
   it('measures classify latency, engine turns and the turn cost of both stores', () => {
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'jianli.js'), 'bench', '--quick', '--json'], {
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'jianli.js'), 'bench', '--quick', '--json'], {
       encoding: 'utf8',
       timeout: 120_000,
     });
