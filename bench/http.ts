@@ -18,22 +18,11 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import type { LatencySnapshot } from '../src/server/latency';
 import { freePort, TestRedis } from '../test/helpers/redis';
+import { FULL_CONVERSATION } from '../test/helpers/scripts';
 
 const ROOT = join(import.meta.dirname, '..');
-const SCRIPT = [
-  '你好',
-  '注销需要什么材料',
-  '照片有什么要求',
-  '帮我看看我能不能注销',
-  '我在南京，离职了，手上没有项目',
-  '没有',
-  '没有',
-  '修满了',
-  '愿意',
-  '有',
-  '审批要多久',
-  '谢谢',
-];
+/** Each conversation the load runs: the greeting, two questions, a whole interview, one more question, thanks. */
+const SCRIPT = FULL_CONVERSATION;
 
 export interface HttpRow {
   target: string;

@@ -3,18 +3,24 @@ import { checkEligibility } from '../../src/rules/check';
 import { parseSituation, SituationError } from '../../src/rules/situation';
 import { decisionWindow } from '../../src/rules/calendar';
 import { loadKnowledge } from '../../src/knowledge/load';
+import { CLEAR_FACTS } from '../helpers/situations';
 
 const k = loadKnowledge();
 const check = (raw: Record<string, unknown>) => checkEligibility(parseSituation(raw, k.regions), k.rules);
-const clear = {
-  reason: 'left_employer',
-  unsettledProjects: false,
-  pendingAccidentLiability: false,
-  underPenaltyOrReview: false,
-  continuingEducationComplete: true,
-  employerCooperates: true,
-  laborContractTerminated: true,
-};
+const clear = CLEAR_FACTS;
+/** The deregistration facts in the order the interview asks them (and `missing` lists them). */
+const INTERVIEW_ORDER = [
+  'region',
+  'reason',
+  'unsettledProjects',
+  'pendingAccidentLiability',
+  'underPenaltyOrReview',
+  'continuingEducationComplete',
+  'employerCooperates',
+  'laborContractTerminated',
+];
+/** The facts still missing, in interview order, once `known` are told. */
+const missingBut = (...known: string[]) => INTERVIEW_ORDER.filter((f) => !known.includes(f));
 const codes = (xs: { code: string }[]) => xs.map((x) => x.code);
 
 describe('checkEligibility: deregister', () => {
@@ -60,28 +66,13 @@ describe('checkEligibility: deregister', () => {
   it('blocks on a known blocker even while other fields are unknown', () => {
     const v = check({ unsettledProjects: true });
     expect(v.status).toBe('blocked');
-    expect(v.missing).toEqual([
-      'region',
-      'reason',
-      'pendingAccidentLiability',
-      'underPenaltyOrReview',
-      'continuingEducationComplete',
-      'employerCooperates',
-      'laborContractTerminated',
-    ]);
+    expect(v.missing).toEqual(missingBut('unsettledProjects'));
   });
 
   it('needs info while a blocker field is unknown, and lists missing fields in interview order', () => {
     const v = check({ region: '江苏', unsettledProjects: false });
     expect(v.status).toBe('needs_info');
-    expect(v.missing).toEqual([
-      'reason',
-      'pendingAccidentLiability',
-      'underPenaltyOrReview',
-      'continuingEducationComplete',
-      'employerCooperates',
-      'laborContractTerminated',
-    ]);
+    expect(v.missing).toEqual(missingBut('region', 'unsettledProjects'));
     expect(check({}).missing[0]).toBe('region');
   });
 

@@ -6,16 +6,14 @@
  * node:fs is wrapped, not replaced: every call goes to the real function. The wrapper lets a test
  * cut a journal write short (a full disk) and records which files were synced, and when.
  */
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { newConversationState } from '../../src/engine/types';
-import type { HandoffTicket } from '../../src/handoff/types';
 import { exportConversation } from '../../src/store/export';
 import { LowdbStore } from '../../src/store/lowdb';
 import { openStore, storeSettingsFromEnv } from '../../src/store/open';
-import type { TurnRecord } from '../../src/store/types';
+import { stateWith, ticket, turn } from '../helpers/records';
+import { tempDirs } from '../helpers/temp';
 
 const fault = vi.hoisted(() => ({
   /** Cut the next journal write short after this many bytes, then fail it as a full disk does. */
@@ -50,30 +48,9 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...wrapped, default: wrapped };
 });
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'jianli-durable-'));
-  dirs.push(d);
-  return d;
-}
-const turn = (text: string): TurnRecord => ({
-  at: new Date().toISOString(),
-  channel: 'test',
-  text,
-  intent: 'fallback',
-  confidence: 1,
-  replies: [{ text: `re:${text}` }],
-});
-const stateWith = (turns: number) => ({ ...newConversationState(), turns });
-const ticket = (id: string, conversationId: string): HandoffTicket => ({
-  id,
-  conversationId,
-  channel: 'test',
-  createdAt: new Date().toISOString(),
-  reason: 'requested',
-  summary: { intentPath: ['handoff.human'], lastMessages: ['转人工'] },
-});
+const { temp, cleanup } = tempDirs();
+afterAll(cleanup);
+const tempDir = () => temp('jianli-durable-');
 const stalled = (dir: string) => new LowdbStore(dir, { checkpointMs: 100_000_000 });
 const texts = async (s: LowdbStore, id: string) => (await exportConversation(s, id))?.turns.map((t) => t.text);
 const segments = (dir: string) => readdirSync(join(dir, 'journal')).filter((f) => f.endsWith('.jsonl'));

@@ -4,31 +4,17 @@
  * turn, concurrent turns share writes, and a second process cannot apply the same journal.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { newConversationState } from '../../src/engine/types';
 import { exportConversation } from '../../src/store/export';
 import { LowdbStore } from '../../src/store/lowdb';
-import type { TurnRecord } from '../../src/store/types';
+import { stateWith, turn } from '../helpers/records';
+import { tempDirs } from '../helpers/temp';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'jianli-journal-'));
-  dirs.push(d);
-  return d;
-}
-const turn = (text: string): TurnRecord => ({
-  at: new Date().toISOString(),
-  channel: 'test',
-  text,
-  intent: 'fallback',
-  confidence: 1,
-  replies: [{ text: `re:${text}` }],
-});
-const stateWith = (turns: number) => ({ ...newConversationState(), turns });
+const { temp, cleanup } = tempDirs();
+afterAll(cleanup);
+const tempDir = () => temp('jianli-journal-');
 /** A store that never checkpoints by itself: what it leaves behind is what a killed server leaves. */
 const stalled = (dir: string) => new LowdbStore(dir, { checkpointMs: 100_000_000 });
 /** A checkpoint whose journal segments are still there afterwards, as a crash before their removal leaves them. */

@@ -3,7 +3,7 @@ import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { storesForFile } from '../helpers/stores';
-import { stateWith, ticket, turn } from './contract/backends';
+import { stateWith, ticket, turn } from '../helpers/records';
 
 const stores = storesForFile();
 

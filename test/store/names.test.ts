@@ -5,41 +5,18 @@
  * anything.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { newConversationState } from '../../src/engine/types';
-import type { HandoffTicket } from '../../src/handoff/types';
 import { exportConversation } from '../../src/store/export';
 import { fileName, idOfFileName, isFileName } from '../../src/store/lowdb/file-names';
 import { LowdbStore } from '../../src/store/lowdb';
-import type { TurnRecord } from '../../src/store/types';
+import { stateWith, ticket, turn } from '../helpers/records';
+import { tempDirs } from '../helpers/temp';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'jianli-names-'));
-  dirs.push(d);
-  return d;
-}
-const turn = (text: string): TurnRecord => ({
-  at: new Date().toISOString(),
-  channel: 'test',
-  text,
-  intent: 'fallback',
-  confidence: 1,
-  replies: [{ text: `re:${text}` }],
-});
-const stateWith = (turns: number) => ({ ...newConversationState(), turns });
-const ticket = (id: string, conversationId: string): HandoffTicket => ({
-  id,
-  conversationId,
-  channel: 'test',
-  createdAt: new Date().toISOString(),
-  reason: 'requested',
-  summary: { intentPath: ['handoff.human'], lastMessages: ['转人工'] },
-});
+const { temp, cleanup } = tempDirs();
+afterAll(cleanup);
+const tempDir = () => temp('jianli-names-');
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const long = 'x'.repeat(150);
 

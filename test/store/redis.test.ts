@@ -4,7 +4,7 @@ import { RedisStore } from '../../src/store/redis';
 import { StoreUnavailableError } from '../../src/store/types';
 import { freePort, TestRedis } from '../helpers/redis';
 import { storesForFile } from '../helpers/stores';
-import { stateWith, ticket, turn } from './contract/backends';
+import { stateWith, ticket, turn } from '../helpers/records';
 
 const stores = storesForFile();
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WeChatCrypto, weChatConfigFromEnv } from '../../../src/channels/wechat';
 import { loadKnowledge } from '../../../src/knowledge/load';
-import { ACCOUNT, APP_ID, NOW_S, TOKEN, nextMsgId, parseReply, plainQuery, sign, startWeChat, textXml, type Harness } from './harness';
+import { ACCOUNT, APP_ID, NOW_S, TOKEN, nextMsgId, parseReply, plainQuery, sealedRequest, sign, startWeChat, textXml, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -97,17 +97,8 @@ describe('转人工', () => {
     const live = await startWeChat({ config: { encodingAesKey: key, liveAgents: true } });
     try {
       const crypto = new WeChatCrypto(key, APP_ID);
-      const encrypt = crypto.encrypt(textXml({ from: 'oHuman_safe', content: '我要找人工客服' }));
-      const timestamp = String(NOW_S);
-      const nonce = '97531';
-      const query = new URLSearchParams({
-        signature: sign(TOKEN, timestamp, nonce),
-        timestamp,
-        nonce,
-        encrypt_type: 'aes',
-        msg_signature: sign(TOKEN, timestamp, nonce, encrypt),
-      });
-      const res = await live.post(query, `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`);
+      const { query, body } = sealedRequest(textXml({ from: 'oHuman_safe', content: '我要找人工客服' }), key, '97531');
+      const res = await live.post(query, body);
       const sealed = parseReply(res.body);
       expect(sealed.MsgSignature).toBe(sign(TOKEN, sealed.TimeStamp, sealed.Nonce, sealed.Encrypt));
       expect(parseReply(crypto.decrypt(sealed.Encrypt)).MsgType).toBe('transfer_customer_service');

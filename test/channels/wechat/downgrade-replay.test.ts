@@ -5,25 +5,14 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisMsgIdClaims, WeChatCrypto, weChatConfigFromEnv } from '../../../src/channels/wechat';
+import { RedisMsgIdClaims, weChatConfigFromEnv } from '../../../src/channels/wechat';
 import { TestRedis } from '../../helpers/redis';
-import { ACCOUNT, APP_ID, NOW_MS, NOW_S, TOKEN, parseReply, plainQuery, sign, startWeChat, textXml, type Harness } from './harness';
+import { ACCOUNT, APP_ID, NOW_MS, TOKEN, parseReply, plainQuery, sealedRequest, startWeChat, textXml, type Harness } from './harness';
 
 const KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 
-/** The query and body WeChat sends in safe mode for `xml`, sealed with KEY for APP_ID. */
-function sealed(xml: string, nonce = '24680'): { query: URLSearchParams; body: string } {
-  const encrypt = new WeChatCrypto(KEY, APP_ID).encrypt(xml);
-  const timestamp = String(NOW_S);
-  const query = new URLSearchParams({
-    signature: sign(TOKEN, timestamp, nonce),
-    timestamp,
-    nonce,
-    encrypt_type: 'aes',
-    msg_signature: sign(TOKEN, timestamp, nonce, encrypt),
-  });
-  return { query, body: `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
-}
+/** The query and body WeChat sends in safe mode for `xml`, sealed with KEY. */
+const sealed = (xml: string) => sealedRequest(xml, KEY);
 
 describe('safe mode (an EncodingAESKey is configured)', () => {
   let h: Harness;

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { XMLParser } from 'fast-xml-parser';
-import { createWeChatRouter, type CustomerServiceSender, type WeChatConfigInput, type WeChatRouterDeps } from '../../../src/channels/wechat';
+import { createWeChatRouter, WeChatCrypto, type CustomerServiceSender, type WeChatConfigInput, type WeChatRouterDeps } from '../../../src/channels/wechat';
 import type { ChatRequest, ChatService } from '../../../src/service/types';
 import type { TurnResult } from '../../../src/engine/types';
 import { tempService } from '../../helpers/service';
@@ -32,6 +32,23 @@ export function plainQuery(opts: { token?: string; timestamp?: number; nonce?: s
   const timestamp = String(opts.timestamp ?? NOW_S);
   const nonce = opts.nonce ?? '1357924680';
   return new URLSearchParams({ signature: sign(opts.token ?? TOKEN, timestamp, nonce), timestamp, nonce, ...(opts.extra ?? {}) });
+}
+
+/**
+ * The query and body WeChat sends in safe mode for `xml`: sealed with `key` for APP_ID, the URL
+ * signed with TOKEN and the msg_signature over the sealed text.
+ */
+export function sealedRequest(xml: string, key: string, nonce = '24680'): { query: URLSearchParams; body: string } {
+  const encrypt = new WeChatCrypto(key, APP_ID).encrypt(xml);
+  const timestamp = String(NOW_S);
+  const query = new URLSearchParams({
+    signature: sign(TOKEN, timestamp, nonce),
+    timestamp,
+    nonce,
+    encrypt_type: 'aes',
+    msg_signature: sign(TOKEN, timestamp, nonce, encrypt),
+  });
+  return { query, body: `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
 }
 
 let msgCounter = 0;

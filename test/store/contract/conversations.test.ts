@@ -1,6 +1,7 @@
 /** The conversation-state contract (read, write, delete, exclusive, ready, purge), on both backends. */
 import { describe, expect, it } from 'vitest';
-import { backends, stateWith, ticket, turn } from './backends';
+import { stateWith, ticket, turn } from '../../helpers/records';
+import { backends } from './backends';
 
 describe.each(backends())('%s conversation states', (_name, make) => {
   it('is ready, reads nothing for an unknown conversation, then the state last written', async () => {

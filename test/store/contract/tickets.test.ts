@@ -1,7 +1,8 @@
 /** The handoff-ticket contract (save, list newest first), on both backends. */
 import { describe, expect, it } from 'vitest';
 import { newestFirst } from '../../../src/store/types';
-import { backends, stateWith, ticket, turn } from './backends';
+import { stateWith, ticket, turn } from '../../helpers/records';
+import { backends } from './backends';
 
 describe.each(backends())('%s tickets', (_name, make) => {
   it('lists tickets newest first, limited, per conversation', async () => {

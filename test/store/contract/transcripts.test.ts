@@ -1,7 +1,8 @@
 /** The transcript-log contract (read, scan; written with the state), on both backends. */
 import { describe, expect, it } from 'vitest';
 import { exportConversation } from '../../../src/store/export';
-import { backends, stateWith, turn } from './backends';
+import { stateWith, turn } from '../../helpers/records';
+import { backends } from './backends';
 
 describe.each(backends())('%s transcript log', (_name, make) => {
   it("reads a conversation's turns in the order written, and nothing for an unknown one", async () => {
