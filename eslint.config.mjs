@@ -7,7 +7,7 @@ import importX from 'eslint-plugin-import-x';
 const layers = ['engine', 'dialogs', 'nlu', 'rules', 'knowledge', 'schema'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/channels/web/public/**', 'src/admin/public/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', '.dist-staging/**', 'node_modules/**', 'coverage/**', 'src/channels/web/public/**', 'src/admin/public/**', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

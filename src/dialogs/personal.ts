@@ -16,6 +16,8 @@ export type { Who } from './types';
 export function personalLead(goal: Goal, who: Who, k: Knowledge, covers: string[] = []): { text: string; sources: string[] } | undefined {
   const profile = who.profile ?? {};
   if (!Object.keys(profile).length) return undefined;
+  // Someone already deregistered has nothing to deregister: what applies to them is registering again.
+  if (goal === 'deregister' && profile.previousRegistrationCleared === true) goal = 'reregister';
   const situation: Situation = { ...profile, goal };
   const v = checkEligibility(situation, k.rules);
   // What the answer is itself about (a refusing employer under the refusal answer) is not said twice.

@@ -20,6 +20,7 @@ import type { Outcome } from './outcome';
 import { Responder } from './respond';
 import { readState } from './state';
 import { STEPS } from './steps';
+import { forNextCaller } from './next-caller';
 import { newConversationState, type ConversationState, type TurnEvent, type TurnResult } from './types';
 
 export class Assistant {
@@ -75,9 +76,18 @@ export class Assistant {
    * throws on user input: anything unusable gets the fallback.
    */
   turn(stored: unknown, event: TurnEvent): TurnResult {
-    const ctx = this.context(readState(stored), event);
+    let state = readState(stored);
+    // A hotline agent's next caller: the earlier caller's facts are gone; the rest of the message is asked afresh.
+    const next = forNextCaller(this.knowledge, state, normalizeText(removePersonalData(event.text ?? '')));
+    if (next) state = next.state;
+    const ctx = this.context(state, next ? { ...event, text: next.rest } : event);
     let outcome: Outcome | undefined;
-    for (const [, step] of STEPS) if ((outcome = step(ctx))) break;
+    const newCaller = this.knowledge.conversation.say.nextCaller;
+    if (next && !next.rest) outcome = { ...this.respond.fallback(ctx, 1, newCaller), intent: 'chitchat.greeting' };
+    else {
+      for (const [, step] of STEPS) if ((outcome = step(ctx))) break;
+      if (next && outcome) outcome = { ...outcome, replies: [{ text: newCaller }, ...outcome.replies] };
+    }
     // The last step always answers; this only satisfies the type.
     return finish(ctx, outcome ?? this.respond.fallback(ctx, 1));
   }

@@ -58,6 +58,8 @@ export interface TurnContext {
   readonly closed?: InterviewFrame;
   /** Whom answers are for: the province and the facts known (an interview's answers included). */
   readonly who: Who;
+  /** What the message asks, as the cards are ranked for it: the whole message, or the question of a long one. */
+  readonly asked: string;
   /** The message as a dialog reads it. */
   readonly input: DialogInput;
   /** A long block this conversation has already said word for word. */
@@ -75,6 +77,31 @@ const FACTS_OF_A_CHECK = 2;
 /** Where one question of a message ends and the next may begin. */
 const QUESTION_BREAK = /[，,。；;！!？?\s]+/u;
 
+/**
+ * The question of a long message (a pasted notice, a story): its last clause that asks, read with
+ * the clauses just before it when it is short (这是真的吗 says nothing alone); undefined when no
+ * clause asks.
+ */
+export function askedSentence(normalized: string, k: Knowledge): string | undefined {
+  const asks = (s: string) => s.length >= 3 && s.length <= MAX_ASKED && isQuestion(s, k.conversation.words.questions);
+  // Each clause keeps its closing mark (？ and 吗 ask).
+  const clauses = normalized
+    .split(/(?<=[。；;！!？?\n，,])/u)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  let at = clauses.length - 1;
+  while (at >= 0 && !asks(clauses[at])) at--;
+  if (at < 0) return undefined;
+  let asked = clauses[at];
+  for (let i = at - 1; i >= 0 && asked.length < MIN_ASKED; i--) asked = `${clauses[i]}${asked}`;
+  return asked;
+}
+
+/** A clause longer than this is part of the story, not its question. */
+const MAX_ASKED = 80;
+/** A question shorter than this is read with the clauses before it. */
+const MIN_ASKED = 15;
+
 /** The clauses of a message that ask (a question word or mark), in order. */
 export function questionClauses(normalized: string, k: Knowledge): string[] {
   return normalized.split(QUESTION_BREAK).filter((c) => c.length >= 3 && isQuestion(c, k.conversation.words.questions));
@@ -89,11 +116,27 @@ export function questionClauses(normalized: string, k: Knowledge): string[] {
  * read with it.
  */
 function understand(nlu: Nlu, k: Knowledge, normalized: string, statesFacts: boolean): Understanding {
+  return unsureStart(k, read(nlu, k, normalized, statesFacts));
+}
+
+/**
+ * An intent that starts a dialog, read with less than its start confidence, or in a longer message
+ * without a word of the domain, is only a suggestion: the cards answer first.
+ */
+function unsureStart(k: Knowledge, u: Understanding): Understanding {
+  const { startConfidence, startPlainChars } = k.conversation.limits;
+  const needs = u.decision === 'answer' ? startConfidence[u.intent] : undefined;
+  if (needs === undefined) return u;
+  const plain = [...u.normalized].length > startPlainChars && !k.cards.settings.domainWords.some((w) => u.normalized.includes(w));
+  return u.confidence < needs || plain ? { ...u, intent: 'fallback', confidence: 1 - u.confidence, decision: 'suggest', reason: 'low-confidence' } : u;
+}
+
+function read(nlu: Nlu, k: Knowledge, normalized: string, statesFacts: boolean): Understanding {
   const u = nlu.understandNormalized(normalized);
   const clauses = questionClauses(normalized, k);
   if (u.truncated) {
-    const last = clauses.at(-1);
-    const v = last ? nlu.understandNormalized(last) : undefined;
+    const asked = askedSentence(normalized, k);
+    const v = asked ? nlu.understandNormalized(asked) : undefined;
     return v?.decision === 'answer' ? { ...v, truncated: true } : u;
   }
   if (statesFacts && clauses.length === 1 && clauses[0] !== normalized) {
@@ -152,6 +195,7 @@ export function buildContext(p: ContextParts): TurnContext {
     place,
     aboutSelf: place !== undefined && k.conversation.words.self.some((w) => normalized.includes(w)),
     state,
+    asked: normalized.length > k.conversation.limits.storyChars ? (askedSentence(normalized, k) ?? p.text) : p.text,
     open,
     closed,
     who,

@@ -221,6 +221,8 @@ export const CardSettingsFile = z
     answerWithChoices: unit.default(0.2),
     /** A message no card matches closely: the classifier's subject picks its closest card when it is this sure. */
     storyConfidence: unit.default(0.9),
+    /** A story is at least this many characters: its closest card of the classifier's subject answers; a shorter message gets the subject's first card. */
+    storyChars: z.number().int().min(0).default(20),
     /** A message of at most this many characters after an answer is read as a follow-up on that answer's subject. */
     followUpChars: z.number().int().min(0).default(12),
     /** Words that put a message in the domain (注册, 延续, 学时…): an in-scope card needs only answerWithChoices then, not outOfDomainMatch. */

@@ -45,6 +45,30 @@ export const ConversationFile = z
         handoff: words.min(1),
         /** A whole message of these words asks about the last answer's subject (为什么, 那怎么办 …). */
         followUps: z.record(FollowUpKind, words.min(1)),
+        /** A whole message of these asks for the last answer in short (太长了, 说简单点). */
+        shorter: words.min(1),
+        /** A hotline agent turning to the next caller (下一个来电人): the facts known so far are forgotten. */
+        nextCaller: words.min(1),
+        /** Remarks that are not questions: an instruction to play another role, laughter or emoji alone, an insult. */
+        remarks: z
+          .object({
+            roleplay: z.array(pattern).min(1),
+            laughter: z.array(pattern).min(1),
+            insult: words.min(1),
+          })
+          .strict(),
+      })
+      .strict(),
+    limits: z
+      .object({
+        /** Inside a FAQ follow-up, a message that is no answer is met with its question again only up to this many characters and without a question of its own; otherwise the follow-up is dropped. */
+        repromptChars: z.number().int().positive(),
+        /** A message longer than this (a story, a pasted notice) is answered on its question: the sentence that asks, nearest the end. */
+        storyChars: z.number().int().positive(),
+        /** An intent that starts a dialog starts it only at this confidence of the classifier or more (below, the cards answer). */
+        startConfidence: z.record(IntentId, z.number().min(0).max(1)).default({}),
+        /** Such an intent, in a message without a word of the domain (knowledge/cards-settings.yaml domainWords), starts its dialog only in a message this short (帮我自查). */
+        startPlainChars: z.number().int().min(0),
       })
       .strict(),
     intents: z
@@ -84,6 +108,18 @@ export const ConversationFile = z
         seeAbove: text,
         /** A verdict block unchanged since the last verdict: {title} is its heading. */
         unchanged: text,
+        /** 太长了 after an answer: heads the answer's first sentence. */
+        shorter: text,
+        /** 太长了 with nothing answered yet. */
+        shorterNothing: text,
+        /** The next caller: the earlier caller's facts are forgotten. */
+        nextCaller: text,
+        /** An instruction to play another role: declined, what the assistant does. */
+        roleplay: text,
+        /** Laughter or emoji alone. */
+        laughter: text,
+        /** An insult: an apology and the way to a person. */
+        insult: text,
         /** Said instead of a conversation answer (greeting, thanks, 转人工) already given in full. */
         briefly: z.record(IntentId, text).default({}),
       })

@@ -28,6 +28,8 @@ const Expectation = z
     answer: z.string().optional(),
     contains: z.array(z.string()).default([]),
     notContains: z.array(z.string()).default([]),
+    /** The reply (without its sources) is at most this long: what a user who asked for brevity sees. */
+    maxChars: z.number().int().positive().optional(),
     choices: z.array(z.string()).optional(),
     sources: z.array(z.string()).default([]),
     end: z.boolean().optional(),
@@ -100,6 +102,7 @@ describe.each(files)('%s', (file) => {
         const text = textOf(got);
         for (const s of exp.contains) expect(text, where).toContain(s);
         for (const s of exp.notContains) expect(text, where).not.toContain(s);
+        if (exp.maxChars) expect([...text.split(knowledge.messages.sourcesLabel)[0].trim()].length, `${where} length`).toBeLessThanOrEqual(exp.maxChars);
         if (exp.asks)
           expect(
             questionsOf(exp.asks).some((q) => text.includes(q)),

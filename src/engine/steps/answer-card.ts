@@ -19,7 +19,7 @@ import type { SituationField } from '../../schema/rules';
 import type { Ranked } from '../../knowledge/rank';
 import type { PendingChoice } from '../../dialogs/types';
 import { questionClauses, type Step, type TurnContext } from '../context';
-import { answerWords, isExactly } from '../../nlu/answers';
+import { answerWords, isExactly, isQuestion } from '../../nlu/answers';
 import type { Outcome } from '../outcome';
 
 /** One ranking index per loaded knowledge (built on first use, with the NLU's segmenter and place-neutral reading). */
@@ -39,6 +39,11 @@ export function indexFor(ctx: TurnContext): CardIndex<LoadedCard> {
   return index;
 }
 
+/** A subject's first card in its file: its general answer. */
+function firstCardOf(ctx: TurnContext, subject: string): LoadedCard | undefined {
+  return ctx.k.cards.cards.find((c) => c.subject === subject);
+}
+
 /** The classifier's subject probabilities; subjects only cards cover start from a neutral one. */
 function prior(ctx: TurnContext, u: Understanding): Map<string, number> {
   const p = new Map<string, number>();
@@ -49,7 +54,9 @@ function prior(ctx: TurnContext, u: Understanding): Map<string, number> {
 
 export const answerCard: Step = (ctx) => {
   const { settings } = ctx.k.cards;
-  if (!ctx.k.cards.cards.length || ctx.open?.kind === 'interview') return undefined;
+  // Inside the interview only a question of its own is a card's business (an answer is the interview's).
+  const inInterview = ctx.open?.kind === 'interview';
+  if (!ctx.k.cards.cards.length || (inInterview && !isQuestion(ctx.normalized, ctx.k.conversation.words.questions))) return undefined;
   // A bare yes / no / not sure answers nothing here (no question waits for it).
   const words = answerWords(ctx.k);
   if (isExactly(ctx.normalized, [...words.yes, ...words.no, ...(words.unsure ?? [])], words.particles)) return undefined;
@@ -57,13 +64,22 @@ export const answerCard: Step = (ctx) => {
   const index = indexFor(ctx);
   const two = twoQuestions(ctx, index);
   if (two) return two;
-  const ranked = contrasted(ctx, index.rank(ctx.text, { prior: prior(ctx, u) }));
-  const knows = u.decision === 'answer' ? u.intent : undefined;
+  const inDomain = settings.domainWords.some((w) => ctx.normalized.includes(w));
+  // Cards of a subject that starts a dialog (the check) need a word of the domain or the classifier naming it.
+  const starts: Readonly<Record<string, number | undefined>> = ctx.k.conversation.limits.startConfidence;
+  const ranked = contrasted(ctx, index.rank(ctx.asked, { prior: prior(ctx, u) })).filter(
+    (r) => inDomain || starts[r.card.subject] === undefined || (u.decision === 'answer' && u.intent === r.card.subject),
+  );
+  // A long story whose question the classifier cannot read alone: its reading of the whole story does not decide.
+  const storyDoubt = ctx.asked !== ctx.text && ctx.nlu.understandNormalized(ctx.asked).decision !== 'answer';
+  const knows = u.decision === 'answer' && !storyDoubt ? u.intent : undefined;
   // A long story matches any card by a small share: the classifier's subject then picks its closest card.
+  // A short message gets the subject's first card (its general answer): a few shared words say little.
   const noneClose = !ranked.some((r) => r.match >= settings.decide.suggest);
+  const story = [...ctx.asked].length >= settings.storyChars;
   const storyCard =
-    noneClose && knows && isIntentId(knows) && !settings.classifierOnly.includes(knows)
-      ? ranked.find((r) => r.card.subject === knows && r.match > 0 && u.confidence >= settings.storyConfidence)
+    noneClose && knows && isIntentId(knows) && !settings.classifierOnly.includes(knows) && u.confidence >= settings.storyConfidence
+      ? ranked.find((r) => r.card.subject === knows && r.match > 0 && (story || r.card === firstCardOf(ctx, knows)))
       : undefined;
   const close = ranked.filter((r) => r.match >= settings.decide.suggest || r === storyCard);
   if (!close.length) return undefined;
@@ -76,7 +92,6 @@ export const answerCard: Step = (ctx) => {
   }
   // A message the classifier calls out of its domain gets an in-scope card only on a strong match.
   // (With a word of the domain in it — 注册, 延续, 学时… — the classifier's doubt counts for less: it knows only its own subjects.)
-  const inDomain = settings.domainWords.some((w) => ctx.normalized.includes(w));
   if (u.decision === 'fallback' && close[0].card.scope === 'in' && close[0].match < (inDomain ? settings.answerWithChoices : settings.outOfDomainMatch))
     return undefined;
   const { chooseRatio, maxChoices } = settings.decide;
@@ -123,7 +138,7 @@ export const answerCard: Step = (ctx) => {
   // The subject's follow-up question only when the classifier is sure of that subject too:
   // a neighbouring card must not drag its follow-up into an unrelated question.
   const agreed = knows === best.card.subject && u.confidence >= settings.storyConfidence;
-  const outcome = agreed && isIntentId(best.card.subject) ? withDialog(ctx, answered, best.card.subject) : answered;
+  const outcome = agreed && !inInterview && isIntentId(best.card.subject) ? withDialog(ctx, answered, best.card.subject) : answered;
   // A message longer than is read: say that only its start and end were read.
   return u.truncated ? { ...outcome, replies: [{ text: ctx.k.messages.tooLong }, ...outcome.replies] } : outcome;
 };

@@ -8,6 +8,7 @@ import { emptyInput } from './empty';
 import { pickChoice } from './pick-choice';
 import { controlWords } from './control';
 import { pendingAnswer } from './pending-answer';
+import { remark } from './remark';
 import { correction } from './correction';
 import { notCovered } from './not-covered';
 import { factStatement } from './fact-statement';
@@ -23,6 +24,7 @@ export const STEPS: readonly (readonly [name: string, step: Step])[] = [
   ['pick a choice', pickChoice],
   ['control words', controlWords],
   ['the pending question', pendingAnswer],
+  ['a remark', remark],
   ['correction of the check', correction],
   ['a statement of facts', factStatement],
   ['region follow-up', regionFollowUp],
