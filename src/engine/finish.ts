@@ -29,8 +29,10 @@ export function finish(ctx: TurnContext, o: Outcome): TurnResult {
       : { ...o, dialog: null };
   }
   // A second miss in a row, whatever path it took (suggestions, a wrong number), gives the way to a person.
+  // A remark not understood as a question (laughter, a role-play instruction) is no miss: it neither counts nor gets the way to a person.
+  const miss = o.intent === 'fallback' && o.aside !== 'remark';
   const hotline = k.messages.hotline;
-  if (o.intent === 'fallback' && state.fallbackStreak >= 1 && !o.replies.some((r) => r.text.includes(hotline))) {
+  if (miss && state.fallbackStreak >= 1 && !o.replies.some((r) => r.text.includes(hotline))) {
     o = { ...o, replies: [...o.replies, { text: ctx.said(hotline) ? k.conversation.say.hotlineAgain : hotline }] };
   }
   if (ctx.masked) o = { ...o, replies: [{ text: k.messages.personalData }, ...o.replies] };
@@ -47,7 +49,7 @@ export function finish(ctx: TurnContext, o: Outcome): TurnResult {
     region: check?.goal === 'deregister' && check.situation.region ? check.situation.region : o.keepRegion ? ctx.stored.region : state.region,
     choices: o.choices,
     turns: state.turns + 1,
-    fallbackStreak: o.intent === 'fallback' ? state.fallbackStreak + 1 : 0,
+    fallbackStreak: miss ? state.fallbackStreak + 1 : o.intent === 'fallback' ? state.fallbackStreak : 0,
     lastIntent: o.intent,
     lastSources: o.sources.length ? o.sources : state.lastSources,
     subject: o.subject ?? state.subject,

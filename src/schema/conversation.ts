@@ -108,6 +108,8 @@ export const ConversationFile = z
         seeAbove: text,
         /** A verdict block unchanged since the last verdict: {title} is its heading. */
         unchanged: text,
+        /** The close questions offered under what the user's facts change (instead of messages.suggest). */
+        suggestAfterLead: text,
         /** 太长了 after an answer: heads the answer's first sentence. */
         shorter: text,
         /** 太长了 with nothing answered yet. */

@@ -52,8 +52,12 @@ describe('the conversation state', () => {
 
   describe('stored by an earlier version, a conversation carries on through the chat service', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jianli-state-v1-'));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const store = new LowdbStore(dir);
+    // The store's background checkpoint must end before its folder goes.
+    afterAll(async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
     const service = new AssistantChatService(sharedAssistant(), store);
     const record = { at: new Date().toISOString(), channel: 'test', text: '', intent: 'fallback' as const, confidence: 1, replies: [] };
 

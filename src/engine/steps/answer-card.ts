@@ -13,6 +13,7 @@ import { CardIndex } from '../../knowledge/rank';
 import { withChoices } from '../../dialogs/faq';
 import { cardReply } from '../../knowledge/card-reply';
 import { personalLead } from '../../dialogs/personal';
+import { factsLead } from './fact-statement';
 import { describeFact } from '../../dialogs/summary';
 import { regionBlock, regionDifferences, sourceTitles } from '../../dialogs/render';
 import type { SituationField } from '../../schema/rules';
@@ -64,12 +65,15 @@ export const answerCard: Step = (ctx) => {
   const index = indexFor(ctx);
   const two = twoQuestions(ctx, index);
   if (two) return two;
-  const inDomain = settings.domainWords.some((w) => ctx.normalized.includes(w));
+  const domainWord = settings.domainWords.some((w) => ctx.normalized.includes(w));
   // Cards of a subject that starts a dialog (the check) need a word of the domain or the classifier naming it.
   const starts: Readonly<Record<string, number | undefined>> = ctx.k.conversation.limits.startConfidence;
   const ranked = contrasted(ctx, index.rank(ctx.asked, { prior: prior(ctx, u) })).filter(
-    (r) => inDomain || starts[r.card.subject] === undefined || (u.decision === 'answer' && u.intent === r.card.subject),
+    (r) => domainWord || starts[r.card.subject] === undefined || (u.decision === 'answer' && u.intent === r.card.subject),
   );
+  // A conversation already about registration makes a message of its own words part of the domain (那补偿还能要到不).
+  const about = ctx.state.subject;
+  const inDomain = domainWord || (about !== undefined && !(settings.classifierOnly as readonly string[]).includes(about));
   // A long story whose question the classifier cannot read alone: its reading of the whole story does not decide.
   const storyDoubt = ctx.asked !== ctx.text && ctx.nlu.understandNormalized(ctx.asked).decision !== 'answer';
   const knows = u.decision === 'answer' && !storyDoubt ? u.intent : undefined;
@@ -92,13 +96,15 @@ export const answerCard: Step = (ctx) => {
   }
   // A message the classifier calls out of its domain gets an in-scope card only on a strong match.
   // (With a word of the domain in it — 注册, 延续, 学时… — the classifier's doubt counts for less: it knows only its own subjects.)
-  if (u.decision === 'fallback' && close[0].card.scope === 'in' && close[0].match < (inDomain ? settings.answerWithChoices : settings.outOfDomainMatch))
-    return undefined;
   const { chooseRatio, maxChoices } = settings.decide;
+  if (u.decision === 'fallback' && close[0].card.scope === 'in' && close[0].match < (inDomain ? settings.answerWithChoices : settings.outOfDomainMatch)) {
+    // In the domain, the close questions to pick from rather than "not understood".
+    const inScope = close.filter((r) => r.card.scope === 'in').map((r) => r.card);
+    return inDomain && !ctx.open ? offer(ctx, inScope.slice(0, maxChoices), u.confidence) : undefined;
+  }
   const near = (r: Ranked<LoadedCard>, best: Ranked<LoadedCard>) => r.score >= chooseRatio * best.score;
   let best = close[0];
   // A short follow-up (需要什么材料, 要提前多久) after an answer is about that answer's subject.
-  const about = ctx.state.subject;
   const followsUp = about !== undefined && !isIntentId(about) && [...ctx.normalized].length <= settings.followUpChars && best.card.subject !== about;
   const onSubject = followsUp
     ? ranked.find((r) => r.card.subject === about && r.match >= settings.decide.suggest && r.match >= chooseRatio * best.match)
@@ -185,7 +191,9 @@ function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Ranked<Load
   const { contrastWords, contrastWeight } = ctx.k.cards.settings;
   const named = contrastWords.filter((w) => ctx.normalized.includes(w));
   if (!named.length) return ranked;
-  const other = (c: LoadedCard) => !named.some((w) => c.question.includes(w)) && contrastWords.some((w) => !named.includes(w) && c.question.includes(w));
+  // A card about another procedure, or out of scope and about none of those named (资质人数不够，能先不注销吗 is not about 资质).
+  const other = (c: LoadedCard) =>
+    !named.some((w) => c.question.includes(w)) && (c.scope !== 'in' || contrastWords.some((w) => !named.includes(w) && c.question.includes(w)));
   return ranked.map((r) => (other(r.card) ? { ...r, score: r.score * contrastWeight, match: r.match * contrastWeight } : r)).sort((a, b) => b.score - a.score);
 }
 
@@ -292,7 +300,10 @@ function offer(ctx: TurnContext, close: readonly LoadedCard[], confidence: numbe
     ...close.map((c): PendingChoice => ({ label: c.question, target: { card: c.id } })),
     { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } },
   ];
-  return { intent: 'fallback', confidence, replies: [withChoices(k.messages.suggest, choices)], sources: [], choices };
+  // What the facts the message states change comes first: the person learns that much at once.
+  const lead = factsLead(ctx);
+  const text = lead ? `${lead.text}\n\n${k.conversation.say.suggestAfterLead}` : k.messages.suggest;
+  return { intent: 'fallback', confidence, replies: [withChoices(text, choices)], sources: lead ? sourceTitles(lead.sources, k) : [], choices };
 }
 
 /**

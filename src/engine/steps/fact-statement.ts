@@ -8,7 +8,8 @@ import { personalLead } from '../../dialogs/personal';
 import { relatedChoices, sourceTitles } from '../../dialogs/render';
 import type { Subject } from '../../schema/cards';
 import type { Situation } from '../../schema/rules';
-import { questionClauses, type Step } from '../context';
+import { questionClauses, type Step, type TurnContext } from '../context';
+import type { Outcome } from '../outcome';
 
 /** The subject later follow-ups are about, by the fact stated (a lapse by age, a firm gone…). */
 function subjectOf(stated: Situation): Subject {
@@ -23,17 +24,34 @@ function subjectOf(stated: Situation): Subject {
 }
 
 export const factStatement: Step = (ctx) => {
-  // A bare number is a choice or an answer, never a statement (111 is no age).
-  if (ctx.open?.kind === 'interview' || !Object.keys(ctx.stated).length || /^\d+$/u.test(ctx.normalized)) return undefined;
   // A message the classifier reads as a question of a subject (单位不配合, 公司破产了注册还挂着) is answered as one.
   if (questionClauses(ctx.normalized, ctx.k).length || ctx.understanding().decision === 'answer') return undefined;
-  // Only what this message's facts change: the findings of the facts stated now.
+  return whatFactsChange(ctx);
+};
+
+/**
+ * A question nothing understood, asked with facts (下个月从湖南的公司去广东一个设计院，证咋弄): what the
+ * rule checker finds for those facts answers it — better than "not understood".
+ */
+export const factsOfUnclearQuestion: Step = (ctx) => (ctx.understanding().decision === 'answer' ? undefined : whatFactsChange(ctx));
+
+/** What the facts this message states change (the checker's findings for them alone), unless said before. */
+export function factsLead(ctx: TurnContext): { text: string; sources: string[] } | undefined {
+  if (!Object.keys(ctx.stated).length) return undefined;
   const lead = personalLead('deregister', { region: ctx.who.region, profile: ctx.stated }, ctx.k);
-  if (!lead || ctx.said(lead.text)) return undefined;
+  return lead && !ctx.said(lead.text) ? lead : undefined;
+}
+
+/** What the rule checker finds for the facts this message states, with the check and the next questions offered. */
+function whatFactsChange(ctx: TurnContext): Outcome | undefined {
+  // A bare number is a choice or an answer, never a statement (111 is no age).
+  if (ctx.open?.kind === 'interview' || !Object.keys(ctx.stated).length || /^\d+$/u.test(ctx.normalized)) return undefined;
+  const lead = factsLead(ctx);
+  if (!lead) return undefined;
   const { k } = ctx;
   const sources = sourceTitles(lead.sources, k);
   const text = [lead.text, ...(sources.length ? [`【${k.messages.sourcesLabel}】${sources.join('；')}`] : [])].join('\n\n');
   const choices = relatedChoices(['interview.start', 'process.steps', 'handoff.human'], k);
   const subject = subjectOf(ctx.stated);
   return { intent: subject, confidence: 1, replies: [withChoices(text, choices)], sources, choices, subject };
-};
+}

@@ -11,7 +11,7 @@ import { pendingAnswer } from './pending-answer';
 import { remark } from './remark';
 import { correction } from './correction';
 import { notCovered } from './not-covered';
-import { factStatement } from './fact-statement';
+import { factStatement, factsOfUnclearQuestion } from './fact-statement';
 import { regionFollowUp, regionStatement } from './region';
 import { followUp } from './follow-up';
 import { answerCard } from './answer-card';
@@ -33,5 +33,6 @@ export const STEPS: readonly (readonly [name: string, step: Step])[] = [
   ['an answer card', answerCard],
   ['not covered', notCovered],
   ['a new question', newQuestion],
+  ['facts with an unclear question', factsOfUnclearQuestion],
   ['not understood', notUnderstood],
 ];

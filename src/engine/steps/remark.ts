@@ -35,7 +35,7 @@ function lastInShort(ctx: TurnContext): { text: string; sources: string[] } | un
 function said(ctx: TurnContext, text: string, extra: Partial<Outcome> = {}): Outcome {
   const choices = ctx.respond.starters();
   return {
-    intent: 'chitchat.greeting',
+    intent: 'fallback',
     confidence: 1,
     replies: [{ text, choices: choices.map((c) => c.label) }],
     sources: [],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { factStatement } from '../../../src/engine/steps/fact-statement';
+import { factStatement, factsOfUnclearQuestion } from '../../../src/engine/steps/fact-statement';
 import { ctx, textOf } from './helpers';
 
 describe('step: a statement of facts', () => {
@@ -24,5 +24,18 @@ describe('step: a statement of facts', () => {
 
   it('passes on while the interview waits (it reads the facts itself)', () => {
     expect(factStatement(ctx(['帮我看看能不能注销'], '我67了'))).toBeUndefined();
+  });
+});
+
+describe('step: facts with an unclear question', () => {
+  it('a question nothing understood, asked with facts, gets what the rule checker finds for them', () => {
+    const o = factsOfUnclearQuestion(ctx([], '下周跳槽到同行另一家，那本子咋整'));
+    expect(o?.intent).toBe('change.registration');
+    expect(textOf(o)).toContain('变更注册');
+  });
+
+  it('passes on a question the classifier names, and on one without facts', () => {
+    expect(factsOfUnclearQuestion(ctx([], '我67了，注销需要什么材料'))).toBeUndefined();
+    expect(factsOfUnclearQuestion(ctx([], '这个咋整'))).toBeUndefined();
   });
 });
