@@ -32,7 +32,14 @@ export class FaqDialogs {
   /** Opens a dialog at its first step. */
   begin(dialogId: string, intent: IntentId, input: DialogInput): FaqTurn {
     const dialog = must(this.k.dialogs.get(dialogId), `dialog ${dialogId}`);
-    return this.show(dialog, dialog.start, intent, input);
+    const first = this.show(dialog, dialog.start, intent, input);
+    // The opening message may answer the first question already (社保上个月停了): it is not asked, its answer is followed.
+    const ask = dialog.steps[dialog.start].ask;
+    const said = ask && toldAlready(ask, input.normalized);
+    const next = said && ask.on[said];
+    if (!next || !('step' in next) || !first.frame) return first;
+    const then = this.show(dialog, next.step, intent, input);
+    return { ...then, replies: [first.replies[0], ...then.replies], sources: [...(first.sources ?? []), ...(then.sources ?? [])], answered: [...(first.answered ?? []), ...(then.answered ?? [])] };
   }
 
   /** The question the frame waits on: yes/no, its two answers as choices 1 and 2. */
@@ -103,6 +110,13 @@ export class FaqDialogs {
     const choices = relatedChoices(step.related, this.k);
     return { replies: [withChoices(body.text, choices)], choices, sources: body.sources, answered };
   }
+}
+
+/** A question's answer told in a message that was not its reply: only its own patterns count (no before yes). */
+function toldAlready(ask: DialogQuestion, normalized: string): 'yes' | 'no' | undefined {
+  if (ask.patterns?.no.some((p) => pattern(p).test(normalized))) return 'no';
+  if (ask.patterns?.yes.some((p) => pattern(p).test(normalized))) return 'yes';
+  return undefined;
 }
 
 /**

@@ -235,6 +235,13 @@ export const CardSettingsFile = z
     contrastWords: z.array(z.string().min(1)).default([]),
     /** Such a card counts for this share of its score and match. */
     contrastWeight: unit.default(0.5),
+    /**
+     * Kinds of question by the answer they want (a duration, a place, a person, a fee): a message
+     * asking one kind weighs a card none of whose phrasings asks it at kindWeight — 多久能移出 is
+     * not answered by 会不会被拉黑.
+     */
+    questionKinds: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
+    kindWeight: unit.default(0.6),
     /** A weak card of another classifier subject gives way to the classifier's own answer when it is at least this sure. */
     keepConfidence: unit.default(0.6),
   })

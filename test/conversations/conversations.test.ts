@@ -67,8 +67,13 @@ const files = readdirSync(dir)
 const knowledge = sharedAssistant().knowledge;
 const dataDir = mkdtempSync(join(tmpdir(), 'jianli-conversations-'));
 // As the server builds it: a lowdb store and the complaint words of knowledge/handoff.yaml.
-const service = new AssistantChatService(sharedAssistant(), new LowdbStore(dataDir), { complaintWords: loadHandoffSettings(knowledge.root).complaintWords });
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const store = new LowdbStore(dataDir);
+const service = new AssistantChatService(sharedAssistant(), store, { complaintWords: loadHandoffSettings(knowledge.root).complaintWords });
+// The store's background checkpoint must end before its folder goes.
+afterAll(async () => {
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 /** Every wording of an item's question (the interview words some per goal). */
 function questionsOf(field: SituationField): string[] {

@@ -67,4 +67,14 @@ describe('DialogRunner: one runner for the FAQ follow-ups and the interview', ()
     const handed = runner.answer(proof, { ...input('好'), who: { region: '江苏', profile: { age: 50 } } });
     expect(open(handed!)).toMatchObject({ kind: 'interview', check: { situation: { region: '江苏', age: 50, employerCooperates: false } } });
   });
+
+  it('a FAQ dialog opened by a message that already answers its first question follows that answer, never asking it', () => {
+    const t = runner.beginFaq('employer_refusal', 'faq.employer_refusal', input('单位拖着不办，社保上个月已经停了，我自己能申请吗'));
+    const text = t.replies.map((r) => r.text).join('\n');
+    const ask = k.dialogs.get('employer_refusal')?.steps.ask_proof.ask?.text ?? '';
+    expect(ask).not.toBe('');
+    expect(text).not.toContain(ask);
+    expect(text).toContain('第十五条');
+    expect(t.frame?.kind === 'faq' && t.frame.step).toBe('with_proof');
+  });
 });

@@ -21,6 +21,7 @@ import type { Ranked } from '../../knowledge/rank';
 import type { PendingChoice } from '../../dialogs/types';
 import { questionClauses, type Step, type TurnContext } from '../context';
 import { answerWords, isExactly, isQuestion } from '../../nlu/answers';
+import { normalizeText } from '../../nlu/normalize';
 import type { Outcome } from '../outcome';
 
 /** One ranking index per loaded knowledge (built on first use, with the NLU's segmenter and place-neutral reading). */
@@ -188,13 +189,31 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
  * one: a card whose question names only other procedures counts for `contrastWeight` of its score.
  */
 function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Ranked<LoadedCard>[] {
-  const { contrastWords, contrastWeight } = ctx.k.cards.settings;
+  const { contrastWords, contrastWeight, questionKinds, kindWeight } = ctx.k.cards.settings;
   const named = contrastWords.filter((w) => ctx.normalized.includes(w));
-  if (!named.length) return ranked;
+  const kinds = Object.entries(questionKinds).filter(([, words]) => words.some((w) => ctx.normalized.includes(w)));
+  if (!named.length && !kinds.length) return ranked;
   // A card about another procedure, or out of scope and about none of those named (资质人数不够，能先不注销吗 is not about 资质).
   const other = (c: LoadedCard) =>
-    !named.some((w) => c.question.includes(w)) && (c.scope !== 'in' || contrastWords.some((w) => !named.includes(w) && c.question.includes(w)));
-  return ranked.map((r) => (other(r.card) ? { ...r, score: r.score * contrastWeight, match: r.match * contrastWeight } : r)).sort((a, b) => b.score - a.score);
+    named.length > 0 &&
+    !named.some((w) => c.question.includes(w)) &&
+    (c.scope !== 'in' || contrastWords.some((w) => !named.includes(w) && c.question.includes(w)));
+  // A card that never asks the kind of question the message asks (多久 → a duration).
+  const unlike = (c: LoadedCard) => kinds.some(([, words]) => !asksOf(c).some((q) => words.some((w) => q.includes(w))));
+  return ranked
+    .map((r) => {
+      const f = (other(r.card) ? contrastWeight : 1) * (unlike(r.card) ? kindWeight : 1);
+      return f === 1 ? r : { ...r, score: r.score * f, match: r.match * f };
+    })
+    .sort((a, b) => b.score - a.score);
+}
+
+/** A card's question and phrasings, normalised (for the kind of question they ask). */
+const asked = new WeakMap<LoadedCard, string[]>();
+function asksOf(c: LoadedCard): string[] {
+  let list = asked.get(c);
+  if (!list) asked.set(c, (list = [c.question, ...c.phrasings].map(normalizeText)));
+  return list;
 }
 
 /** The questions offered after a card: close alternatives first, then the cards that usually come next. */

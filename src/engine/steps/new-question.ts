@@ -7,7 +7,8 @@
  */
 import type { IntentId } from '../../schema/knowledge';
 import { withChoices } from '../../dialogs/faq';
-import { titleOf } from '../../dialogs/render';
+import { sourceTitles, titleOf } from '../../dialogs/render';
+import { factsLead } from './fact-statement';
 import type { PendingChoice } from '../../dialogs/types';
 import { questionClauses, type TurnContext } from '../context';
 import type { Step } from '../context';
@@ -16,7 +17,7 @@ import type { Outcome } from '../outcome';
 export const newQuestion: Step = (ctx) => {
   const u = ctx.understanding();
   const roles = ctx.k.conversation.intents;
-  if (u.decision === 'suggest' && !ctx.open) return ctx.respond.suggestions(u);
+  if (u.decision === 'suggest' && !ctx.open) return withFactsLead(ctx, ctx.respond.suggestions(u));
   if (u.decision !== 'answer') return undefined;
   const aside = roles.remarks.includes(u.intent) ? ('remark' as const) : undefined;
   if (ctx.open?.kind === 'interview') {
@@ -31,6 +32,14 @@ export const newQuestion: Step = (ctx) => {
   const outcome: Outcome = asked ? twoQuestions(ctx, asked) : ctx.respond.answer(ctx, u.intent, u.confidence);
   return { ...outcome, aside, ...(u.truncated ? { replies: [{ text: ctx.k.messages.tooLong }, ...outcome.replies] } : {}) };
 };
+
+/** The closest questions, headed by what the facts the message states change (跳槽去广东 → 变更注册). */
+function withFactsLead(ctx: TurnContext, o: Outcome): Outcome {
+  const lead = factsLead(ctx);
+  if (!lead) return o;
+  const text = `${lead.text}\n\n${ctx.k.conversation.say.suggestAfterLead}`;
+  return { ...o, replies: [{ ...o.replies[0], text }, ...o.replies.slice(1)], sources: sourceTitles(lead.sources, ctx.k) };
+}
 
 /**
  * Two different questions in one message, in the order asked: clauses that ask (a question word or
