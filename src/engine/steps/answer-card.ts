@@ -5,54 +5,18 @@
  * (变更注册, 有效期, 65岁, 费用, 相邻问题, 范围外) when the best card is clearly ahead, and when the
  * classifier cannot read the message, several close cards are offered as choices.
  */
-import { SUBJECT_IDS, type LoadedCard } from '../../schema/cards';
-import { isIntentId, type IntentId } from '../../schema/knowledge';
-import type { Knowledge } from '../../knowledge/load';
-import { withoutPlaces, type Understanding } from '../../nlu/nlu';
+import { type LoadedCard } from '../../schema/cards';
+import { isIntentId } from '../../schema/knowledge';
 import { CardIndex } from '../../knowledge/rank';
 import { withChoices } from '../../dialogs/faq';
-import { cardReply } from '../../knowledge/card-reply';
-import { personalLead } from '../../dialogs/personal';
-import { factsLead } from './fact-statement';
-import { describeFact } from '../../dialogs/summary';
-import { regionBlock, regionDifferences, sourceTitles } from '../../dialogs/render';
-import type { SituationField } from '../../schema/rules';
 import type { Ranked } from '../../knowledge/rank';
 import type { PendingChoice } from '../../dialogs/types';
 import { questionClauses, type Step, type TurnContext } from '../context';
 import { answerWords, isExactly, isQuestion } from '../../nlu/answers';
-import { normalizeText } from '../../nlu/normalize';
 import type { Outcome } from '../outcome';
 
-/** One ranking index per loaded knowledge (built on first use, with the NLU's segmenter and place-neutral reading). */
-const indexes = new WeakMap<Knowledge, CardIndex<LoadedCard>>();
-export function indexFor(ctx: TurnContext): CardIndex<LoadedCard> {
-  let index = indexes.get(ctx.k);
-  if (!index) {
-    const k = ctx.k;
-    index = new CardIndex(k.cards.cards, {
-      segmenter: ctx.nlu.segmenter,
-      settings: k.cards.settings,
-      genericWords: k.nlu.genericWords,
-      neutralize: (t) => withoutPlaces(k, t),
-    });
-    indexes.set(k, index);
-  }
-  return index;
-}
-
-/** A subject's first card in its file: its general answer. */
-function firstCardOf(ctx: TurnContext, subject: string): LoadedCard | undefined {
-  return ctx.k.cards.cards.find((c) => c.subject === subject);
-}
-
-/** The classifier's subject probabilities; subjects only cards cover start from a neutral one. */
-function prior(ctx: TurnContext, u: Understanding): Map<string, number> {
-  const p = new Map<string, number>();
-  for (const c of u.candidates) p.set(c.label, c.score);
-  for (const s of SUBJECT_IDS) if (!isIntentId(s)) p.set(s, ctx.k.cards.settings.unknownSubjectPrior);
-  return p;
-}
+import { indexFor, firstCardOf, prior, contrasted } from '../card-ranking';
+import { answer, withDialog, offer } from '../card-answer';
 
 export const answerCard: Step = (ctx) => {
   const { settings } = ctx.k.cards;
@@ -182,171 +146,4 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
   ].slice(0, 4);
   const text = `${outcome.replies.map((r) => r.text).join('\n\n')}\n\n${k.messages.alsoAsked.replaceAll('{title}', second.question)}`;
   return { ...outcome, replies: [withChoices(text, choices)], choices };
-}
-
-/**
- * A message that names its procedure (注销, 延续, 变更…) is not answered by a card about another
- * one: a card whose question names only other procedures counts for `contrastWeight` of its score.
- */
-function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Ranked<LoadedCard>[] {
-  const { contrastWords, contrastWeight, questionKinds, kindWeight } = ctx.k.cards.settings;
-  const named = contrastWords.filter((w) => ctx.normalized.includes(w));
-  const kinds = Object.entries(questionKinds).filter(([, words]) => words.some((w) => ctx.normalized.includes(w)));
-  if (!named.length && !kinds.length) return ranked;
-  // A card about another procedure, or out of scope and about none of those named (资质人数不够，能先不注销吗 is not about 资质).
-  const other = (c: LoadedCard) =>
-    named.length > 0 &&
-    !named.some((w) => c.question.includes(w)) &&
-    (c.scope !== 'in' || contrastWords.some((w) => !named.includes(w) && c.question.includes(w)));
-  // A card that never asks the kind of question the message asks (多久 → a duration).
-  const unlike = (c: LoadedCard) => kinds.some(([, words]) => !asksOf(c).some((q) => words.some((w) => q.includes(w))));
-  return ranked
-    .map((r) => {
-      const f = (other(r.card) ? contrastWeight : 1) * (unlike(r.card) ? kindWeight : 1);
-      return f === 1 ? r : { ...r, score: r.score * f, match: r.match * f };
-    })
-    .sort((a, b) => b.score - a.score);
-}
-
-/** A card's question and phrasings, normalised (for the kind of question they ask). */
-const asked = new WeakMap<LoadedCard, string[]>();
-function asksOf(c: LoadedCard): string[] {
-  let list = asked.get(c);
-  if (!list) asked.set(c, (list = [c.question, ...c.phrasings].map(normalizeText)));
-  return list;
-}
-
-/** The questions offered after a card: close alternatives first, then the cards that usually come next. */
-function nextChoices(ctx: TurnContext, card: LoadedCard, alternatives: readonly LoadedCard[]): PendingChoice[] {
-  const cards = ctx.k.cards;
-  const ids = [...alternatives.map((c) => c.id), ...card.next].filter((id, i, all) => id !== card.id && all.indexOf(id) === i);
-  return ids.slice(0, 4).flatMap((id) => {
-    const c = cards.byId.get(id);
-    return c ? [{ label: c.question, target: { card: c.id } }] : [];
-  });
-}
-
-/** The user's stated facts as the personal lead names them (年龄：66岁；注销原因：退休). */
-function statedFacts(ctx: TurnContext): string {
-  const profile = ctx.who.profile ?? {};
-  const fields = (Object.keys(profile) as SituationField[]).filter((f) => f !== 'region' && profile[f] !== undefined && ctx.k.interview.fields[f]);
-  return fields.map((f) => describeFact(f, profile, ctx.k)).join('；');
-}
-
-/**
- * A card as the turn's answer, for this person: what its conditions say for their facts (or, on a
- * subject whose answer consults the rule checker, what the checker finds), their province's
- * differences where the subject has any, the sources; a reminder and its first sentence when the
- * card was given in full before.
- */
-export function answer(ctx: TurnContext, card: LoadedCard, confidence: number, alternatives: readonly LoadedCard[] = []): Outcome {
-  const { k } = ctx;
-  const next = nextChoices(ctx, card, alternatives);
-  const subject = card.subject;
-  const key = `card:${card.id}`;
-  if (ctx.state.answered.includes(key)) {
-    const first = card.answer.trim().split(/(?<=[。！？])/u)[0];
-    const text = `${k.conversation.say.reminder.replaceAll('{title}', card.question)}\n${first}`;
-    return { intent: subject, answer: card.id, confidence, replies: [withChoices(text, next)], sources: [], choices: next, subject };
-  }
-  const facts = { ...ctx.who.profile, ...(ctx.who.region ? { region: ctx.who.region } : {}) };
-  const entry = isIntentId(subject) ? k.answers.get(subject) : undefined;
-  const stated = statedFacts(ctx);
-  const reply = cardReply(card, facts, {
-    words: {
-      personal: k.messages.personalLead.replace('{facts}', stated).replace('（）', ''),
-      inGeneral: k.messages.inGeneral,
-      regionalLabel: k.messages.regionalLabel,
-      sourcesLabel: k.messages.sourcesLabel,
-    },
-    sourceTitle: (id) => k.sources[id]?.title ?? id,
-    byId: k.cards.byId,
-  });
-  const blocks = reply.text.split('\n\n');
-  const sources = [...reply.sources];
-  // No condition of the card applied: the rule checker's findings for this person, when the subject consults it.
-  const lead = !reply.personal && entry?.check ? personalLead(entry.check, ctx.who, k, entry.covers) : undefined;
-  // Findings said before (a statement of facts, an earlier answer) are not led with again.
-  const leadLines = lead?.text.split('\n').filter((l, i) => i === 0 || !ctx.said(l)) ?? [];
-  if (lead && leadLines.length > 1 && !ctx.said(lead.text)) {
-    blocks.unshift(leadLines.join('\n'));
-    blocks[1] = `${k.messages.inGeneral}${blocks[1]}`;
-    sources.unshift(...sourceTitles(lead.sources, k));
-  }
-  // The user's province: its own differences replace the card's general regional note.
-  // (Not when the card itself already speaks of that province: its claim would be said twice.)
-  if (ctx.who.region && entry?.regionDetails.length && !card.answer.includes(ctx.who.region)) {
-    const diffs = regionDifferences(ctx.who.region, entry.regionDetails, k);
-    const at = blocks.findIndex((b) => b.startsWith(`【${k.messages.regionalLabel}】`));
-    const sourcesAt = blocks.findIndex((b) => b.startsWith(`【${k.messages.sourcesLabel}】`));
-    const block = diffs.lines.length ? regionBlock(ctx.who.region, diffs, k, ctx.said) : k.messages.regionNothing.replaceAll('{province}', ctx.who.region);
-    if (diffs.lines.length && at >= 0) blocks[at] = block;
-    else blocks.splice(sourcesAt >= 0 ? sourcesAt : blocks.length, 0, block);
-    sources.push(...sourceTitles(diffs.sources, k));
-  }
-  const unique = [...new Set(sources)];
-  const at = blocks.findIndex((b) => b.startsWith(`【${k.messages.sourcesLabel}】`));
-  if (unique.length) blocks.splice(at >= 0 ? at : blocks.length, at >= 0 ? 1 : 0, `【${k.messages.sourcesLabel}】${unique.join('；')}`);
-  const text = blocks.join('\n\n');
-  return { intent: subject, answer: card.id, confidence, replies: [withChoices(text, next)], sources: unique, choices: next, answered: [key], subject };
-}
-
-/**
- * A card on a subject with a FAQ follow-up not yet walked (and no dialog open): the card answers
- * the question asked, then the follow-up's first question is asked in place of its opener.
- */
-function withDialog(ctx: TurnContext, card: Outcome, intent: IntentId): Outcome {
-  const flow = ctx.k.answers.get(intent)?.flow;
-  if (
-    !flow ||
-    ctx.open?.kind === 'interview' ||
-    (ctx.open?.kind === 'faq' && ctx.open.intent === intent) ||
-    ctx.state.answered.includes(intent) ||
-    !card.answered?.length
-  )
-    return card;
-  const turn = ctx.runner.beginFaq(flow, intent, ctx.input);
-  const ask = turn.replies.at(-1);
-  if (!turn.frame || !ask?.choices?.length) return card;
-  const text = card.replies.map((r) => r.text).join('\n\n');
-  return { ...card, replies: [{ text }, ask], choices: ctx.runner.choices(turn.frame), dialog: turn.frame, answered: [...(card.answered ?? []), intent] };
-}
-
-/** The close cards' questions to pick from, and the way to a person. */
-function offer(ctx: TurnContext, close: readonly LoadedCard[], confidence: number): Outcome {
-  const { k } = ctx;
-  const choices: PendingChoice[] = [
-    ...close.map((c): PendingChoice => ({ label: c.question, target: { card: c.id } })),
-    { label: k.messages.handoffChoice, target: { intent: 'handoff.human' } },
-  ];
-  // What the facts the message states change comes first: the person learns that much at once.
-  const lead = factsLead(ctx);
-  const text = lead ? `${lead.text}\n\n${k.conversation.say.suggestAfterLead}` : k.messages.suggest;
-  return { intent: 'fallback', confidence, replies: [withChoices(text, choices)], sources: lead ? sourceTitles(lead.sources, k) : [], choices };
-}
-
-/**
- * A short follow-up after a card's answer: 为什么 gets the card's legal basis (its detail and
- * sources). Other follow-ups are left to the subject's follow-ups.
- */
-export function cardFollowUp(ctx: TurnContext, last: LoadedCard, kind: string): Outcome | undefined {
-  const { k } = ctx;
-  if (kind === 'why') {
-    const sources = [...new Set(last.sources.map((id) => k.sources[id]?.title ?? id))];
-    const basis = k.conversation.say.cardBasis.replaceAll('{question}', last.question);
-    // The card's detail, or else the sentences of its answer that cite an article: never a bare list of sources.
-    const cited = last.answer
-      .trim()
-      .split(/(?<=[。！？])/u)
-      .filter((x) => /第[一二三四五六七八九十百]+条/u.test(x))
-      .join('');
-    const text = [basis, last.detail?.trim() || cited, `【${k.messages.sourcesLabel}】${sources.join('；')}`].filter(Boolean).join('\n\n');
-    const next: PendingChoice[] = last.next.flatMap((id) => {
-      const c = k.cards.byId.get(id);
-      return c ? [{ label: c.question, target: { card: c.id } }] : [];
-    });
-    return { intent: last.subject, answer: last.id, confidence: 1, replies: [withChoices(text, next)], sources, choices: next, subject: last.subject };
-  }
-  // Other follow-ups go on to the subject's own follow-ups.
-  return undefined;
 }

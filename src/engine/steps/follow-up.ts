@@ -5,7 +5,7 @@
  * row of follow-ups is about the same thing. Inside the interview, 为什么 is about its question.
  */
 import { isIntentId } from '../../schema/knowledge';
-import { cardFollowUp } from './answer-card';
+import { cardFollowUp } from '../card-answer';
 import { answerWords, isExactly } from '../../nlu/answers';
 import { withChoices } from '../../dialogs/faq';
 import { relatedChoices, sourceTitles } from '../../dialogs/render';

@@ -7,7 +7,7 @@ import { normalizeLabel } from '../../nlu/normalize';
 import type { Step, TurnContext } from '../context';
 import type { Outcome } from '../outcome';
 import type { PendingChoice } from '../../dialogs/types';
-import { answer as answerCard } from './answer-card';
+import { answer as answerCard } from '../card-answer';
 
 export const pickChoice: Step = (ctx) => {
   const { choices } = ctx.state;

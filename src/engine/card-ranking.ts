@@ -1,0 +1,75 @@
+/**
+ * Ranking the answer cards for a turn: one index per loaded knowledge, the classifier's subject
+ * probabilities as a prior, a subject's first card (its general answer), and the contrast rules
+ * (another procedure, an out-of-scope card, another kind of question).
+ */
+import { SUBJECT_IDS, type LoadedCard } from '../schema/cards';
+import { isIntentId } from '../schema/knowledge';
+import type { Knowledge } from '../knowledge/load';
+import { withoutPlaces, type Understanding } from '../nlu/nlu';
+import { CardIndex } from '../knowledge/rank';
+import type { Ranked } from '../knowledge/rank';
+import { type TurnContext } from './context';
+import { normalizeText } from '../nlu/normalize';
+
+/** One ranking index per loaded knowledge (built on first use, with the NLU's segmenter and place-neutral reading). */
+const indexes = new WeakMap<Knowledge, CardIndex<LoadedCard>>();
+export function indexFor(ctx: TurnContext): CardIndex<LoadedCard> {
+  let index = indexes.get(ctx.k);
+  if (!index) {
+    const k = ctx.k;
+    index = new CardIndex(k.cards.cards, {
+      segmenter: ctx.nlu.segmenter,
+      settings: k.cards.settings,
+      genericWords: k.nlu.genericWords,
+      neutralize: (t) => withoutPlaces(k, t),
+    });
+    indexes.set(k, index);
+  }
+  return index;
+}
+
+/** A subject's first card in its file: its general answer. */
+export function firstCardOf(ctx: TurnContext, subject: string): LoadedCard | undefined {
+  return ctx.k.cards.cards.find((c) => c.subject === subject);
+}
+
+/** The classifier's subject probabilities; subjects only cards cover start from a neutral one. */
+export function prior(ctx: TurnContext, u: Understanding): Map<string, number> {
+  const p = new Map<string, number>();
+  for (const c of u.candidates) p.set(c.label, c.score);
+  for (const s of SUBJECT_IDS) if (!isIntentId(s)) p.set(s, ctx.k.cards.settings.unknownSubjectPrior);
+  return p;
+}
+
+/**
+ * A message that names its procedure (注销, 延续, 变更…) is not answered by a card about another
+ * one: a card whose question names only other procedures counts for `contrastWeight` of its score.
+ */
+export function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Ranked<LoadedCard>[] {
+  const { contrastWords, contrastWeight, questionKinds, kindWeight } = ctx.k.cards.settings;
+  const named = contrastWords.filter((w) => ctx.normalized.includes(w));
+  const kinds = Object.entries(questionKinds).filter(([, words]) => words.some((w) => ctx.normalized.includes(w)));
+  if (!named.length && !kinds.length) return ranked;
+  // A card about another procedure, or out of scope and about none of those named (资质人数不够，能先不注销吗 is not about 资质).
+  const other = (c: LoadedCard) =>
+    named.length > 0 &&
+    !named.some((w) => c.question.includes(w)) &&
+    (c.scope !== 'in' || contrastWords.some((w) => !named.includes(w) && c.question.includes(w)));
+  // A card that never asks the kind of question the message asks (多久 → a duration).
+  const unlike = (c: LoadedCard) => kinds.some(([, words]) => !asksOf(c).some((q) => words.some((w) => q.includes(w))));
+  return ranked
+    .map((r) => {
+      const f = (other(r.card) ? contrastWeight : 1) * (unlike(r.card) ? kindWeight : 1);
+      return f === 1 ? r : { ...r, score: r.score * f, match: r.match * f };
+    })
+    .sort((a, b) => b.score - a.score);
+}
+
+/** A card's question and phrasings, normalised (for the kind of question they ask). */
+const asked = new WeakMap<LoadedCard, string[]>();
+function asksOf(c: LoadedCard): string[] {
+  let list = asked.get(c);
+  if (!list) asked.set(c, (list = [c.question, ...c.phrasings].map(normalizeText)));
+  return list;
+}
