@@ -1,12 +1,12 @@
 /**
- * Scores the blind evaluation sets (test/fixtures/blind/): single questions, short conversations
+ * Scores the blind evaluation sets (test/fixtures/blind, blind2, blind3): single questions, short conversations
  * and persona conversations written by people who never saw the knowledge, the code or the tests.
  * Each turn names what a correct reply must contain (`must`: groups, one string of each group) and
  * what makes it wrong (`mustNot`); an out-of-scope question must not be answered confidently.
  * This is a keyword proxy for the human labels kept beside the sets; it runs the engine in-process.
  *   npm run eval:blind [-- --json] [-- --show N]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -76,7 +76,11 @@ export function evaluateBlind(dir: string, assistant = new Assistant(loadKnowled
       );
       return c.turns.map((t, i) => judge(`${c.id}.${i + 1}`, t.user, replies[i].text, replies[i].intent, t.must ?? [], t.mustNot ?? [], 'in'));
     });
-  return { questions, 'short-conversations': conversations('short-conversations.yaml'), conversations: conversations('conversations.yaml') };
+  // The first set has short conversations too; the later ones only questions and persona conversations.
+  const sets: Record<string, Scored[]> = { questions };
+  if (existsSync(join(dir, 'short-conversations.yaml'))) sets['short-conversations'] = conversations('short-conversations.yaml');
+  sets.conversations = conversations('conversations.yaml');
+  return sets;
 }
 
 function summary(rows: Scored[]): Record<string, number> {
@@ -94,8 +98,12 @@ function summary(rows: Scored[]): Record<string, number> {
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const dir = join(import.meta.dirname, '..', 'test', 'fixtures', 'blind');
-  const results = evaluateBlind(dir);
+  // Each set was written by another blind evaluator: blind (set 1), blind2, blind3.
+  const fixtures = join(import.meta.dirname, '..', 'test', 'fixtures');
+  const assistant = new Assistant(loadKnowledge());
+  const results: Record<string, Scored[]> = {};
+  for (const set of ['blind', 'blind2', 'blind3'])
+    for (const [part, rows] of Object.entries(evaluateBlind(join(fixtures, set), assistant))) results[`${set}/${part}`] = rows;
   const showAt = process.argv.indexOf('--show');
   const show = showAt > 0 ? Number(process.argv[showAt + 1]) : 0;
   if (process.argv.includes('--json')) {

@@ -32,6 +32,14 @@ export function isLong(block: string, sourcesLabel: string): boolean {
   return [...b].length >= LONG_BLOCK && !b.startsWith(`【${sourcesLabel}】`);
 }
 
+/** The first sentence of a block (up to 。！？ or the end of its first line). */
+function firstLine(block: string): string {
+  return block
+    .trim()
+    .split('\n')[0]
+    .split(/(?<=[。！？])/u)[0];
+}
+
 /**
  * The replies with every long block said before (or earlier in the same replies) replaced by
  * `seeAbove`, and the fingerprints now said. The last guard: answers, regions, leads and verdicts
@@ -59,7 +67,9 @@ export function foldRepeats(replies: Reply[], said: readonly string[], sourcesLa
       }
       return b;
     });
-    const text = kept.filter((b, i) => !(b === seeAbove && kept[i - 1] === seeAbove)).join('\n\n');
+    let text = kept.filter((b, i) => !(b === seeAbove && kept[i - 1] === seeAbove)).join('\n\n');
+    // A reply that would be nothing but "said before" keeps the first sentence of what it said, so it still answers.
+    if (text.trim() === seeAbove) text = `${firstLine(blocks(r.text)[0])}${seeAbove}`;
     return r.choices ? { ...r, text } : { text };
   });
   return { replies: out, said: [...said, ...added].slice(-KEPT) };

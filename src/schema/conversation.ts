@@ -55,6 +55,8 @@ export const ConversationFile = z
             roleplay: z.array(pattern).min(1),
             laughter: z.array(pattern).min(1),
             insult: words.min(1),
+            /** Words that address the assistant: an insult with one of them counts even in a question. */
+            addressed: words.min(1),
           })
           .strict(),
       })

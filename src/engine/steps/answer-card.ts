@@ -63,9 +63,10 @@ export const answerCard: Step = (ctx) => {
   // (With a word of the domain in it — 注册, 延续, 学时… — the classifier's doubt counts for less: it knows only its own subjects.)
   const { chooseRatio, maxChoices } = settings.decide;
   if (u.decision === 'fallback' && close[0].card.scope === 'in' && close[0].match < (inDomain ? settings.answerWithChoices : settings.outOfDomainMatch)) {
-    // In the domain, the close questions to pick from rather than "not understood".
+    // In the domain, the close questions to pick from rather than "not understood"; the only close one is answered.
     const inScope = close.filter((r) => r.card.scope === 'in').map((r) => r.card);
-    return inDomain && !ctx.open ? offer(ctx, inScope.slice(0, maxChoices), u.confidence) : undefined;
+    if (!inDomain || ctx.open) return undefined;
+    if (inScope.length > 1) return offer(ctx, inScope.slice(0, maxChoices), u.confidence);
   }
   const near = (r: Ranked<LoadedCard>, best: Ranked<LoadedCard>) => r.score >= chooseRatio * best.score;
   let best = close[0];
@@ -101,8 +102,8 @@ export const answerCard: Step = (ctx) => {
   // Weak and unclear, with nothing the classifier understood: the close questions to pick from.
   if (best.match < settings.answerWithChoices && !knows) {
     const inScope = close.filter((r) => r.card.scope === 'in' && near(r, close[0])).map((r) => r.card);
-    // One close card well ahead of the rest is answered (its rivals offered); several alike are a menu.
-    const rival = close.find((r) => r !== best && r.score >= settings.menuRatio * best.score);
+    // One close card well ahead of the rest is answered (its rivals offered); several alike of different subjects are a menu.
+    const rival = close.find((r) => r !== best && r.score >= settings.menuRatio * best.score && r.card.subject !== best.card.subject);
     if (rival || best.card.scope !== 'in') return ctx.open || inScope.length < 2 ? undefined : offer(ctx, inScope.slice(0, maxChoices), u.confidence);
   }
   const answered = answer(ctx, best.card, u.confidence, others.slice(0, maxChoices - 1));

@@ -67,11 +67,12 @@ export const remark: Step = (ctx) => {
     );
     return { intent: ctx.state.subject ?? 'chitchat.greeting', confidence: 1, replies: [{ text }], sources, choices: [], aside: 'remark' };
   }
-  const { roleplay, laughter, insult } = words.remarks;
+  const { roleplay, laughter, insult, addressed } = words.remarks;
   if (roleplay.some((p) => pattern(p).test(normalized))) return said(ctx, k.conversation.say.roleplay);
   if (laughter.some((p) => pattern(p).test(normalized))) return said(ctx, k.conversation.say.laughter);
   const domain = k.cards.settings.domainWords.some((w) => normalized.includes(w));
-  if (!domain && !isQuestion(normalized, words.questions) && insult.some((w) => normalized.includes(w))) {
+  const toUs = addressed.some((w) => normalized.includes(w));
+  if (!domain && (toUs || !isQuestion(normalized, words.questions)) && insult.some((w) => normalized.includes(w))) {
     const handoff = ctx.respond.starters().filter((c) => 'intent' in c.target && c.target.intent === 'handoff.human');
     return { ...said(ctx, k.conversation.say.insult), choices: handoff, replies: [{ text: k.conversation.say.insult, choices: handoff.map((c) => c.label) }] };
   }

@@ -37,4 +37,9 @@ describe('step: a remark', () => {
     expect(t.replies.map((r) => r.text).join('\n')).toContain(k.conversation.say.laughter);
     expect(t.replies.at(-1)?.choices?.length).toBeGreaterThan(0);
   });
+
+  it('an insult said to the assistant counts even as a question; 说这么多 asks for brevity', () => {
+    expect(textOf(remark(ctx(['注销要多久'], '你这机器人是不是跟我老板一伙的，废物')))).toBe(k.conversation.say.insult);
+    expect(textOf(remark(ctx(['注销要交钱吗'], '说这么多，一句话')))).toContain(k.conversation.say.shorter);
+  });
 });
