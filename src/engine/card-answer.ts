@@ -26,6 +26,11 @@ function nextChoices(ctx: TurnContext, card: LoadedCard, alternatives: readonly 
   });
 }
 
+/** A card about changing registration: of that subject, or its question or first sentence speaks of 变更. */
+function aboutChange(card: LoadedCard): boolean {
+  return card.subject === 'change.registration' || card.question.includes('变更') || card.answer.split('。')[0].includes('变更');
+}
+
 /** The user's stated facts as the personal lead names them (年龄：66岁；注销原因：退休). */
 function statedFacts(ctx: TurnContext): string {
   const profile = ctx.who.profile ?? {};
@@ -72,6 +77,13 @@ export function answer(ctx: TurnContext, card: LoadedCard, confidence: number, a
     blocks.unshift(leadLines.join('\n'));
     blocks[1] = `${k.messages.inGeneral}${blocks[1]}`;
     sources.unshift(...sourceTitles(lead.sources, k));
+  }
+  // Someone already deregistered asking about a change of registration: what applies to them is registering again.
+  // (Not when one of the card's own conditions already said so.)
+  if (ctx.who.profile?.previousRegistrationCleared === true && aboutChange(card) && !reply.personal) {
+    const full = k.conversation.say.clearedNotChange;
+    blocks.unshift(ctx.said(full) ? k.conversation.say.clearedNotChangeAgain : full);
+    sources.unshift(...sourceTitles(['reg.147.a16', 'reg.147.a12'], k));
   }
   // The user's province: its own differences replace the card's general regional note.
   // (Not when the card itself already speaks of that province: its claim would be said twice.)

@@ -166,10 +166,11 @@ export function buildContext(p: ContextParts): TurnContext {
   const inInterview = open?.kind === 'interview';
   // Facts the user states (age, reason, employer gone, hours…) are kept and used by later answers;
   // inside the interview the interview reads them itself.
-  const stated = normalized ? p.runner.interview.factsIn(normalized) : {};
+  // A pasted text (a notice, an article) or one longer than the NLU reads: its facts are not the user's.
+  const stated = normalized && normalized.length <= k.nlu.maxChars && !pasted(k, normalized) ? p.runner.interview.factsIn(normalized) : {};
   const place = normalized ? k.regions.find(normalized) : undefined;
   let state = stored;
-  if (!inInterview && Object.keys(stated).length) state = { ...state, profile: { ...state.profile, ...stated } };
+  if (!inInterview && Object.keys(stated).length) state = { ...state, profile: withFacts(k, state.profile ?? {}, stated) };
   if (!inInterview && place) state = { ...state, region: place };
   const check = open?.kind === 'interview' ? open.check.situation : undefined;
   const who: Who = check
@@ -203,6 +204,24 @@ export function buildContext(p: ContextParts): TurnContext {
     input: { normalized, now: p.now, who, said: saidFn },
     understanding: () => (understood ??= understand(p.nlu(), k, normalized, statesFacts)),
   };
+}
+
+/** A long message with numbered items (一、… 二、…): a pasted notice or article. */
+function pasted(k: Knowledge, normalized: string): boolean {
+  const { storyChars, pastedItems } = k.conversation.limits;
+  if (normalized.length <= storyChars) return false;
+  const items = normalized.match(new RegExp(pastedItems.pattern, 'gu'))?.length ?? 0;
+  return items >= pastedItems.min;
+}
+
+/**
+ * The profile with newly stated facts. A reason of higher precedence stays (a firm gone outranks a
+ * later 去新公司: the registration lapsed with the firm, whatever the person does next).
+ */
+export function withFacts(k: Knowledge, profile: Situation, stated: Situation): Situation {
+  const rank = (r: Situation['reason']) => k.interview.fields.reason.options?.find((o) => o.value === r)?.precedence ?? 0;
+  const keep = profile.reason !== undefined && stated.reason !== undefined && rank(profile.reason) > rank(stated.reason);
+  return { ...profile, ...stated, ...(keep ? { reason: profile.reason } : {}) };
 }
 
 function withoutGoal(s: Situation): Omit<Situation, 'goal' | 'region'> {

@@ -67,6 +67,8 @@ export const ConversationFile = z
         repromptChars: z.number().int().positive(),
         /** A message longer than this (a story, a pasted notice) is answered on its question: the sentence that asks, nearest the end. */
         storyChars: z.number().int().positive(),
+        /** A message longer than storyChars with this many numbered items (一、 二、 / 1. 2.) is a pasted text: its facts are not the user's. */
+        pastedItems: z.object({ pattern, min: z.number().int().positive() }).strict(),
         /** An intent that starts a dialog starts it only at this confidence of the classifier or more (below, the cards answer). */
         startConfidence: z.record(IntentId, z.number().min(0).max(1)).default({}),
         /** Such an intent, in a message without a word of the domain (knowledge/cards-settings.yaml domainWords), starts its dialog only in a message this short (帮我自查). */
@@ -110,6 +112,10 @@ export const ConversationFile = z
         seeAbove: text,
         /** A verdict block unchanged since the last verdict: {title} is its heading. */
         unchanged: text,
+        /** Heads a card about changing registration for someone whose registration was already cancelled. */
+        clearedNotChange: text,
+        /** The same, short, once it was said in full. */
+        clearedNotChangeAgain: text,
         /** The close questions offered under what the user's facts change (instead of messages.suggest). */
         suggestAfterLead: text,
         /** 太长了 after an answer: heads the answer's first sentence. */
