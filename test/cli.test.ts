@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLEAR_FACTS } from './helpers/situations';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'jianli.js');
@@ -113,19 +114,7 @@ describe('jianli', () => {
     const last = turns.at(-1);
     expect(last.intent).toBe('interview.start');
     expect(last.verdict.status).toBe('eligible');
-    const check = jianli(
-      ['check'],
-      JSON.stringify({
-        region: '上海',
-        reason: 'retired',
-        unsettledProjects: false,
-        pendingAccidentLiability: false,
-        underPenaltyOrReview: false,
-        continuingEducationComplete: true,
-        employerCooperates: true,
-        laborContractTerminated: true,
-      }),
-    );
+    const check = jianli(['check'], JSON.stringify({ ...CLEAR_FACTS, region: '上海', reason: 'retired' }));
     expect(last.verdict).toEqual(JSON.parse(check.stdout));
   });
 

@@ -11,6 +11,7 @@ import { AssistantChatService } from '../../src/service/chat';
 import { LowdbStore } from '../../src/store/lowdb';
 import { sharedAssistant } from '../helpers/assistant';
 import { tempDirs } from '../helpers/temp';
+import { FULL_CONVERSATION } from '../helpers/scripts';
 
 const { temp, knowledgeCopy, cleanup } = tempDirs();
 afterAll(cleanup);
@@ -22,20 +23,7 @@ const heldout = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'heldou
   .map((l) => l.split('\t')[0]);
 /** Whole conversations, so the state each turn leaves is carried into the next. */
 const CONVERSATIONS = [
-  [
-    '你好',
-    '注销需要什么材料',
-    '照片有什么要求',
-    '帮我看看我能不能注销',
-    '我在南京，离职了，手上没有项目',
-    '没有',
-    '没有',
-    '修满了',
-    '愿意',
-    '有',
-    '审批要多久',
-    '谢谢',
-  ],
+  [...FULL_CONVERSATION],
   ['我想注销', '帮我看看我能不能注销', '北京', '还在原单位', '有一个在建项目', '没有', '不知道', '算了', '转人工'],
   ['我的身份证号是110101199003071234，手机13800138000', '单位不给开同意注销函怎么办', '1', '黑名单会影响吗', '再见'],
 ];
