@@ -63,10 +63,13 @@ export const answerCard: Step = (ctx) => {
   // (With a word of the domain in it — 注册, 延续, 学时… — the classifier's doubt counts for less: it knows only its own subjects.)
   const { chooseRatio, maxChoices } = settings.decide;
   if (u.decision === 'fallback' && close[0].card.scope === 'in' && close[0].match < (inDomain ? settings.answerWithChoices : settings.outOfDomainMatch)) {
-    // In the domain, the close questions to pick from rather than "not understood"; the only close one is answered.
+    // In the domain, the close questions to pick from rather than "not understood" when several of different
+    // subjects are alike; otherwise the closest is answered (its rivals offered).
     const inScope = close.filter((r) => r.card.scope === 'in').map((r) => r.card);
     if (!inDomain || ctx.open) return undefined;
-    if (inScope.length > 1) return offer(ctx, inScope.slice(0, maxChoices), u.confidence);
+    const top = close[0];
+    const rival = close.some((r) => r !== top && r.score >= settings.menuRatio * top.score && r.card.subject !== top.card.subject);
+    if (inScope.length > 1 && rival) return offer(ctx, inScope.slice(0, maxChoices), u.confidence);
   }
   const near = (r: Ranked<LoadedCard>, best: Ranked<LoadedCard>) => r.score >= chooseRatio * best.score;
   let best = close[0];
