@@ -124,7 +124,10 @@ function understand(nlu: Nlu, k: Knowledge, normalized: string, statesFacts: boo
  * without a word of the domain, is only a suggestion: the cards answer first.
  */
 function unsureStart(k: Knowledge, u: Understanding): Understanding {
-  const { startConfidence, startPlainChars } = k.conversation.limits;
+  const { startConfidence, startPlainChars, subjectWords } = k.conversation.limits;
+  const unsure = { ...u, intent: 'fallback' as const, confidence: 1 - u.confidence, decision: 'suggest' as const, reason: 'low-confidence' as const };
+  const mustSay = u.decision === 'answer' ? subjectWords[u.intent] : undefined;
+  if (mustSay && !mustSay.some((w) => u.normalized.includes(w))) return unsure;
   const needs = u.decision === 'answer' ? startConfidence[u.intent] : undefined;
   if (needs === undefined) return u;
   const plain = [...u.normalized].length > startPlainChars && !k.cards.settings.domainWords.some((w) => u.normalized.includes(w));

@@ -73,6 +73,8 @@ export const ConversationFile = z
         startConfidence: z.record(IntentId, z.number().min(0).max(1)).default({}),
         /** Such an intent, in a message without a word of the domain (knowledge/cards-settings.yaml domainWords), starts its dialog only in a message this short (帮我自查). */
         startPlainChars: z.number().int().min(0),
+        /** A subject the classifier reads too broadly: it stands only in a message with one of these words (else the cards decide). */
+        subjectWords: z.record(IntentId, words.min(1)).default({}),
       })
       .strict(),
     intents: z
