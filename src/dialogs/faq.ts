@@ -130,6 +130,8 @@ export function readAnswer(ask: DialogQuestion, normalized: string, k: Knowledge
   if (isExactly(normalized, ask.answers.no, words.particles)) return 'no';
   if (isExactly(normalized, ask.answers.yes, words.particles)) return 'yes';
   const yn = parseLeadingYesNo(normalized, words);
+  // 好的，谢谢 to an offer closes the conversation politely: it is no, not a yes that starts something.
+  if (yn === 'yes' && k.conversation.words.thanks.some((w) => normalized.includes(w))) return 'no';
   if (yn) return yn;
   if (ask.patterns?.no.some((p) => pattern(p).test(normalized))) return 'no';
   if (ask.patterns?.yes.some((p) => pattern(p).test(normalized))) return 'yes';

@@ -77,4 +77,12 @@ describe('DialogRunner: one runner for the FAQ follow-ups and the interview', ()
     expect(text).toContain('第十五条');
     expect(t.frame?.kind === 'faq' && t.frame.step).toBe('with_proof');
   });
+
+  it('好的，谢谢 to an offer declines it; 好的 alone accepts it', () => {
+    const offer = k.dialogs.get('employer_refusal')?.steps.with_proof.ask;
+    expect(offer).toBeDefined();
+    if (!offer) return;
+    expect(readAnswer(offer, normalizeText('好的，谢谢'), k)).toBe('no');
+    expect(readAnswer(offer, normalizeText('好的'), k)).toBe('yes');
+  });
 });
