@@ -108,6 +108,7 @@ export function answer(ctx: TurnContext, card: LoadedCard, confidence: number, a
  * the question asked, then the follow-up's first question is asked in place of its opener.
  */
 export function withDialog(ctx: TurnContext, card: Outcome, intent: IntentId): Outcome {
+  if (ctx.state.role === 'employer') return card;
   const flow = ctx.k.answers.get(intent)?.flow;
   if (
     !flow ||

@@ -47,10 +47,11 @@ export function prior(ctx: TurnContext, u: Understanding): Map<string, number> {
  * one: a card whose question names only other procedures counts for `contrastWeight` of its score.
  */
 export function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Ranked<LoadedCard>[] {
-  const { contrastWords, contrastWeight, questionKinds, kindWeight } = ctx.k.cards.settings;
+  const { contrastWords, contrastWeight, questionKinds, kindWeight, employerBoost } = ctx.k.cards.settings;
   const named = contrastWords.filter((w) => ctx.normalized.includes(w));
   const kinds = Object.entries(questionKinds).filter(([, words]) => words.some((w) => ctx.normalized.includes(w)));
-  if (!named.length && !kinds.length) return ranked;
+  const forFirm = ctx.state.role === 'employer';
+  if (!named.length && !kinds.length && !forFirm) return ranked;
   // A card about another procedure, or out of scope and about none of those named (资质人数不够，能先不注销吗 is not about 资质).
   const other = (c: LoadedCard) =>
     named.length > 0 &&
@@ -60,10 +61,17 @@ export function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Rank
   const unlike = (c: LoadedCard) => kinds.some(([, words]) => !asksOf(c).some((q) => words.some((w) => q.includes(w))));
   return ranked
     .map((r) => {
-      const f = (other(r.card) ? contrastWeight : 1) * (unlike(r.card) ? kindWeight : 1);
+      const firmCard = forFirm && forTheFirm(ctx, r.card);
+      const f = (other(r.card) ? contrastWeight : 1) * (unlike(r.card) ? kindWeight : 1) * (firmCard ? employerBoost : 1);
       return f === 1 ? r : { ...r, score: r.score * f, match: r.match * f };
     })
     .sort((a, b) => b.score - a.score);
+}
+
+/** A card written for a firm's HR (its question or phrasings have one of the settings' employerWords). */
+export function forTheFirm(ctx: TurnContext, c: LoadedCard): boolean {
+  const { employerWords } = ctx.k.cards.settings;
+  return asksOf(c).some((q) => employerWords.some((w) => q.includes(w)));
 }
 
 /** A card's question and phrasings, normalised (for the kind of question they ask). */

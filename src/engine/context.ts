@@ -10,6 +10,7 @@ import type { Situation } from '../schema/rules';
 import type { DialogRunner } from '../dialogs/runner';
 import type { DialogInput, DialogTurn, Frame, InterviewFrame, PendingChoice, Who } from '../dialogs/types';
 import { isQuestion } from '../nlu/answers';
+import { pattern } from '../dialogs/pattern';
 import type { Outcome } from './outcome';
 import { fingerprint } from './said';
 import { openFrame } from './state';
@@ -175,10 +176,13 @@ export function buildContext(p: ContextParts): TurnContext {
   let state = stored;
   if (!inInterview && Object.keys(stated).length) state = { ...state, profile: withFacts(k, state.profile ?? {}, stated) };
   if (!inInterview && place) state = { ...state, region: place };
+  // Someone speaking for the firm: kept for the conversation (the next caller clears it).
+  if (normalized && !state.role && k.conversation.words.employerSide.some((p) => pattern(p).test(normalized))) state = { ...state, role: 'employer' };
   const check = open?.kind === 'interview' ? open.check.situation : undefined;
+  // Answers for a firm's HR do not lead with what applies to "you" (the facts they tell are an employee's).
   const who: Who = check
     ? { region: check.region ?? state.region, profile: { ...state.profile, ...withoutGoal(check) } }
-    : { region: state.region, profile: state.profile };
+    : { region: state.region, profile: state.role === 'employer' ? {} : state.profile };
   const said = new Set(stored.said);
   const saidFn = (block: string) => said.has(fingerprint(block));
   let understood: Understanding | undefined;

@@ -32,7 +32,8 @@ export class Responder implements Answers {
     if (!entry) return this.fallback(ctx, confidence);
     if (entry.interview) return { ...this.dialog(ctx, ctx.runner.beginInterview(entry.interview, {}, ctx.input), intent), confidence, subject: intent };
     // A dialog whose answer was given already is not walked again.
-    if (entry.flow && !ctx.state.answered.includes(intent))
+    // (Not for a firm's HR: the follow-ups ask the engineer for their own proof.)
+    if (entry.flow && !ctx.state.answered.includes(intent) && ctx.state.role !== 'employer')
       return { ...this.dialog(ctx, ctx.runner.beginFaq(entry.flow, intent, ctx.input), intent), confidence, subject: intent };
     return this.plain(ctx, intent, confidence);
   }

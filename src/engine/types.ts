@@ -26,6 +26,8 @@ export interface ConversationState {
   region?: string;
   /** Facts the user has stated about their case (age, reason, employer, hours…), in the rule checker's terms; the province is `region`. */
   profile?: Profile;
+  /** Who is asking, when it is not the engineer: a firm's HR (我是人事, 我们公司) — answers are for the firm. */
+  role?: 'employer';
   /** What the last answer was about: short follow-ups (为什么, 需要多久) are about it. */
   subject?: Subject;
   /** The answer card the last answer came from: follow-ups (为什么, 要多久) are about it. */

@@ -242,6 +242,9 @@ export const CardSettingsFile = z
      */
     questionKinds: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
     kindWeight: unit.default(0.6),
+    /** Words of cards written for a firm's HR (员工, 人事 …): when the one asking speaks for the firm, such a card's score is multiplied by employerBoost. */
+    employerWords: z.array(z.string().min(1)).default([]),
+    employerBoost: z.number().min(1).default(1),
     /** A weak card of another classifier subject gives way to the classifier's own answer when it is at least this sure. */
     keepConfidence: unit.default(0.6),
   })

@@ -45,6 +45,8 @@ export const ConversationFile = z
         handoff: words.min(1),
         /** A whole message of these words asks about the last answer's subject (为什么, 那怎么办 …). */
         followUps: z.record(FollowUpKind, words.min(1)),
+        /** The one asking speaks for the firm (我是人事, 我们公司的员工): answers are for the firm, not the engineer. */
+        employerSide: z.array(pattern).min(1),
         /** Thanks: 好的，谢谢 to an offer declines it. */
         thanks: words.min(1),
         /** A whole message of these asks for the last answer in short (太长了, 说简单点). */

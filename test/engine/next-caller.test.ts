@@ -33,4 +33,10 @@ describe('the next caller', () => {
     expect(t.replies.map((r) => r.text).join('\n')).toContain(k.conversation.say.nextCaller);
     expect(t.state.answered).toEqual([]);
   });
+
+  it('a firm’s HR is remembered as such until the next caller', () => {
+    const hr = after(['我是公司人事，有个员工离职了']);
+    expect(hr.role).toBe('employer');
+    expect(forNextCaller(k, hr, '下一位来电人，问注销要多久')?.state.role).toBeUndefined();
+  });
 });

@@ -15,7 +15,7 @@ import { questionClauses, type Step, type TurnContext } from '../context';
 import { answerWords, isExactly, isQuestion } from '../../nlu/answers';
 import type { Outcome } from '../outcome';
 
-import { indexFor, firstCardOf, prior, contrasted } from '../card-ranking';
+import { indexFor, firstCardOf, prior, contrasted, forTheFirm } from '../card-ranking';
 import { answer, withDialog, offer } from '../card-answer';
 
 export const answerCard: Step = (ctx) => {
@@ -92,7 +92,9 @@ export const answerCard: Step = (ctx) => {
       const sure = u.confidence >= settings.storyConfidence;
       const weak = best.match < settings.decide.answer;
       const fairlySure = u.confidence >= settings.keepConfidence;
-      if (isIntentId(best.card.subject) ? sure || (weak && fairlySure) : sure && weak) return undefined;
+      // (A firm's HR gets a card written for the firm rather than the subject's answer for the engineer.)
+      const forFirm = ctx.state.role === 'employer' && forTheFirm(ctx, best.card);
+      if (!forFirm && (isIntentId(best.card.subject) ? sure || (weak && fairlySure) : sure && weak)) return undefined;
     }
   }
   // A card answered before: a close one not yet answered instead (the follow-up asks something new).
