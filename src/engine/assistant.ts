@@ -77,10 +77,14 @@ export class Assistant {
    */
   turn(stored: unknown, event: TurnEvent): TurnResult {
     let state = readState(stored);
+    let message = this.read(event);
     // A hotline agent's next caller: the earlier caller's facts are gone; the rest of the message is asked afresh.
-    const next = forNextCaller(this.knowledge, state, normalizeText(removePersonalData(event.text ?? '')));
-    if (next) state = next.state;
-    const ctx = this.context(state, next ? { ...event, text: next.rest } : event);
+    const next = forNextCaller(this.knowledge, state, message.normalized);
+    if (next) {
+      state = next.state;
+      message = { ...message, text: next.rest, normalized: next.rest };
+    }
+    const ctx = this.contextOf(state, message, event.now);
     let outcome: Outcome | undefined;
     const newCaller = this.knowledge.conversation.say.nextCaller;
     if (next && !next.rest) outcome = { ...this.respond.fallback(ctx, 1, newCaller), intent: 'chitchat.greeting' };
@@ -99,17 +103,25 @@ export class Assistant {
 
   /** What the steps of a turn read, for a state as stored and a message (the steps' tests use it). */
   context(state: ConversationState, event: TurnEvent): TurnContext {
-    // An ID-card or mobile number is read as if it were not there (it says nothing about the
-    // question); the reply starts by saying it was hidden.
+    return this.contextOf(state, this.read(event), event.now);
+  }
+
+  /**
+   * The message as read once per turn: an ID-card or mobile number is read as if it were not there
+   * (it says nothing about the question); the reply starts by saying it was hidden.
+   */
+  private read(event: TurnEvent): { text: string; normalized: string; masked: boolean } {
     const raw = event.text ?? '';
     const text = removePersonalData(raw);
+    return { text, normalized: normalizeText(text), masked: text !== raw };
+  }
+
+  private contextOf(state: ConversationState, message: { text: string; normalized: string; masked: boolean }, now = new Date()): TurnContext {
     return buildContext({
       k: this.knowledge,
       stored: state,
-      text,
-      normalized: normalizeText(text),
-      masked: text !== raw,
-      now: event.now ?? new Date(),
+      ...message,
+      now,
       nlu: () => this.nlu,
       runner: this.runner,
       respond: this.respond,

@@ -117,22 +117,23 @@ export function questionClauses(normalized: string, k: Knowledge): string[] {
  * read with it.
  */
 function understand(nlu: Nlu, k: Knowledge, normalized: string, statesFacts: boolean): Understanding {
-  return unsureStart(k, read(nlu, k, normalized, statesFacts));
+  return doubted(k, read(nlu, k, normalized, statesFacts));
 }
 
 /**
- * An intent that starts a dialog, read with less than its start confidence, or in a longer message
- * without a word of the domain, is only a suggestion: the cards answer first.
+ * The classifier's reading, doubted where it is known to over-read: a subject that needs a word of
+ * its own in the message (limits.subjectWords: 单位不配合 only with a word of obstruction), and an
+ * intent that starts a dialog, read with less than its start confidence or in a longer message
+ * without a word of the domain. A doubted reading is only a suggestion: the cards answer first.
  */
-function unsureStart(k: Knowledge, u: Understanding): Understanding {
+function doubted(k: Knowledge, u: Understanding): Understanding {
+  if (u.decision !== 'answer') return u;
   const { startConfidence, startPlainChars, subjectWords } = k.conversation.limits;
-  const unsure = { ...u, intent: 'fallback' as const, confidence: 1 - u.confidence, decision: 'suggest' as const, reason: 'low-confidence' as const };
-  const mustSay = u.decision === 'answer' ? subjectWords[u.intent] : undefined;
-  if (mustSay && !mustSay.some((w) => u.normalized.includes(w))) return unsure;
-  const needs = u.decision === 'answer' ? startConfidence[u.intent] : undefined;
-  if (needs === undefined) return u;
+  const mustSay = subjectWords[u.intent];
+  const needs = startConfidence[u.intent];
   const plain = [...u.normalized].length > startPlainChars && !k.cards.settings.domainWords.some((w) => u.normalized.includes(w));
-  return u.confidence < needs || plain ? { ...u, intent: 'fallback', confidence: 1 - u.confidence, decision: 'suggest', reason: 'low-confidence' } : u;
+  const doubt = (mustSay !== undefined && !mustSay.some((w) => u.normalized.includes(w))) || (needs !== undefined && (u.confidence < needs || plain));
+  return doubt ? { ...u, intent: 'fallback', confidence: 1 - u.confidence, decision: 'suggest', reason: 'low-confidence' } : u;
 }
 
 function read(nlu: Nlu, k: Knowledge, normalized: string, statesFacts: boolean): Understanding {

@@ -32,8 +32,8 @@ export function isLong(block: string, sourcesLabel: string): boolean {
   return [...b].length >= LONG_BLOCK && !b.startsWith(`【${sourcesLabel}】`);
 }
 
-/** The first sentence of a block (up to 。！？ or the end of its first line). */
-function firstLine(block: string): string {
+/** The first sentence of a text (up to 。！？ or the end of its first line). */
+export function firstSentence(block: string): string {
   return block
     .trim()
     .split('\n')[0]
@@ -69,7 +69,7 @@ export function foldRepeats(replies: Reply[], said: readonly string[], sourcesLa
     });
     let text = kept.filter((b, i) => !(b === seeAbove && kept[i - 1] === seeAbove)).join('\n\n');
     // A reply that would be nothing but "said before" keeps the first sentence of what it said, so it still answers.
-    if (text.trim() === seeAbove) text = `${firstLine(blocks(r.text)[0])}${seeAbove}`;
+    if (text.trim() === seeAbove) text = `${firstSentence(blocks(r.text)[0])}${seeAbove}`;
     return r.choices ? { ...r, text } : { text };
   });
   return { replies: out, said: [...said, ...added].slice(-KEPT) };

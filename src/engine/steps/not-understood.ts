@@ -1,8 +1,9 @@
 /**
  * Nothing before understood the message. Inside a dialog its question is asked again (the
  * interview says when it was a question it cannot answer); a FAQ follow-up not answered three
- * times is left, and one the user has moved on from (a question, a longer message) is dropped. Another certificate's question is out of scope (the interview then asks again).
- * Otherwise "not understood", with the starter questions.
+ * times is left, and one the user has moved on from (a question, a longer message) is dropped.
+ * Another certificate's question is out of scope (the interview then asks again). Otherwise "not
+ * understood", with the starter questions.
  */
 import { isQuestion } from '../../nlu/answers';
 import type { Step } from '../context';

@@ -17,7 +17,7 @@ export const pendingAnswer: Step = (ctx) => {
   const outcome = ctx.respond.dialog(ctx, turn, ctx.open.kind === 'faq' ? ctx.open.intent : 'interview.start');
   const asks =
     ctx.open.kind === 'interview' && turn.frame?.kind === 'interview' && !turn.frame.closed && isQuestion(ctx.normalized, ctx.k.conversation.words.questions);
-  const facts = asks && Object.keys(ctx.runner.interview.factsIn(ctx.normalized)).length > 0;
+  const facts = asks && Object.keys(ctx.stated).length > 0;
   const card = facts ? answerCard(ctx) : undefined;
   if (!card) return outcome;
   return {

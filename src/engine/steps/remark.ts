@@ -12,14 +12,8 @@ import { pattern } from '../../dialogs/pattern';
 import { isIntentId } from '../../schema/knowledge';
 import type { Step, TurnContext } from '../context';
 import type { Outcome } from '../outcome';
-
-/** The first sentence of a text (up to 。！？ or the end of its first line). */
-export function firstSentence(text: string): string {
-  return text
-    .trim()
-    .split('\n')[0]
-    .split(/(?<=[。！？])/u)[0];
-}
+import type { PendingChoice } from '../../dialogs/types';
+import { firstSentence } from '../said';
 
 /** The last answer in one sentence with its sources, or undefined when nothing was answered yet. */
 function lastInShort(ctx: TurnContext): { text: string; sources: string[] } | undefined {
@@ -32,17 +26,9 @@ function lastInShort(ctx: TurnContext): { text: string; sources: string[] } | un
   return { text: firstSentence(fillTemplate(entry.answer.text, k)), sources: entry.answer.sources };
 }
 
-function said(ctx: TurnContext, text: string, extra: Partial<Outcome> = {}): Outcome {
-  const choices = ctx.respond.starters();
-  return {
-    intent: 'fallback',
-    confidence: 1,
-    replies: [{ text, choices: choices.map((c) => c.label) }],
-    sources: [],
-    choices,
-    aside: 'remark',
-    ...extra,
-  };
+/** A remark's reply: its text and, by default, the starter questions. */
+function remarkReply(ctx: TurnContext, text: string, choices: PendingChoice[] = ctx.respond.starters()): Outcome {
+  return { intent: 'fallback', confidence: 1, replies: [{ text, choices: choices.map((c) => c.label) }], sources: [], choices, aside: 'remark' };
 }
 
 /** The message is nothing but these words (and punctuation, particles): 太长了，说简单点. */
@@ -60,7 +46,7 @@ export const remark: Step = (ctx) => {
   const { particles } = answerWords(k);
   if (onlyWords(normalized, words.shorter, particles)) {
     const short = lastInShort(ctx);
-    if (!short) return said(ctx, k.conversation.say.shorterNothing);
+    if (!short) return remarkReply(ctx, k.conversation.say.shorterNothing);
     const sources = sourceTitles(short.sources, k);
     const text = [`${k.conversation.say.shorter}${short.text}`, ...(sources.length ? [`【${k.messages.sourcesLabel}】${sources.join('；')}`] : [])].join(
       '\n\n',
@@ -68,13 +54,13 @@ export const remark: Step = (ctx) => {
     return { intent: ctx.state.subject ?? 'chitchat.greeting', confidence: 1, replies: [{ text }], sources, choices: [], aside: 'remark' };
   }
   const { roleplay, laughter, insult, addressed } = words.remarks;
-  if (roleplay.some((p) => pattern(p).test(normalized))) return said(ctx, k.conversation.say.roleplay);
-  if (laughter.some((p) => pattern(p).test(normalized))) return said(ctx, k.conversation.say.laughter);
+  if (roleplay.some((p) => pattern(p).test(normalized))) return remarkReply(ctx, k.conversation.say.roleplay);
+  if (laughter.some((p) => pattern(p).test(normalized))) return remarkReply(ctx, k.conversation.say.laughter);
   const domain = k.cards.settings.domainWords.some((w) => normalized.includes(w));
   const toUs = addressed.some((w) => normalized.includes(w));
   if (!domain && (toUs || !isQuestion(normalized, words.questions)) && insult.some((w) => normalized.includes(w))) {
     const handoff = ctx.respond.starters().filter((c) => 'intent' in c.target && c.target.intent === 'handoff.human');
-    return { ...said(ctx, k.conversation.say.insult), choices: handoff, replies: [{ text: k.conversation.say.insult, choices: handoff.map((c) => c.label) }] };
+    return remarkReply(ctx, k.conversation.say.insult, handoff);
   }
   return undefined;
 };
