@@ -67,9 +67,7 @@ export const answerCard: Step = (ctx) => {
     // subjects are alike; otherwise the closest is answered (its rivals offered).
     const inScope = close.filter((r) => r.card.scope === 'in').map((r) => r.card);
     if (!inDomain || ctx.open) return undefined;
-    const top = close[0];
-    const rival = close.some((r) => r !== top && r.score >= settings.menuRatio * top.score && r.card.subject !== top.card.subject);
-    if (inScope.length > 1 && rival) return offer(ctx, inScope.slice(0, maxChoices), u.confidence);
+    if (inScope.length > 1 && hasRival(close, close[0], settings.menuRatio)) return offer(ctx, inScope.slice(0, maxChoices), u.confidence);
   }
   const near = (r: Ranked<LoadedCard>, best: Ranked<LoadedCard>) => r.score >= chooseRatio * best.score;
   let best = close[0];
@@ -108,8 +106,8 @@ export const answerCard: Step = (ctx) => {
   if (best.match < settings.answerWithChoices && !knows) {
     const inScope = close.filter((r) => r.card.scope === 'in' && near(r, close[0])).map((r) => r.card);
     // One close card well ahead of the rest is answered (its rivals offered); several alike of different subjects are a menu.
-    const rival = close.find((r) => r !== best && r.score >= settings.menuRatio * best.score && r.card.subject !== best.card.subject);
-    if (rival || best.card.scope !== 'in') return ctx.open || inScope.length < 2 ? undefined : offer(ctx, inScope.slice(0, maxChoices), u.confidence);
+    if (hasRival(close, best, settings.menuRatio) || best.card.scope !== 'in')
+      return ctx.open || inScope.length < 2 ? undefined : offer(ctx, inScope.slice(0, maxChoices), u.confidence);
   }
   const answered = answer(ctx, best.card, u.confidence, others.slice(0, maxChoices - 1));
   // The subject's follow-up question only when the classifier is sure of that subject too:
@@ -119,6 +117,11 @@ export const answerCard: Step = (ctx) => {
   // A message longer than is read: say that only its start and end were read.
   return u.truncated ? { ...outcome, replies: [{ text: ctx.k.messages.tooLong }, ...outcome.replies] } : outcome;
 };
+
+/** Another close card of a different subject scoring alike (menuRatio of the best): the message could mean either. */
+function hasRival(close: readonly Ranked<LoadedCard>[], best: Ranked<LoadedCard>, menuRatio: number): boolean {
+  return close.some((r) => r !== best && r.score >= menuRatio * best.score && r.card.subject !== best.card.subject);
+}
 
 /**
  * Two questions in one message (要什么材料，多久能办好？), each clearly a card of its own subject:
