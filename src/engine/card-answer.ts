@@ -15,6 +15,7 @@ import type { SituationField } from '../schema/rules';
 import type { PendingChoice } from '../dialogs/types';
 import { type TurnContext } from './context';
 import type { Outcome } from './outcome';
+import { askedWords, partAsked, sentencesOf } from './part-asked';
 
 /** The questions offered after a card: close alternatives first, then the cards that usually come next. */
 function nextChoices(ctx: TurnContext, card: LoadedCard, alternatives: readonly LoadedCard[]): PendingChoice[] {
@@ -50,8 +51,11 @@ export function answer(ctx: TurnContext, card: LoadedCard, confidence: number, a
   const subject = card.subject;
   const key = `card:${card.id}`;
   if (ctx.state.answered.includes(key)) {
-    const first = card.answer.trim().split(/(?<=[。！？])/u)[0];
-    const text = `${k.conversation.say.reminder.replaceAll('{title}', card.question)}\n${first}`;
+    // The part of it the message asks about (怎么查 → the sentence on where to look), else its first sentence.
+    const sentences = sentencesOf(`${card.answer}\n${card.detail ?? ''}`);
+    const part = partAsked(askedWords(ctx, card.question), sentences, 2);
+    const line = k.conversation.say.reminder.replaceAll('{title}', card.question);
+    const text = `${part.length ? part.join('') : sentences[0]}\n${line}`;
     return { intent: subject, answer: card.id, confidence, replies: [withChoices(text, next)], sources: [], choices: next, subject };
   }
   const facts = { ...ctx.who.profile, ...(ctx.who.region ? { region: ctx.who.region } : {}) };

@@ -13,6 +13,7 @@ import type { DialogTurn, PendingChoice } from '../dialogs/types';
 import type { Answers, TurnContext } from './context';
 import type { Outcome } from './outcome';
 import { must } from '../util/must';
+import { askedWords } from './part-asked';
 
 const MAX_SUGGESTIONS = 3;
 
@@ -78,7 +79,7 @@ export class Responder implements Answers {
     const choices = relatedChoices(entry.related, k).filter((c) => !('intent' in c.target && ctx.state.answered.includes(c.target.intent)));
     const offered = choices.length ? choices : relatedChoices(entry.related, k);
     if (part.length) {
-      const text = `${line}\n${k.conversation.say.reminderPart}\n${part.join('\n')}`;
+      const text = `${part.join('\n')}\n${line}`;
       return { intent, confidence, replies: [withChoices(text, offered)], sources: [], choices: offered, subject: intent };
     }
     const o = k.conversation.say.options;
@@ -88,7 +89,7 @@ export class Responder implements Answers {
     const first = fillTemplate(entry.answer.text, k)
       .trim()
       .split(/(?<=[。！？])/u)[0];
-    const text = [line, first, ...(offered.length ? [k.conversation.say.askBack.replaceAll('{options}', joined)] : [])].join('\n');
+    const text = [first, line, ...(offered.length ? [k.conversation.say.askBack.replaceAll('{options}', joined)] : [])].join('\n');
     return { intent, confidence, replies: [withChoices(text, offered)], sources: [], choices: offered, subject: intent };
   }
 
@@ -96,10 +97,7 @@ export class Responder implements Answers {
   private partAsked(ctx: TurnContext, intent: IntentId): string[] {
     const { k } = this;
     const entry = must(k.answers.get(intent), `the answer of ${intent}`);
-    const seg = ctx.nlu.segmenter;
-    const topic = seg.canonicalize(`${entry.title}`);
-    const generic = new Set([...k.nlu.genericWords, ...k.nlu.stopwords]);
-    const words = seg.words(seg.canonicalize(ctx.normalized), true).filter((w) => [...w].length >= 2 && !generic.has(w) && !topic.includes(w));
+    const words = askedWords(ctx, entry.title).filter((w) => [...w].length >= 2);
     if (!words.length) return [];
     return fillTemplate(entry.answer.text, k)
       .split('\n')

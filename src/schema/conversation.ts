@@ -51,6 +51,8 @@ export const ConversationFile = z
         thanks: words.min(1),
         /** A whole message of these asks for the last answer in short (太长了, 说简单点). */
         shorter: words.min(1),
+        /** One-character words that say nothing of what is asked (在, 把, 那): never the part asked of an earlier answer. */
+        functionChars: words.min(1),
         /** A hotline agent turning to the next caller (下一个来电人): the facts known so far are forgotten. */
         nextCaller: words.min(1),
         /** Remarks that are not questions: an instruction to play another role, laughter or emoji alone, an insult. */
@@ -98,12 +100,10 @@ export const ConversationFile = z
     /** The conversation layer's own sentences. */
     say: z
       .object({
-        /** One line naming an answer already given in full; {title} is its title. */
+        /** One line after the part asked of an answer already given in full, naming it; {title} is its title. */
         reminder: text,
         /** 为什么 after an answer card: heads its legal basis ({question} is the card's question). */
         cardBasis: text,
-        /** Under the reminder: the part of that answer the message asks about. */
-        reminderPart: text,
         /** Under the reminder when no part matches: {options} are the related questions. */
         askBack: text,
         /** How {options} joins the questions: each quoted, a separator, the word before the last (“A”、“B”还是“C”). */
