@@ -52,7 +52,18 @@ for (const f of yamlFiles(join(DEFAULT_ROOT, 'knowledge', 'answers'))) {
 function pseudoCard(intent: string, id: string, phrasings: string[]): SubjectCard {
   const a = answers.get(intent)!;
   const answer = [...a.answer.text].slice(0, 300).join('');
-  return { id, subject: intent as Subject, question: a.title, phrasings, answer, conditions: [], sources: a.answer.sources, next: [], scope: 'in' };
+  return {
+    id,
+    subject: intent as Subject,
+    question: a.title,
+    phrasings,
+    answer,
+    conditions: [],
+    instead: [],
+    sources: a.answer.sources,
+    next: [],
+    scope: 'in',
+  };
 }
 
 /** What a query should get: a card answered (or, when not `strict`, ranked first and answered or offered first), choices including these cards, or none. */

@@ -7,6 +7,7 @@ import { type LoadedCard } from '../schema/cards';
 import { isIntentId, type IntentId } from '../schema/knowledge';
 import { withChoices } from '../dialogs/faq';
 import { cardReply } from '../knowledge/card-reply';
+import { holds } from '../rules/check';
 import { personalLead } from '../dialogs/personal';
 import { factsLead } from './steps/fact-statement';
 import { describeFact } from '../dialogs/summary';
@@ -45,8 +46,12 @@ function statedFacts(ctx: TurnContext): string {
  * differences where the subject has any, the sources; a reminder and its first sentence when the
  * card was given in full before.
  */
-export function answer(ctx: TurnContext, card: LoadedCard, confidence: number, alternatives: readonly LoadedCard[] = []): Outcome {
+export function answer(ctx: TurnContext, given: LoadedCard, confidence: number, alternatives: readonly LoadedCard[] = []): Outcome {
   const { k } = ctx;
+  const facts = { ...ctx.who.profile, ...(ctx.who.region ? { region: ctx.who.region } : {}) };
+  // A card presuming what the person's facts contradict (过了65岁… for a 58-year-old): the card for them instead.
+  const instead = given.instead.find((x) => holds(x.when, facts));
+  const card = (instead && k.cards.byId.get(instead.card)) || given;
   const next = nextChoices(ctx, card, alternatives);
   const subject = card.subject;
   const key = `card:${card.id}`;
@@ -58,7 +63,6 @@ export function answer(ctx: TurnContext, card: LoadedCard, confidence: number, a
     const text = `${part.length ? part.join('') : sentences[0]}\n${line}`;
     return { intent: subject, answer: card.id, confidence, replies: [withChoices(text, next)], sources: [], choices: next, subject };
   }
-  const facts = { ...ctx.who.profile, ...(ctx.who.region ? { region: ctx.who.region } : {}) };
   const entry = isIntentId(subject) ? k.answers.get(subject) : undefined;
   const stated = statedFacts(ctx);
   const reply = cardReply(card, facts, {

@@ -38,7 +38,12 @@ export function firstCardOf(ctx: TurnContext, subject: string): LoadedCard | und
 export function prior(ctx: TurnContext, u: Understanding): Map<string, number> {
   const p = new Map<string, number>();
   for (const c of u.candidates) p.set(c.label, c.score);
-  for (const s of SUBJECT_IDS) if (!isIntentId(s)) p.set(s, ctx.k.cards.settings.unknownSubjectPrior);
+  const { unknownSubjectPrior, contextPrior, classifierOnly, followUpChars } = ctx.k.cards.settings;
+  for (const s of SUBJECT_IDS) if (!isIntentId(s)) p.set(s, unknownSubjectPrior);
+  // For a short follow-up (那补偿还能要到不) the conversation's subject counts at least contextPrior: it is about it more often than not.
+  const about = ctx.state.subject;
+  const short = [...ctx.normalized].length <= followUpChars;
+  if (about && short && !(classifierOnly as readonly string[]).includes(about)) p.set(about, Math.max(p.get(about) ?? 0, contextPrior));
   return p;
 }
 

@@ -144,7 +144,9 @@ function read(nlu: Nlu, k: Knowledge, normalized: string, statesFacts: boolean):
     const v = asked ? nlu.understandNormalized(asked) : undefined;
     return v?.decision === 'answer' ? { ...v, truncated: true } : u;
   }
-  if (statesFacts && clauses.length === 1 && clauses[0] !== normalized) {
+  // (The clause names the domain itself: 能自己办不 after a story asks who applies, not for the check.)
+  const named = clauses.length === 1 && k.cards.settings.domainWords.some((w) => clauses[0].includes(w));
+  if (statesFacts && named && clauses[0] !== normalized) {
     const v = nlu.understandNormalized(clauses[0]);
     if (v.decision === 'answer' && k.answers.get(v.intent)?.interview) return { ...v, normalized };
   }

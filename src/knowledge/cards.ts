@@ -76,12 +76,16 @@ export function loadCards(root?: string, opts: LoadCardsOptions = {}): CardSet {
   }
   for (const { display, data } of parsed) {
     const list = must(problems.get(display), display);
-    data.cards.forEach((card, i) =>
+    data.cards.forEach((card, i) => {
+      card.instead.forEach((x, j) => {
+        if (x.card === card.id) list.push({ field: `cards.${i}.instead.${j}.card`, message: `a card cannot answer instead of itself` });
+        else if (!owner.has(x.card)) list.push({ field: `cards.${i}.instead.${j}.card`, message: `no card "${x.card}" in knowledge/cards/` });
+      });
       card.next.forEach((id, j) => {
         if (id === card.id) list.push({ field: `cards.${i}.next.${j}`, message: `a card cannot come next after itself` });
         else if (!owner.has(id)) list.push({ field: `cards.${i}.next.${j}`, message: `no card "${id}" in knowledge/cards/` });
-      }),
-    );
+      });
+    });
   }
   for (const [display, list] of problems) if (list.length) throw new KnowledgeFileError(display, list);
 

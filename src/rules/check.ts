@@ -18,6 +18,7 @@ export function holds(c: Condition | Condition[], s: Situation): boolean {
   if (Array.isArray(c)) return c.some((one) => holds(one, s));
   const value = s[c.field];
   if ('above' in c) return typeof value === 'number' && value > c.above;
+  if ('atMost' in c) return typeof value === 'number' && value <= c.atMost;
   return value !== undefined && value === c.equals;
 }
 

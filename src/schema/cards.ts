@@ -83,23 +83,26 @@ const BOOLEAN_FIELD_SET = new Set<string>(BOOLEAN_FIELDS);
 
 /**
  * A condition on one of the rule checker's situation fields (the checker's Condition, one object
- * so that a wrong field or value is reported at its own path): `equals` a value, or `above` a number.
- * The value must suit the field: true/false for the yes/no facts, one of the reasons for `reason`,
- * a province name for `region`, and `above` (whole years) for `age`.
+ * so that a wrong field or value is reported at its own path): `equals` a value, or `above` / `atMost`
+ * a number. The value must suit the field: true/false for the yes/no facts, one of the reasons for
+ * `reason`, a province name for `region`, and `above` or `atMost` (whole years) for `age`.
  */
 export const CardWhen = z
   .object({
     field: z.enum(SITUATION_FIELDS, { errorMap: () => ({ message: `field is one of ${SITUATION_FIELDS.join(', ')}` }) }),
     equals: z.union([z.boolean(), z.string()], { errorMap: () => ({ message: 'equals is true, false or a word' }) }).optional(),
     above: z.number({ invalid_type_error: 'above is a number' }).optional(),
+    atMost: z.number({ invalid_type_error: 'atMost is a number' }).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
-    const at = (key: 'equals' | 'above' | 'field', message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message });
-    if ((c.equals === undefined) === (c.above === undefined)) return at('field', 'needs exactly one of equals or above');
+    const at = (key: 'equals' | 'above' | 'atMost' | 'field', message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message });
+    const given = [c.equals, c.above, c.atMost].filter((v) => v !== undefined).length;
+    if (given !== 1) return at('field', 'needs exactly one of equals, above or atMost');
     const field: SituationField = c.field;
-    if (c.above !== undefined) {
-      if (field !== 'age') at('above', `"above" compares numbers: only age can use it, not ${field}`);
+    const number = c.above !== undefined ? 'above' : c.atMost !== undefined ? 'atMost' : undefined;
+    if (number) {
+      if (field !== 'age') at(number, `"${number}" compares numbers: only age can use it, not ${field}`);
     } else if (BOOLEAN_FIELD_SET.has(field)) {
       if (typeof c.equals !== 'boolean') at('equals', `${field} is true or false`);
     } else if (field === 'reason') {
@@ -107,13 +110,22 @@ export const CardWhen = z
     } else if (field === 'region') {
       if (typeof c.equals !== 'string' || !c.equals.trim()) at('equals', 'region is a province name, e.g. 江苏');
     } else if (field === 'age') {
-      at('equals', 'age is compared with "above: <years>"');
+      at('equals', 'age is compared with "above: <years>" or "atMost: <years>"');
     }
   })
-  .transform((c): Condition => (c.above !== undefined ? { field: c.field, above: c.above } : { field: c.field, equals: c.equals as boolean | string }));
+  .transform((c): Condition =>
+    c.above !== undefined
+      ? { field: c.field, above: c.above }
+      : c.atMost !== undefined
+        ? { field: c.field, atMost: c.atMost }
+        : { field: c.field, equals: c.equals as boolean | string },
+  );
 
 /** How the answer differs for someone whose stated facts meet `when`: `text` replaces the first sentence. */
 export const CardCondition = z.object({ when: CardWhen, text }).strict();
+
+/** A card written for a fact the person may contradict (过了65岁…): for someone whose facts meet `when`, `card` answers instead. */
+export const CardInstead = z.object({ when: CardWhen, card: cardId }).strict();
 export type CardCondition = z.infer<typeof CardCondition>;
 
 /** One answer card. */
@@ -145,6 +157,8 @@ export const Card = z
     /** More detail, shown only when asked for the full list. */
     detail: text.optional(),
     conditions: z.array(CardCondition).default([]),
+    /** Another card answers for someone whose facts contradict what this one presumes (a 58-year-old asking about 返聘 after 65). */
+    instead: z.array(CardInstead).default([]),
     /** Source ids (knowledge/sources.yaml); every fact carries one. */
     sources: z.array(z.string()).min(1, 'every card names at least one source'),
     /** What differs by province or must be confirmed locally. */
@@ -211,6 +225,8 @@ export const CardSettingsFile = z
     classifierOnly: z.array(z.enum(INTENT_IDS)).default([]),
     /** A subject only cards cover starts from this probability in the prior (the classifier never names it). */
     unknownSubjectPrior: unit.default(0.5),
+    /** The conversation's subject starts from at least this probability in the prior (a follow-up is about it). */
+    contextPrior: unit.default(0.5),
     /** An in-scope card answers a message the classifier calls out of its domain only with at least this match. */
     outOfDomainMatch: unit.default(0.5),
     /**

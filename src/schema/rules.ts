@@ -67,10 +67,11 @@ export interface Situation {
   newContractSigned?: boolean;
 }
 
-/** A condition on one field of the situation: it equals a value, or (a number) is above one. */
+/** A condition on one field of the situation: it equals a value, or (a number) is above one or at most one. */
 export const Condition = z.union([
   z.object({ field: SituationField, equals: z.union([z.boolean(), z.string()]) }).strict(),
   z.object({ field: SituationField, above: z.number() }).strict(),
+  z.object({ field: SituationField, atMost: z.number() }).strict(),
 ]);
 export type Condition = z.infer<typeof Condition>;
 

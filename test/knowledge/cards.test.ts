@@ -98,7 +98,9 @@ describe('loadCards', () => {
     ['"above" on a yes/no field', 'age.over65', '{ field: age, above: 65 }', '{ field: unsettledProjects, above: 1 }', /age\.over65\.yaml: cards\.0\.conditions\.0\.when\.above: "above" compares numbers: only age/],
     ['a yes/no field compared with a word', 'age.over65', '{ field: age, above: 65 }', '{ field: unsettledProjects, equals: yes please }', /cards\.0\.conditions\.0\.when\.equals: unsettledProjects is true or false/],
     ['a reason not in the list', 'change.registration', 'equals: leaving_industry', 'equals: bored', /change\.registration\.yaml: cards\.0\.conditions\.0\.when\.equals: reason is one of left_employer, /],
-    ['a condition with both equals and above', 'age.over65', '{ field: age, above: 65 }', '{ field: age, above: 65, equals: true }', /cards\.0\.conditions\.0\.when\.field: needs exactly one of equals or above/],
+    ['a condition with both equals and above', 'age.over65', '{ field: age, above: 65 }', '{ field: age, above: 65, equals: true }', /cards\.0\.conditions\.0\.when\.field: needs exactly one of equals, above or atMost/],
+    ['"atMost" on a yes/no field', 'age.over65', '{ field: age, above: 65 }', '{ field: unsettledProjects, atMost: 1 }', /age\.over65\.yaml: cards\.0\.conditions\.0\.when\.atMost: "atMost" compares numbers: only age/],
+    ['an instead that is no card', 'process.materials', 'next: [photo.requirements]', 'instead: [{ when: { field: age, atMost: 65 }, card: photo.nowhere }]\n    next: [photo.requirements]', /process\.materials\.yaml: cards\.0\.instead\.0\.card: no card "photo\.nowhere"/],
     ['a condition without its text', 'change.registration', '        text: 您是离开监理行业，这种情况应办注销而不是变更。\n', '', /change\.registration\.yaml: cards\.0\.conditions\.0\.text: Required/],
     ['a wrong version', 'fees.agents', 'version: 1', 'version: 2', /fees\.agents\.yaml: version: version must be 1/],
   ];

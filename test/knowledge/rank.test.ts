@@ -129,7 +129,7 @@ describe('ranking the sample cards', () => {
 });
 
 describe('decide', () => {
-  const card = (id: string): Card => ({ id, question: id, phrasings: [], answer: id, conditions: [], sources: ['x'], next: [], scope: 'in' });
+  const card = (id: string): Card => ({ id, question: id, phrasings: [], answer: id, conditions: [], instead: [], sources: ['x'], next: [], scope: 'in' });
   const r = (id: string, match: number, score = match): Ranked => ({ card: card(id), match, score });
   const s = () => loadCardSettings();
   const { answer, margin, suggest, chooseRatio, maxChoices } = loadCardSettings().decide;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerWords, parseYesNo, isExactly } from '../../src/nlu/answers';
+import { answerWords, parseYesNo, isExactly, isQuestion } from '../../src/nlu/answers';
 import { normalizeText } from '../../src/nlu/normalize';
 import { sharedAssistant } from '../helpers/assistant';
 
@@ -25,4 +25,10 @@ describe('short answers', () => {
     expect(isExactly(normalizeText('退出！'), k.nlu.quit, config.particles)).toBe(true);
     expect(isExactly(normalizeText('怎么退出行业'), k.nlu.quit, config.particles)).toBe(false);
   });
+});
+
+describe('what asks', () => {
+  const asks = (s: string) => isQuestion(normalizeText(s), k.conversation.words.questions);
+  it.each(['证还能用不', '截图行不', '那补偿还能要到不', '单位给办了没', '这样算不算', '能注销吗'])('%s asks', (s) => expect(asks(s)).toBe(true));
+  it.each(['老单位不给办注销', '我还没', '已经办离职了', '单位不同意', '没有'])('%s does not ask', (s) => expect(asks(s)).toBe(false));
 });

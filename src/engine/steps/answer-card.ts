@@ -62,7 +62,19 @@ export const answerCard: Step = (ctx) => {
   // A message the classifier calls out of its domain gets an in-scope card only on a strong match.
   // (With a word of the domain in it — 注册, 延续, 学时… — the classifier's doubt counts for less: it knows only its own subjects.)
   const { chooseRatio, maxChoices } = settings.decide;
-  if (u.decision === 'fallback' && close[0].card.scope === 'in' && close[0].match < (inDomain ? settings.answerWithChoices : settings.outOfDomainMatch)) {
+  // A short follow-up (需要什么材料, 要提前多久, 那补偿还能要到不) after an answer is about that answer's subject.
+  // (It asks, or tells a fact: 这个我也说不准 is neither.)
+  const tells = isQuestion(ctx.normalized, ctx.k.conversation.words.questions) || Object.keys(ctx.stated).length > 0;
+  const followsUp = about !== undefined && [...ctx.normalized].length <= settings.followUpChars && tells;
+  const onSubject = followsUp
+    ? ranked.find((r) => r.card.subject === about && r.match >= settings.decide.suggest && r.match >= chooseRatio * close[0].match)
+    : undefined;
+  if (
+    u.decision === 'fallback' &&
+    !onSubject &&
+    close[0].card.scope === 'in' &&
+    close[0].match < (inDomain ? settings.answerWithChoices : settings.outOfDomainMatch)
+  ) {
     // In the domain, the close questions to pick from rather than "not understood" when several of different
     // subjects are alike; otherwise the closest is answered (its rivals offered).
     const inScope = close.filter((r) => r.card.scope === 'in').map((r) => r.card);
@@ -71,11 +83,6 @@ export const answerCard: Step = (ctx) => {
   }
   const near = (r: Ranked<LoadedCard>, best: Ranked<LoadedCard>) => r.score >= chooseRatio * best.score;
   let best = close[0];
-  // A short follow-up (需要什么材料, 要提前多久) after an answer is about that answer's subject.
-  const followsUp = about !== undefined && !isIntentId(about) && [...ctx.normalized].length <= settings.followUpChars && best.card.subject !== about;
-  const onSubject = followsUp
-    ? ranked.find((r) => r.card.subject === about && r.match >= settings.decide.suggest && r.match >= chooseRatio * best.match)
-    : undefined;
   if (onSubject) best = onSubject;
   // The classifier's subject: its closest card, unless a card of a subject only cards cover is clearly ahead.
   else if (knows && isIntentId(knows) && best.card.subject !== knows) {
@@ -103,7 +110,7 @@ export const answerCard: Step = (ctx) => {
   }
   const others = close.filter((r) => r !== best && r.card.scope === 'in' && near(r, best)).map((r) => r.card);
   // Weak and unclear, with nothing the classifier understood: the close questions to pick from.
-  if (best.match < settings.answerWithChoices && !knows) {
+  if (best.match < settings.answerWithChoices && !knows && !onSubject) {
     const inScope = close.filter((r) => r.card.scope === 'in' && near(r, close[0])).map((r) => r.card);
     // One close card well ahead of the rest is answered (its rivals offered); several alike of different subjects are a menu.
     if (hasRival(close, best, settings.menuRatio) || best.card.scope !== 'in')
