@@ -24,7 +24,10 @@ export function personalLead(goal: Goal, who: Who, k: Knowledge, covers: string[
   const findings = [...v.blockers, ...v.warnings].filter((f) => !covers.includes(f.code));
   if (!v.headline && !findings.length) return undefined;
   const spec = k.rules.rules.goals[v.goal];
-  const known = [...spec.optional, ...spec.fields, ...k.rules.rules.goals[goal].fields].filter((f, i, all) => all.indexOf(f) === i && f !== 'region' && situation[f] !== undefined) as SituationField[];
+  // The facts the goals read, then any other fact stated (换单位 leads a re-registration answer to 变更).
+  const known = [...spec.optional, ...spec.fields, ...k.rules.rules.goals[goal].fields, ...(Object.keys(profile) as SituationField[])].filter(
+    (f, i, all) => all.indexOf(f) === i && f !== 'region' && situation[f] !== undefined && k.interview.fields[f] !== undefined,
+  );
   const facts = known.map((f) => describeFact(f, situation, k)).join('；');
   const lines = [
     ...(v.headline ? [v.headline] : []),
@@ -32,7 +35,7 @@ export function personalLead(goal: Goal, who: Who, k: Knowledge, covers: string[
     ...findings.map((f, i) => (i === 0 && !v.headline ? `${f.message}${f.remedy}` : f.message)),
   ];
   const sourceIds = [...spec.rules.filter((r) => findings.some((f) => f.code === r.code)).flatMap((r) => r.sources)];
-  return { text: `${k.messages.personalLead.replace('{facts}', facts)}\n${lines.map((l) => `· ${l}`).join('\n')}`, sources: [...new Set(sourceIds)] };
+  return { text: `${k.messages.personalLead.replace('{facts}', facts).replace('（）', '')}\n${lines.map((l) => `· ${l}`).join('\n')}`, sources: [...new Set(sourceIds)] };
 }
 
 /**

@@ -50,7 +50,7 @@ export function answer(ctx: TurnContext, given: LoadedCard, confidence: number, 
   const { k } = ctx;
   const facts = { ...ctx.who.profile, ...(ctx.who.region ? { region: ctx.who.region } : {}) };
   // A card presuming what the person's facts contradict (过了65岁… for a 58-year-old): the card for them instead.
-  const instead = given.instead.find((x) => holds(x.when, facts));
+  const instead = given.instead.find((x) => holds(x.when, facts) && !(x.unless && holds(x.unless, facts)));
   const card = (instead && k.cards.byId.get(instead.card)) || given;
   const next = nextChoices(ctx, card, alternatives);
   const subject = card.subject;

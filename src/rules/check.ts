@@ -22,16 +22,16 @@ export function holds(c: Condition | Condition[], s: Situation): boolean {
   return value !== undefined && value === c.equals;
 }
 
-/** The goal whose procedure applies: the one asked, or the one it redirects to (changing employer → change). */
-export function effectiveGoal(situation: Situation, book: RuleBook): { goal: Goal; headline?: string } {
-  const asked: Goal = situation.goal ?? 'deregister';
-  const to = book.rules.goals[asked].redirect.find((r) => holds(r.when, situation));
-  return to ? { goal: to.goal, headline: to.headline } : { goal: asked };
-}
-
 /** A data item with optional `when` / `unless` conditions applies to this situation. */
 const applies = (item: { when?: Condition | Condition[]; unless?: Condition | Condition[] }, s: Situation) =>
   (!item.when || holds(item.when, s)) && !(item.unless && holds(item.unless, s));
+
+/** The goal whose procedure applies: the one asked, or the one it redirects to (changing employer → change). */
+export function effectiveGoal(situation: Situation, book: RuleBook): { goal: Goal; headline?: string } {
+  const asked: Goal = situation.goal ?? 'deregister';
+  const to = book.rules.goals[asked].redirect.find((r) => applies(r, situation));
+  return to ? { goal: to.goal, headline: to.headline } : { goal: asked };
+}
 
 /** Checks a situation for a goal (default: deregister). */
 export function checkEligibility(situation: Situation, book: RuleBook): Verdict {

@@ -124,8 +124,11 @@ export const CardWhen = z
 /** How the answer differs for someone whose stated facts meet `when`: `text` replaces the first sentence. */
 export const CardCondition = z.object({ when: CardWhen, text }).strict();
 
-/** A card written for a fact the person may contradict (过了65岁…): for someone whose facts meet `when`, `card` answers instead. */
-export const CardInstead = z.object({ when: CardWhen, card: cardId }).strict();
+/**
+ * A card written for a fact the person may contradict (过了65岁…): for someone whose facts meet
+ * `when` (and not `unless`), `card` answers instead.
+ */
+export const CardInstead = z.object({ when: CardWhen, unless: CardWhen.optional(), card: cardId }).strict();
 export type CardCondition = z.infer<typeof CardCondition>;
 
 /** One answer card. */

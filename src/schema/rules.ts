@@ -112,7 +112,7 @@ export const GoalRules = z
     /** How long the authority takes to decide; only where the source gives a figure for this goal. */
     approvalDays: ApprovalDays.optional(),
     /** Another goal is the right procedure while a condition holds (changing employer → change, not deregister). */
-    redirect: z.array(z.object({ when: Conditions, goal: Goal, headline: text }).strict()).default([]),
+    redirect: z.array(z.object({ when: Conditions, unless: Conditions.optional(), goal: Goal, headline: text }).strict()).default([]),
     /** Fields read when the user has said them but never asked (age). */
     optional: z.array(SituationField).default([]),
   })
