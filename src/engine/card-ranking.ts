@@ -52,9 +52,11 @@ export function prior(ctx: TurnContext, u: Understanding): Map<string, number> {
  * one: a card whose question names only other procedures counts for `contrastWeight` of its score.
  */
 export function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Ranked<LoadedCard>[] {
-  const { contrastWords, contrastWeight, questionKinds, kindWeight, employerBoost } = ctx.k.cards.settings;
-  const named = contrastWords.filter((w) => ctx.normalized.includes(w));
-  const kinds = Object.entries(questionKinds).filter(([, words]) => words.some((w) => ctx.normalized.includes(w)));
+  const { contrastWords, contrastWeight, kindWeight, employerBoost } = ctx.k.cards.settings;
+  // Read in canonical form: 退出注册 names 注销注册, 注消 is 注销.
+  const text = ctx.nlu.segmenter.canonicalize(ctx.normalized);
+  const named = contrastWords.filter((w) => text.includes(w));
+  const kinds = kindsAsked(ctx);
   const forFirm = ctx.state.role === 'employer';
   if (!named.length && !kinds.length && !forFirm) return ranked;
   // A card about another procedure, or out of scope and about none of those named (资质人数不够，能先不注销吗 is not about 资质).
@@ -62,8 +64,7 @@ export function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Rank
     named.length > 0 &&
     !named.some((w) => c.question.includes(w)) &&
     (c.scope !== 'in' || contrastWords.some((w) => !named.includes(w) && c.question.includes(w)));
-  // A card that never asks the kind of question the message asks (多久 → a duration).
-  const unlike = (c: LoadedCard) => kinds.some(([, words]) => !asksOf(c).some((q) => words.some((w) => q.includes(w))));
+  const unlike = (c: LoadedCard) => unlikeKind(kinds, c);
   return ranked
     .map((r) => {
       const firmCard = forFirm && forTheFirm(ctx, r.card);
@@ -71,6 +72,17 @@ export function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Rank
       return f === 1 ? r : { ...r, score: r.score * f, match: r.match * f };
     })
     .sort((a, b) => b.score - a.score);
+}
+
+/** The kinds of question a message asks (多久 → duration), from the settings' questionKinds, read in canonical form. */
+export function kindsAsked(ctx: TurnContext): [string, string[]][] {
+  const text = ctx.nlu.segmenter.canonicalize(ctx.normalized);
+  return Object.entries(ctx.k.cards.settings.questionKinds).filter(([, words]) => words.some((w) => text.includes(w)));
+}
+
+/** A card that never asks one of these kinds of question (none of its phrasings has a word of it). */
+export function unlikeKind(kinds: readonly [string, string[]][], c: LoadedCard): boolean {
+  return kinds.some(([, words]) => !asksOf(c).some((q) => words.some((w) => q.includes(w))));
 }
 
 /** A card written for a firm's HR (its question or phrasings have one of the settings' employerWords). */

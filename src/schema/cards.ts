@@ -230,6 +230,8 @@ export const CardSettingsFile = z
     unknownSubjectPrior: unit.default(0.5),
     /** The conversation's subject starts from at least this probability in the prior (a follow-up is about it). */
     contextPrior: unit.default(0.5),
+    /** A short follow-up takes its conversation's subject's card when that matches at least this share of the best match. */
+    followUpRatio: unit.default(0.7),
     /** An in-scope card answers a message the classifier calls out of its domain only with at least this match. */
     outOfDomainMatch: unit.default(0.5),
     /**

@@ -15,7 +15,7 @@ import { questionClauses, type Step, type TurnContext } from '../context';
 import { answerWords, isExactly, isQuestion } from '../../nlu/answers';
 import type { Outcome } from '../outcome';
 
-import { indexFor, firstCardOf, prior, contrasted, forTheFirm } from '../card-ranking';
+import { indexFor, firstCardOf, prior, contrasted, forTheFirm, kindsAsked, unlikeKind } from '../card-ranking';
 import { answer, withDialog, offer } from '../card-answer';
 
 export const answerCard: Step = (ctx) => {
@@ -50,7 +50,16 @@ export const answerCard: Step = (ctx) => {
     noneClose && knows && isIntentId(knows) && !settings.classifierOnly.includes(knows) && u.confidence >= settings.storyConfidence
       ? ranked.find((r) => r.card.subject === knows && r.match > 0 && (story || r.card === firstCardOf(ctx, knows)))
       : undefined;
-  const close = ranked.filter((r) => r.match >= settings.decide.suggest || r === storyCard);
+  // A firm's HR whose question the classifier puts on a subject answered for the engineer: that subject's closest
+  // card written for the firm, rather than the engineer's answer (证和章还在公司柜子里 → what the firm does with them).
+  const firmCard =
+    ctx.state.role === 'employer' && knows && !storyCard
+      ? ranked.find(
+          (r) =>
+            r.card.subject === knows && r.match > 0 && forTheFirm(ctx, r.card) && !ranked.some((o) => o.match >= settings.decide.suggest && o.score > r.score),
+        )
+      : undefined;
+  const close = ranked.filter((r) => r.match >= settings.decide.suggest || r === storyCard || r === firmCard);
   if (!close.length) return undefined;
   const d = index.decide(ranked);
   // Conversation (greetings, thanks, a person, the check itself) stays with the classifier and its
@@ -66,8 +75,14 @@ export const answerCard: Step = (ctx) => {
   // (It asks, or tells a fact: 这个我也说不准 is neither.)
   const tells = isQuestion(ctx.normalized, ctx.k.conversation.words.questions) || Object.keys(ctx.stated).length > 0;
   const followsUp = about !== undefined && [...ctx.normalized].length <= settings.followUpChars && tells;
+  // (Its card must match nearly as well as the best: the subject is a tie-breaker, not a reason to answer a worse card.)
+  const topMatch = Math.max(...close.map((r) => r.match));
+  // (Nor a card that never asks the kind of question asked: 要交什么 after the steps is about materials.)
+  const kinds = kindsAsked(ctx);
   const onSubject = followsUp
-    ? ranked.find((r) => r.card.subject === about && r.match >= settings.decide.suggest && r.match >= chooseRatio * close[0].match)
+    ? ranked.find(
+        (r) => r.card.subject === about && r.match >= settings.decide.suggest && r.match >= settings.followUpRatio * topMatch && !unlikeKind(kinds, r.card),
+      )
     : undefined;
   if (
     u.decision === 'fallback' &&
