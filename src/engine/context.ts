@@ -220,6 +220,8 @@ export function buildContext(p: ContextParts): TurnContext {
 function pasted(k: Knowledge, normalized: string): boolean {
   const { storyChars, pastedItems } = k.conversation.limits;
   if (normalized.length <= storyChars) return false;
+  // A long text that never speaks of the one asking (我, 本人) is not their story: a notice, an article.
+  if (!k.conversation.words.self.some((w) => normalized.includes(w))) return true;
   const items = normalized.match(new RegExp(pastedItems.pattern, 'gu'))?.length ?? 0;
   return items >= pastedItems.min;
 }
