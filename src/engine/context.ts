@@ -177,7 +177,8 @@ export function buildContext(p: ContextParts): TurnContext {
   const stated = normalized && normalized.length <= k.nlu.maxChars && !pasted(k, normalized) ? p.runner.interview.factsIn(normalized) : {};
   const place = normalized ? k.regions.find(normalized) : undefined;
   let state = stored;
-  if (!inInterview && Object.keys(stated).length) state = { ...state, profile: withFacts(k, state.profile ?? {}, stated) };
+  const correcting = k.conversation.words.corrections.some((w) => normalized.includes(w));
+  if (!inInterview && Object.keys(stated).length) state = { ...state, profile: withFacts(k, state.profile ?? {}, stated, correcting) };
   if (!inInterview && place) state = { ...state, region: place };
   // Someone speaking for the firm: kept for the conversation (the next caller clears it).
   if (normalized && !state.role && k.conversation.words.employerSide.some((p) => pattern(p).test(normalized))) state = { ...state, role: 'employer' };
@@ -228,11 +229,13 @@ function pasted(k: Knowledge, normalized: string): boolean {
 
 /**
  * The profile with newly stated facts. A reason of higher precedence stays (a firm gone outranks a
- * later 去新公司: the registration lapsed with the firm, whatever the person does next).
+ * later 去新公司: the registration lapsed with the firm, whatever the person does next), unless the
+ * message corrects what was said (不对，我记错了).
  */
-export function withFacts(k: Knowledge, profile: Situation, stated: Situation): Situation {
+export function withFacts(k: Knowledge, profile: Situation, stated: Situation, correcting = false): Situation {
   const rank = (r: Situation['reason']) => k.interview.fields.reason.options?.find((o) => o.value === r)?.precedence ?? 0;
-  const keep = profile.reason !== undefined && stated.reason !== undefined && rank(profile.reason) > rank(stated.reason);
+  // (A correction says the earlier reason was wrong: the new one replaces it.)
+  const keep = !correcting && profile.reason !== undefined && stated.reason !== undefined && rank(profile.reason) > rank(stated.reason);
   return { ...profile, ...stated, ...(keep ? { reason: profile.reason } : {}) };
 }
 

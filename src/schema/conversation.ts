@@ -53,6 +53,8 @@ export const ConversationFile = z
         shorter: words.min(1),
         /** One-character words that say nothing of what is asked (在, 把, 那): never the part asked of an earlier answer. */
         functionChars: words.min(1),
+        /** A message correcting what was said before (不对，我记错了): the facts it states replace the earlier ones. */
+        corrections: words.min(1),
         /** A hotline agent turning to the next caller (下一个来电人): the facts known so far are forgotten. */
         nextCaller: words.min(1),
         /** Remarks that are not questions: an instruction to play another role, laughter or emoji alone, an insult. */
