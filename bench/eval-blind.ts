@@ -28,7 +28,7 @@ const Conversation = z.object({ id: z.string(), turns: z.array(Turn).min(1) }).p
 
 /** A reply that declines or points elsewhere instead of answering (for out-of-scope questions). */
 const DECLINES =
-  /不在.{0,6}范围|超出|答不了|无法回答|不能回答|不属于|没有涉及|没有理解|没听明白|不太确定您的意思|建议(您)?(咨询|向|联系)|请(您)?(咨询|向|联系)|转人工/u;
+  /不在.{0,6}范围|超出|答不了|无法回答|不能回答|不属于|没有涉及|没有理解|没听明白|不太确定您的意思|建议(您)?(咨询|向|联系)|请(您)?(咨询|向|联系)|转人工|查不了|帮不上|不推荐|不回答|做不了/u;
 
 export type Label = 'correct' | 'wrong' | 'missed' | 'ok' | 'confident';
 export interface Scored {

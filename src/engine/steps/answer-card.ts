@@ -28,6 +28,9 @@ export const answerCard: Step = (ctx) => {
   if (isExactly(ctx.normalized, [...words.yes, ...words.no, ...(words.unsure ?? [])], words.particles)) return undefined;
   const u = ctx.understanding();
   const index = indexFor(ctx);
+  // Another certificate or account named without a word of this domain (二建注册要什么材料): only a card
+  // that speaks of it answers (我还有个一建 那个要一起注销吗 → the 建造师 card).
+  if (u.reason === 'other-domain') return aboutOtherDomain(ctx, index);
   const two = twoQuestions(ctx, index);
   if (two) return two;
   const domainWord = settings.domainWords.some((w) => ctx.normalized.includes(w));
@@ -177,4 +180,13 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
   ].slice(0, 4);
   const text = `${outcome.replies.map((r) => r.text).join('\n\n')}\n\n${k.messages.alsoAsked.replaceAll('{title}', second.question)}`;
   return { ...outcome, replies: [withChoices(text, choices)], choices };
+}
+
+/** The best card that names the other certificate or account the message names, answered when close; else nothing. */
+function aboutOtherDomain(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome | undefined {
+  const text = ctx.nlu.segmenter.canonicalize(ctx.normalized);
+  const named = ctx.k.nlu.otherDomains.filter((w) => text.includes(w));
+  const speaksOf = (c: LoadedCard) => [c.question, ...c.phrasings].some((q) => named.some((w) => q.includes(w)));
+  const best = index.rank(ctx.normalized).find((r) => speaksOf(r.card));
+  return best && best.match >= ctx.k.cards.settings.decide.suggest ? answer(ctx, best.card, 1) : undefined;
 }
