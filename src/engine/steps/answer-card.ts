@@ -117,7 +117,11 @@ export const answerCard: Step = (ctx) => {
       const fairlySure = u.confidence >= settings.keepConfidence;
       // (A firm's HR gets a card written for the firm rather than the subject's answer for the engineer.)
       const forFirm = ctx.state.role === 'employer' && forTheFirm(ctx, best.card);
-      if (!forFirm && (isIntentId(best.card.subject) ? sure || (weak && fairlySure) : sure && weak)) return undefined;
+      // (A card of a subject only cards cover that matches well is answered when the classifier's subject has no card near at all:
+      // 出国三年，注销还是等过期 is the abroad card, not the general list of reasons.)
+      const ownNear = ranked.some((r) => r.card.subject === knows && r.match >= settings.decide.suggest);
+      const cardsOnlyWins = !isIntentId(best.card.subject) && !ownNear && best.match >= settings.answerWithChoices;
+      if (!forFirm && !cardsOnlyWins && (isIntentId(best.card.subject) ? sure || (weak && fairlySure) : sure && weak)) return undefined;
     }
   }
   // A card answered before: a close one not yet answered instead (the follow-up asks something new).
