@@ -232,6 +232,8 @@ export const CardSettingsFile = z
     contextPrior: unit.default(0.5),
     /** A short follow-up takes its conversation's subject's card when that matches at least this share of the best match. */
     followUpRatio: unit.default(0.7),
+    /** Alike cards of different subjects make a menu only for a message shorter than this (a vague one). */
+    menuMaxChars: z.number().int().positive().default(8),
     /** An in-scope card answers a message the classifier calls out of its domain only with at least this match. */
     outOfDomainMatch: unit.default(0.5),
     /**

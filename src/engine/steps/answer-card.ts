@@ -74,6 +74,9 @@ export const answerCard: Step = (ctx) => {
   // A message the classifier calls out of its domain gets an in-scope card only on a strong match.
   // (With a word of the domain in it — 注册, 延续, 学时… — the classifier's doubt counts for less: it knows only its own subjects.)
   const { chooseRatio, maxChoices } = settings.decide;
+  // Only a short, vague message (证书, 注销的事) gets a menu of alike cards; a real question gets the closest
+  // card answered, its rivals offered as choices (a menu answers nothing).
+  const vague = [...ctx.normalized].length < settings.menuMaxChars;
   // A short follow-up (需要什么材料, 要提前多久, 那补偿还能要到不) after an answer is about that answer's subject.
   // (It asks, or tells a fact: 这个我也说不准 is neither.)
   const tells = isQuestion(ctx.normalized, ctx.k.conversation.words.questions) || Object.keys(ctx.stated).length > 0;
@@ -97,7 +100,7 @@ export const answerCard: Step = (ctx) => {
     // subjects are alike; otherwise the closest is answered (its rivals offered).
     const inScope = close.filter((r) => r.card.scope === 'in').map((r) => r.card);
     if (!inDomain || ctx.open) return undefined;
-    if (inScope.length > 1 && hasRival(close, close[0], settings.menuRatio)) return offer(ctx, inScope.slice(0, maxChoices), u.confidence);
+    if (vague && inScope.length > 1 && hasRival(close, close[0], settings.menuRatio)) return offer(ctx, inScope.slice(0, maxChoices), u.confidence);
   }
   const near = (r: Ranked<LoadedCard>, best: Ranked<LoadedCard>) => r.score >= chooseRatio * best.score;
   let best = close[0];
@@ -135,7 +138,7 @@ export const answerCard: Step = (ctx) => {
   if (best.match < settings.answerWithChoices && !knows && !onSubject) {
     const inScope = close.filter((r) => r.card.scope === 'in' && near(r, close[0])).map((r) => r.card);
     // One close card well ahead of the rest is answered (its rivals offered); several alike of different subjects are a menu.
-    if (hasRival(close, best, settings.menuRatio) || best.card.scope !== 'in')
+    if ((vague && hasRival(close, best, settings.menuRatio)) || best.card.scope !== 'in')
       return ctx.open || inScope.length < 2 ? undefined : offer(ctx, inScope.slice(0, maxChoices), u.confidence);
   }
   const answered = answer(ctx, best.card, u.confidence, others.slice(0, maxChoices - 1));
