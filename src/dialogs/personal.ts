@@ -13,7 +13,7 @@ import { renderAnswer } from './render';
 export type { Who } from './types';
 
 /** Undefined when the user's facts change nothing in this answer. */
-export function personalLead(goal: Goal, who: Who, k: Knowledge, covers: string[] = []): { text: string; sources: string[] } | undefined {
+export function personalLead(goal: Goal, who: Who, k: Knowledge, covers: string[] = []): { text: string; sources: string[]; final?: boolean } | undefined {
   const profile = who.profile ?? {};
   if (!Object.keys(profile).length) return undefined;
   // Someone already deregistered has nothing to deregister: what applies to them is registering again.
@@ -34,8 +34,11 @@ export function personalLead(goal: Goal, who: Who, k: Knowledge, covers: string[
     // The first finding with what to do; the others by name, so the lead stays short.
     ...findings.map((f, i) => (i === 0 && !v.headline ? `${f.message}${f.remedy}` : f.message)),
   ];
-  const sourceIds = [...spec.rules.filter((r) => findings.some((f) => f.code === r.code)).flatMap((r) => r.sources)];
-  return { text: `${k.messages.personalLead.replace('{facts}', facts).replace('（）', '')}\n${lines.map((l) => `· ${l}`).join('\n')}`, sources: [...new Set(sourceIds)] };
+  const applied = spec.rules.filter((r) => findings.some((f) => f.code === r.code));
+  const sourceIds = applied.flatMap((r) => r.sources);
+  // A blocker no remedy lifts: the general how-to that follows would only contradict it.
+  const final = applied.some((r) => r.final && r.severity === 'blocker');
+  return { text: `${k.messages.personalLead.replace('{facts}', facts).replace('（）', '')}\n${lines.map((l) => `· ${l}`).join('\n')}`, sources: [...new Set(sourceIds)], final };
 }
 
 /**
@@ -44,11 +47,13 @@ export function personalLead(goal: Goal, who: Who, k: Knowledge, covers: string[
  */
 export function personalParts(
   answer: Answer | undefined,
-  personal: { text: string; sources: string[] } | undefined,
+  personal: { text: string; sources: string[]; final?: boolean } | undefined,
   k: Knowledge,
   said: (block: string) => boolean = () => false,
 ): { lead?: string; extraSources?: string[]; answer?: Answer } {
   if (!personal || !answer || said(personal.text)) return { answer };
+  // What no remedy lifts stands alone: no general answer after it.
+  if (personal.final) return { lead: personal.text, extraSources: personal.sources };
   return { lead: personal.text, extraSources: personal.sources, answer: { ...answer, text: `${k.messages.inGeneral}${answer.text}` } };
 }
 

@@ -82,8 +82,12 @@ export function answer(ctx: TurnContext, given: LoadedCard, confidence: number, 
   // Findings said before (a statement of facts, an earlier answer) are not led with again.
   const leadLines = lead?.text.split('\n').filter((l, i) => i === 0 || !ctx.said(l)) ?? [];
   if (lead && leadLines.length > 1 && !ctx.said(lead.text)) {
-    blocks.unshift(leadLines.join('\n'));
-    blocks[1] = `${k.messages.inGeneral}${blocks[1]}`;
+    // What no remedy lifts (over 65 → 不予注册) replaces the card's general answer instead of heading it.
+    if (lead.final) blocks.splice(0, 1, leadLines.join('\n'));
+    else {
+      blocks.unshift(leadLines.join('\n'));
+      blocks[1] = `${k.messages.inGeneral}${blocks[1]}`;
+    }
     sources.unshift(...sourceTitles(lead.sources, k));
   }
   // Someone already deregistered asking about a change of registration: what applies to them is registering again.
@@ -117,6 +121,9 @@ export function answer(ctx: TurnContext, given: LoadedCard, confidence: number, 
  */
 export function withDialog(ctx: TurnContext, card: Outcome, intent: IntentId): Outcome {
   if (ctx.state.role === 'employer') return card;
+  // Someone a rule no remedy lifts already rules out (over 65) is not offered the check of that goal.
+  const check = ctx.k.answers.get(intent)?.check;
+  if (check && personalLead(check, ctx.who, ctx.k)?.final) return card;
   const flow = ctx.k.answers.get(intent)?.flow;
   if (
     !flow ||

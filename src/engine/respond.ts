@@ -7,7 +7,7 @@ import type { Knowledge } from '../knowledge/load';
 import type { IntentId } from '../schema/knowledge';
 import type { Understanding } from '../nlu/nlu';
 import { withChoices } from '../dialogs/faq';
-import { answerFor } from '../dialogs/personal';
+import { answerFor, personalLead } from '../dialogs/personal';
 import { fillTemplate, relatedChoices, titleOf } from '../dialogs/render';
 import type { DialogTurn, PendingChoice } from '../dialogs/types';
 import type { Answers, TurnContext } from './context';
@@ -34,7 +34,9 @@ export class Responder implements Answers {
     if (entry.interview) return { ...this.dialog(ctx, ctx.runner.beginInterview(entry.interview, {}, ctx.input), intent), confidence, subject: intent };
     // A dialog whose answer was given already is not walked again.
     // (Not for a firm's HR: the follow-ups ask the engineer for their own proof.)
-    if (entry.flow && !ctx.state.answered.includes(intent) && ctx.state.role !== 'employer')
+    // (Nor for someone a rule no remedy lifts already rules out: over 65, no check of the conditions to register.)
+    const ruledOut = entry.check !== undefined && personalLead(entry.check, ctx.who, this.k, entry.covers)?.final === true;
+    if (entry.flow && !ctx.state.answered.includes(intent) && ctx.state.role !== 'employer' && !ruledOut)
       return { ...this.dialog(ctx, ctx.runner.beginFaq(entry.flow, intent, ctx.input), intent), confidence, subject: intent };
     return this.plain(ctx, intent, confidence);
   }

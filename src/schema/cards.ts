@@ -128,7 +128,7 @@ export const CardCondition = z.object({ when: CardWhen, text }).strict();
  * A card written for a fact the person may contradict (过了65岁…): for someone whose facts meet
  * `when` (and not `unless`), `card` answers instead.
  */
-export const CardInstead = z.object({ when: CardWhen, unless: CardWhen.optional(), card: cardId }).strict();
+export const CardInstead = z.object({ when: CardWhen, unless: z.union([CardWhen, z.array(CardWhen).min(1)]).optional(), card: cardId }).strict();
 export type CardCondition = z.infer<typeof CardCondition>;
 
 /** One answer card. */

@@ -86,6 +86,8 @@ export const Rule = z
     unless: z.lazy(() => Conditions).optional(),
     /** Replaces the verdict's headline when this rule applies (e.g. 不需要注销). */
     headline: text.optional(),
+    /** No remedy lifts it (over 65 → 不予注册): answers for this person leave out the general how-to and the offer of the check. */
+    final: z.boolean().default(false),
     message: text,
     remedy: text,
     sources: z.array(z.string()).min(1, 'every rule names at least one source'),
