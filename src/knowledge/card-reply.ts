@@ -38,7 +38,9 @@ export function cardReply(
   const { words } = opts;
   const condition = card.conditions.find((c) => holds(c.when, facts));
   const blocks: string[] = [];
-  if (condition) blocks.push(`${words.personal}${condition.text}`, `${words.inGeneral}${card.answer.trim()}`);
+  // A final condition (over 65 on a change card) replaces the answer: the general one would contradict it.
+  if (condition?.final) blocks.push(`${words.personal}${condition.text}`);
+  else if (condition) blocks.push(`${words.personal}${condition.text}`, `${words.inGeneral}${card.answer.trim()}`);
   else blocks.push(card.answer.trim());
   if (card.regional && !opts.brief) blocks.push(`【${words.regionalLabel}】${card.regional}`);
   const sources = [...new Set(card.sources.map(opts.sourceTitle))];

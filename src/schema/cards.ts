@@ -122,7 +122,14 @@ export const CardWhen = z
   );
 
 /** How the answer differs for someone whose stated facts meet `when`: `text` replaces the first sentence. */
-export const CardCondition = z.object({ when: CardWhen, text }).strict();
+export const CardCondition = z
+  .object({
+    when: CardWhen,
+    text,
+    /** The text replaces the whole answer for that person (the general answer would contradict it: over 65). */
+    final: z.boolean().default(false),
+  })
+  .strict();
 
 /**
  * A card written for a fact the person may contradict (过了65岁…): for someone whose facts meet

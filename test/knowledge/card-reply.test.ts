@@ -18,11 +18,20 @@ describe('cardReply', () => {
     expect(r.personal).toBeUndefined();
   });
 
-  it('leads with what a condition says for this person (over 65), keeping the general answer below', () => {
+  it('leads with what a condition says for this person, keeping the general answer below', () => {
+    const other = set.cards.find((c) => c.conditions.some((x) => !x.final && x.when.field === 'reason'))!;
+    const cond = other.conditions.find((x) => !x.final && x.when.field === 'reason')!;
+    const r = reply(other.id, { reason: (cond.when as { equals: string }).equals });
+    expect(r.text.startsWith(`按您说的情况：${cond.text}`)).toBe(true);
+    expect(r.text).toContain('一般情况：');
+  });
+
+  it('a final condition (over 65) replaces the general answer, which would contradict it', () => {
     const over = withConditions.conditions.find((x) => 'above' in x.when && x.when.field === 'age')!;
+    expect(over.final).toBe(true);
     const r = reply(withConditions.id, { age: 70 });
     expect(r.text.startsWith(`按您说的情况：${over.text}`)).toBe(true);
-    expect(r.text).toContain('一般情况：');
+    expect(r.text).not.toContain('一般情况：');
     expect(reply(withConditions.id, { age: 40 }).personal).toBeUndefined();
   });
 });

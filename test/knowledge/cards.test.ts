@@ -50,7 +50,7 @@ describe('loadCards', () => {
     const card = set.byId.get('change.must_deregister')!;
     expect(card.subject).toBe('change.registration');
     expect(card.file).toBe('knowledge/cards/change.registration.yaml');
-    expect(card.conditions).toEqual([{ when: { field: 'reason', equals: 'leaving_industry' }, text: '您是离开监理行业，这种情况应办注销而不是变更。' }]);
+    expect(card.conditions).toEqual([{ when: { field: 'reason', equals: 'leaving_industry' }, text: '您是离开监理行业，这种情况应办注销而不是变更。', final: false }]);
     expect(set.byId.get('age.over65_register')!.conditions[0].when).toEqual({ field: 'age', above: 65 });
     // Optional fields take their defaults.
     const plain = set.byId.get('approval.deregister_time')!;
