@@ -1,5 +1,5 @@
 /**
- * The blind evaluation sets (test/fixtures/blind/, blind2/, blind3/) measure how the assistant does with people who
+ * The blind evaluation sets (test/fixtures/blind/, blind2/, blind3/, blind4/) measure how the assistant does with people who
  * never saw its knowledge: no training phrase and no card phrasing may be one of their lines.
  */
 import { readFileSync } from 'node:fs';
@@ -22,6 +22,9 @@ const blindLines = [
   // The third set (test/fixtures/blind3), written fresh by a third blind evaluator.
   ...read('blind3', 'questions.yaml').map((q) => q.text ?? ''),
   ...read('blind3', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
+  // The fourth set (test/fixtures/blind4), written fresh on 2026-12-06 by a fourth blind evaluator.
+  ...read('blind4', 'questions.yaml').map((q) => q.text ?? ''),
+  ...read('blind4', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
 ].filter(Boolean);
 
 describe('the blind evaluation sets stay blind', () => {
