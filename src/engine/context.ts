@@ -179,6 +179,15 @@ export function buildContext(p: ContextParts): TurnContext {
   let state = stored;
   const correcting = k.conversation.words.corrections.some((w) => normalized.includes(w));
   if (!inInterview && Object.keys(stated).length) state = { ...state, profile: withFacts(k, state.profile ?? {}, stated, correcting) };
+  // A reason said before and now denied (公司没破产，只是在清算) no longer stands.
+  const denied =
+    !inInterview && normalized
+      ? k.interview.fields.reason.options?.find((o) => o.value === state.profile?.reason && o.denied.some((p) => pattern(p).test(normalized)))
+      : undefined;
+  if (denied && state.profile && stated.reason !== denied.value) {
+    const { reason: _gone, ...rest } = state.profile;
+    state = { ...state, profile: rest };
+  }
   if (!inInterview && place) state = { ...state, region: place };
   // Someone speaking for the firm: kept for the conversation (the next caller clears it).
   if (normalized && !state.role && k.conversation.words.employerSide.some((p) => pattern(p).test(normalized))) state = { ...state, role: 'employer' };

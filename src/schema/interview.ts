@@ -37,7 +37,20 @@ const ReasonQuestion = z
     kind: z.literal('choice'),
     ...common,
     // precedence: when one message matches several options, the highest wins (a revoked firm outranks 去新公司).
-    options: z.array(z.object({ value: z.enum(REASONS), label: text, patterns: z.array(pattern), precedence: z.number().int().default(0) }).strict()).min(2),
+    // denied: a message that says it is not so (没破产, 未宣告破产) clears this reason from what was said before.
+    options: z
+      .array(
+        z
+          .object({
+            value: z.enum(REASONS),
+            label: text,
+            patterns: z.array(pattern),
+            precedence: z.number().int().default(0),
+            denied: z.array(pattern).default([]),
+          })
+          .strict(),
+      )
+      .min(2),
     fact: text,
   })
   .strict();
