@@ -53,9 +53,7 @@ export function prior(ctx: TurnContext, u: Understanding): Map<string, number> {
  */
 export function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Ranked<LoadedCard>[] {
   const { contrastWords, contrastWeight, kindWeight, employerBoost } = ctx.k.cards.settings;
-  // Read in canonical form: 退出注册 names 注销注册, 注消 is 注销.
-  const text = ctx.nlu.segmenter.canonicalize(ctx.normalized);
-  const named = contrastWords.filter((w) => text.includes(w));
+  const named = namedProcedures(ctx);
   const kinds = kindsAsked(ctx);
   const forFirm = ctx.state.role === 'employer';
   if (!named.length && !kinds.length && !forFirm) return ranked;
@@ -72,6 +70,12 @@ export function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Rank
       return f === 1 ? r : { ...r, score: r.score * f, match: r.match * f };
     })
     .sort((a, b) => b.score - a.score);
+}
+
+/** The procedures a message names (注销, 延续, 变更…: the settings' contrastWords), read in canonical form (退出注册 is 注销注册). */
+export function namedProcedures(ctx: TurnContext): string[] {
+  const text = ctx.nlu.segmenter.canonicalize(ctx.normalized);
+  return ctx.k.cards.settings.contrastWords.filter((w) => text.includes(w));
 }
 
 /** The kinds of question a message asks (多久 → duration), from the settings' questionKinds, read in canonical form. */

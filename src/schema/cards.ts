@@ -264,6 +264,8 @@ export const CardSettingsFile = z
     /** Procedure words (注销, 延续, 变更…): a message naming one is not answered by a card whose question names only others. */
     contrastWords: z.array(z.string().min(1)).default([]),
     /** Such a card counts for this share of its score and match. */
+    /** The procedure the classifier's own answers are about (注销); a message naming only others gets cards that name them. */
+    ownProcedure: z.string().min(1).default('注销'),
     contrastWeight: unit.default(0.5),
     /**
      * Kinds of question by the answer they want (a duration, a place, a person, a fee): a message

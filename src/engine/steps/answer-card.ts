@@ -15,7 +15,7 @@ import { questionClauses, type Step, type TurnContext } from '../context';
 import { answerWords, isExactly, isQuestion } from '../../nlu/answers';
 import type { Outcome } from '../outcome';
 
-import { indexFor, firstCardOf, prior, contrasted, forTheFirm, kindsAsked, unlikeKind } from '../card-ranking';
+import { indexFor, firstCardOf, prior, contrasted, forTheFirm, kindsAsked, unlikeKind, namedProcedures } from '../card-ranking';
 import { answer, withDialog, offer } from '../card-answer';
 
 export const answerCard: Step = (ctx) => {
@@ -124,7 +124,12 @@ export const answerCard: Step = (ctx) => {
       // 出国三年，注销还是等过期 is the abroad card, not the general list of reasons.)
       const ownNear = ranked.some((r) => r.card.subject === knows && r.match >= settings.decide.suggest);
       const cardsOnlyWins = !isIntentId(best.card.subject) && !ownNear && best.match >= settings.answerWithChoices;
-      if (!forFirm && !cardsOnlyWins && (isIntentId(best.card.subject) ? sure || (weak && fairlySure) : sure && weak)) return undefined;
+      // (The classifier's answers are about 注销: a message naming only another procedure, 变更批下来要多久,
+      // gets the close card that names it.)
+      const otherProcedure = namedProcedures(ctx).filter((w) => w !== settings.ownProcedure);
+      const namesIt =
+        otherProcedure.length > 0 && otherProcedure.length === namedProcedures(ctx).length && otherProcedure.some((w) => best.card.question.includes(w));
+      if (!forFirm && !cardsOnlyWins && !namesIt && (isIntentId(best.card.subject) ? sure || (weak && fairlySure) : sure && weak)) return undefined;
     }
   }
   // A card answered before: a close one not yet answered instead (the follow-up asks something new).
