@@ -71,6 +71,9 @@ export const ConversationFile = z
       .strict(),
     limits: z
       .object({
+        /** A message this short opening with one of whyOpeners (为啥, 凭啥) asks the why of the last answer card. */
+        whyOpeners: words.min(1),
+        whyChars: z.number().int().positive(),
         /** Inside a FAQ follow-up, a message that is no answer is met with its question again only up to this many characters and without a question of its own; otherwise the follow-up is dropped. */
         repromptChars: z.number().int().positive(),
         /** A message longer than this (a story, a pasted notice) is answered on its question: the sentence that asks, nearest the end. */

@@ -22,7 +22,11 @@ export function followUpKind(ctx: TurnContext): FollowUpKind | undefined {
   }
   const kinds = Object.entries(ctx.k.conversation.words.followUps) as [FollowUpKind, string[]][];
   const { particles } = answerWords(ctx.k);
-  return kinds.find(([, words]) => isExactly(n, words, particles))?.[0];
+  const exact = kinds.find(([, words]) => isExactly(n, words, particles))?.[0];
+  if (exact) return exact;
+  // A short protest that opens with why (为啥啊 我又没犯错 凭啥失效) asks the why of the last answer too.
+  const { whyOpeners, whyChars } = ctx.k.conversation.limits;
+  return [...n].length <= whyChars && whyOpeners.some((w) => n.startsWith(w)) ? 'why' : undefined;
 }
 
 export const followUp: Step = (ctx) => {
