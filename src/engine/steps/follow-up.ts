@@ -20,6 +20,9 @@ export function followUpKind(ctx: TurnContext): FollowUpKind | undefined {
   for (let f = fillers.find((w) => n.startsWith(w) && n.length > w.length); f; f = fillers.find((w) => n.startsWith(w) && n.length > w.length)) {
     n = n.slice(f.length).replace(/^[\p{P}\s]+/u, '');
   }
+  // 出处 一句话: a trailing ask for brevity is not part of the follow-up.
+  const brief = [...ctx.k.conversation.words.shorter].sort((a, b) => b.length - a.length).find((w) => n.endsWith(w) && n.length > w.length);
+  if (brief) n = n.slice(0, -brief.length).replace(/[\p{P}\s]+$/u, '');
   const kinds = Object.entries(ctx.k.conversation.words.followUps) as [FollowUpKind, string[]][];
   const { particles } = answerWords(ctx.k);
   const exact = kinds.find(([, words]) => isExactly(n, words, particles))?.[0];
