@@ -29,6 +29,12 @@ export class FaqDialogs {
     return this.dialog(frame).steps[frame.step]?.ask;
   }
 
+  /** Whether a message may be met with this dialog (none of its notWhen patterns matches). */
+  fits(dialogId: string, normalized: string): boolean {
+    const dialog = must(this.k.dialogs.get(dialogId), `dialog ${dialogId}`);
+    return !dialog.notWhen.some((p) => pattern(p).test(normalized));
+  }
+
   /** Opens a dialog at its first step. */
   begin(dialogId: string, intent: IntentId, input: DialogInput): FaqTurn {
     const dialog = must(this.k.dialogs.get(dialogId), `dialog ${dialogId}`);

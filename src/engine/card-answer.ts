@@ -127,6 +127,7 @@ export function withDialog(ctx: TurnContext, card: Outcome, intent: IntentId): O
   const flow = ctx.k.answers.get(intent)?.flow;
   if (
     !flow ||
+    !ctx.runner.faq.fits(flow, ctx.normalized) ||
     ctx.open?.kind === 'interview' ||
     (ctx.open?.kind === 'faq' && ctx.open.intent === intent) ||
     ctx.state.answered.includes(intent) ||

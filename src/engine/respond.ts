@@ -36,7 +36,7 @@ export class Responder implements Answers {
     // (Not for a firm's HR: the follow-ups ask the engineer for their own proof.)
     // (Nor for someone a rule no remedy lifts already rules out: over 65, no check of the conditions to register.)
     const ruledOut = entry.check !== undefined && personalLead(entry.check, ctx.who, this.k, entry.covers)?.final === true;
-    if (entry.flow && !ctx.state.answered.includes(intent) && ctx.state.role !== 'employer' && !ruledOut)
+    if (entry.flow && !ctx.state.answered.includes(intent) && ctx.state.role !== 'employer' && !ruledOut && ctx.runner.faq.fits(entry.flow, ctx.normalized))
       return { ...this.dialog(ctx, ctx.runner.beginFaq(entry.flow, intent, ctx.input), intent), confidence, subject: intent };
     return this.plain(ctx, intent, confidence);
   }

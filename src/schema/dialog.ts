@@ -62,6 +62,13 @@ export type DialogStep = z.infer<typeof DialogStep>;
 
 /** dialogs/<id>.yaml: a FAQ follow-up flow. */
 export const DialogFile = z
-  .object({ version: z.number().int().positive(), id: z.string().regex(/^[a-z_]+$/), start: z.string(), steps: z.record(z.string(), DialogStep) })
+  .object({
+    version: z.number().int().positive(),
+    id: z.string().regex(/^[a-z_]+$/),
+    start: z.string(),
+    steps: z.record(z.string(), DialogStep),
+    /** A message matching one of these is not met with this follow-up (its questions do not fit: 我还在上班 has no proof of leaving to ask for). */
+    notWhen: z.array(pattern).default([]),
+  })
   .strict();
 export type DialogFile = z.infer<typeof DialogFile>;
