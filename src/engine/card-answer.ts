@@ -17,6 +17,7 @@ import type { PendingChoice } from '../dialogs/types';
 import { type TurnContext } from './context';
 import type { Outcome } from './outcome';
 import { askedWords, partAsked, sentencesOf } from './part-asked';
+import { followUpFor } from './respond';
 
 /** The questions offered after a card: close alternatives first, then the cards that usually come next. */
 function nextChoices(ctx: TurnContext, card: LoadedCard, alternatives: readonly LoadedCard[]): PendingChoice[] {
@@ -120,20 +121,8 @@ export function answer(ctx: TurnContext, given: LoadedCard, confidence: number, 
  * the question asked, then the follow-up's first question is asked in place of its opener.
  */
 export function withDialog(ctx: TurnContext, card: Outcome, intent: IntentId): Outcome {
-  if (ctx.state.role === 'employer') return card;
-  // Someone a rule no remedy lifts already rules out (over 65) is not offered the check of that goal.
-  const check = ctx.k.answers.get(intent)?.check;
-  if (check && personalLead(check, ctx.who, ctx.k)?.final) return card;
-  const flow = ctx.k.answers.get(intent)?.flow;
-  if (
-    !flow ||
-    !ctx.runner.faq.fits(flow, ctx.normalized) ||
-    ctx.open?.kind === 'interview' ||
-    (ctx.open?.kind === 'faq' && ctx.open.intent === intent) ||
-    ctx.state.answered.includes(intent) ||
-    !card.answered?.length
-  )
-    return card;
+  const flow = followUpFor(ctx, intent);
+  if (!flow || ctx.open?.kind === 'interview' || (ctx.open?.kind === 'faq' && ctx.open.intent === intent) || !card.answered?.length) return card;
   const turn = ctx.runner.beginFaq(flow, intent, ctx.input);
   const ask = turn.replies.at(-1);
   if (!turn.frame || !ask?.choices?.length) return card;

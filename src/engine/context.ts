@@ -49,6 +49,8 @@ export interface TurnContext {
   readonly now: Date;
   /** Facts the message states (Interview.factsIn): statements only, never a clause that asks. */
   readonly stated: Situation;
+  /** The message corrects what was said before (不对，我记错了): its facts replace the earlier ones. */
+  readonly correcting: boolean;
   /** A province named in the message. */
   readonly place?: string;
   /** The user speaks of themselves (我在南京): the place is theirs, not a comparison. */
@@ -213,6 +215,7 @@ export function buildContext(p: ContextParts): TurnContext {
       return p.nlu();
     },
     stated,
+    correcting,
     place,
     aboutSelf: place !== undefined && k.conversation.words.self.some((w) => normalized.includes(w)),
     state,

@@ -17,6 +17,19 @@ import { askedWords } from './part-asked';
 
 const MAX_SUGGESTIONS = 3;
 
+/**
+ * The FAQ follow-up of an intent that may begin now, for this person and this message (the answer
+ * step and the card step both ask): not walked before; not for a firm's HR (the follow-ups ask the
+ * engineer for their own proof); not for someone a rule no remedy lifts already rules out (over 65,
+ * no check of the conditions to register); not for a message its notWhen patterns exclude.
+ */
+export function followUpFor(ctx: TurnContext, intent: IntentId): string | undefined {
+  const entry = ctx.k.answers.get(intent);
+  if (!entry?.flow || ctx.state.answered.includes(intent) || ctx.state.role === 'employer') return undefined;
+  if (entry.check && personalLead(entry.check, ctx.who, ctx.k, entry.covers)?.final) return undefined;
+  return ctx.runner.faq.fits(entry.flow, ctx.normalized) ? entry.flow : undefined;
+}
+
 export class Responder implements Answers {
   constructor(private readonly k: Knowledge) {}
 
@@ -32,12 +45,8 @@ export class Responder implements Answers {
     // Only `fallback` has no answer entry (the loader checks every other intent has one).
     if (!entry) return this.fallback(ctx, confidence);
     if (entry.interview) return { ...this.dialog(ctx, ctx.runner.beginInterview(entry.interview, {}, ctx.input), intent), confidence, subject: intent };
-    // A dialog whose answer was given already is not walked again.
-    // (Not for a firm's HR: the follow-ups ask the engineer for their own proof.)
-    // (Nor for someone a rule no remedy lifts already rules out: over 65, no check of the conditions to register.)
-    const ruledOut = entry.check !== undefined && personalLead(entry.check, ctx.who, this.k, entry.covers)?.final === true;
-    if (entry.flow && !ctx.state.answered.includes(intent) && ctx.state.role !== 'employer' && !ruledOut && ctx.runner.faq.fits(entry.flow, ctx.normalized))
-      return { ...this.dialog(ctx, ctx.runner.beginFaq(entry.flow, intent, ctx.input), intent), confidence, subject: intent };
+    const flow = followUpFor(ctx, intent);
+    if (flow) return { ...this.dialog(ctx, ctx.runner.beginFaq(flow, intent, ctx.input), intent), confidence, subject: intent };
     return this.plain(ctx, intent, confidence);
   }
 

@@ -126,9 +126,8 @@ export const answerCard: Step = (ctx) => {
       const cardsOnlyWins = !isIntentId(best.card.subject) && !ownNear && best.match >= settings.answerWithChoices;
       // (The classifier's answers are about 注销: a message naming only another procedure, 变更批下来要多久,
       // gets the close card that names it.)
-      const otherProcedure = namedProcedures(ctx).filter((w) => w !== settings.ownProcedure);
-      const namesIt =
-        otherProcedure.length > 0 && otherProcedure.length === namedProcedures(ctx).length && otherProcedure.some((w) => best.card.question.includes(w));
+      const procedures = namedProcedures(ctx);
+      const namesIt = procedures.length > 0 && !procedures.includes(settings.ownProcedure) && procedures.some((w) => best.card.question.includes(w));
       if (!forFirm && !cardsOnlyWins && !namesIt && (isIntentId(best.card.subject) ? sure || (weak && fairlySure) : sure && weak)) return undefined;
     }
   }

@@ -25,9 +25,8 @@ function subjectOf(stated: Situation): Subject {
 
 export const factStatement: Step = (ctx) => {
   // A correction of what was said (不对，我记错了，是跳槽) is answered by what its facts change, whatever it also asks.
-  const correcting = ctx.k.conversation.words.corrections.some((w) => ctx.normalized.includes(w));
   // A message the classifier reads as a question of a subject (单位不配合, 公司破产了注册还挂着) is answered as one.
-  if (!correcting && (questionClauses(ctx.normalized, ctx.k).length || ctx.understanding().decision === 'answer')) return undefined;
+  if (!ctx.correcting && (questionClauses(ctx.normalized, ctx.k).length || ctx.understanding().decision === 'answer')) return undefined;
   return whatFactsChange(ctx);
 };
 
