@@ -132,6 +132,13 @@ function crossCheck(k: Knowledge, kdir: string, show: (p: string) => string): vo
       if (id !== 'fallback' && !k.answers.has(id)) problems.push({ field: `${field}.${i}`, message: `no answer for intent "${id}"` });
     });
 
+  const reasonCards = Object.entries(k.cards.settings.reasonCards).filter(([, id]) => !k.cards.byId.has(id));
+  if (reasonCards.length)
+    throw new KnowledgeFileError(
+      show(join(kdir, 'cards-settings.yaml')),
+      reasonCards.map(([reason, id]) => ({ field: `reasonCards.${reason}`, message: `no card "${id}" in knowledge/cards/` })),
+    );
+
   for (const [intent, file] of k.answers) {
     const problems: FieldProblem[] = [];
     checkSources(file.answer.sources, 'answer.sources', problems);

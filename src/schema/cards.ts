@@ -253,12 +253,22 @@ export const CardSettingsFile = z
     storyConfidence: unit.default(0.9),
     /** A story is at least this many characters: its closest card of the classifier's subject answers; a shorter message gets the subject's first card. */
     storyChars: z.number().int().min(0).default(20),
+    /**
+     * A reason with a card of its own (registration_error → the wrong-firm card): a question stating that reason which
+     * the classifier cannot read and no card matches clearly is answered by that card.
+     */
+    reasonCards: z.record(z.enum(REASONS), z.string().min(1)).default({}),
     /** A message of at most this many characters after an answer is read as a follow-up on that answer's subject. */
     followUpChars: z.number().int().min(0).default(12),
     /** Words that put a message in the domain (注册, 延续, 学时…): an in-scope card needs only answerWithChoices then, not outOfDomainMatch. */
     domainWords: z.array(z.string().min(1)).default([]),
     /** Under answerWithChoices, a card is still answered when no other scores this share of its score; else a menu. */
     menuRatio: unit.default(0.8),
+    /**
+     * A card retrieval puts clearly ahead (decide: answer) beats a sure classifier whose subject has no card near,
+     * unless the classifier is at least this sure (it has been taught that very kind of message).
+     */
+    certainConfidence: unit.default(0.99),
     /** The classifier's subject's closest card is preferred to a better card of another subject when it matches at least this share of that card's match. */
     ownRatio: unit.default(0.6),
     /** Procedure words (注销, 延续, 变更…): a message naming one is not answered by a card whose question names only others. */

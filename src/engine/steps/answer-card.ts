@@ -63,8 +63,14 @@ export const answerCard: Step = (ctx) => {
         )
       : undefined;
   const close = ranked.filter((r) => r.match >= settings.decide.suggest || r === storyCard || r === firmCard);
-  if (!close.length) return undefined;
   const d = index.decide(ranked);
+  // A question that states a reason with a card of its own, which neither the classifier nor a clear card reads.
+  const reasonCard = ctx.stated.reason && settings.reasonCards[ctx.stated.reason];
+  if (reasonCard && !knows && d.kind !== 'answer' && isQuestion(ctx.normalized, ctx.k.conversation.words.questions)) {
+    const card = ctx.k.cards.byId.get(reasonCard);
+    if (card) return answer(ctx, card, u.confidence);
+  }
+  if (!close.length) return undefined;
   // Conversation (greetings, thanks, a person, the check itself) stays with the classifier and its
   // dialogs, unless a card clearly answers a question of another subject.
   if (knows && settings.classifierOnly.includes(knows)) {
@@ -123,7 +129,10 @@ export const answerCard: Step = (ctx) => {
       // (A card of a subject only cards cover that matches well is answered when the classifier's subject has no card near at all:
       // 出国三年，注销还是等过期 is the abroad card, not the general list of reasons.)
       const ownNear = ranked.some((r) => r.card.subject === knows && r.match >= settings.decide.suggest);
-      const cardsOnlyWins = !isIntentId(best.card.subject) && !ownNear && best.match >= settings.answerWithChoices;
+      // (Nor does a sure classifier outvote a card of any subject that retrieval puts clearly ahead, when its own
+      // subject has no card near: 信用修复怎么申请 is the repair card, whatever the classifier makes of 申请.)
+      const clearlyAhead = d.kind === 'answer' && d.card === best.card && !ownNear && u.confidence < settings.certainConfidence;
+      const cardsOnlyWins = (!isIntentId(best.card.subject) && !ownNear && best.match >= settings.answerWithChoices) || clearlyAhead;
       // (The classifier's answers are about 注销: a message naming only another procedure, 变更批下来要多久,
       // gets the close card that names it.)
       const procedures = namedProcedures(ctx);
@@ -172,7 +181,13 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
     const v = ctx.nlu.understandNormalized(clause);
     const ranked = index.rank(clause, { prior: prior(ctx, v) });
     const d = index.decide(ranked);
-    const own = v.decision === 'answer' ? ranked.find((r) => r.card.subject === v.intent && r.match >= ctx.k.cards.settings.decide.suggest) : undefined;
+    // (The classifier's subject keeps the clause only with a card near the best one: ownRatio of its match.)
+    const { suggest } = ctx.k.cards.settings.decide;
+    const top = ranked[0]?.match ?? 0;
+    const own =
+      v.decision === 'answer'
+        ? ranked.find((r) => r.card.subject === v.intent && r.match >= suggest && r.match >= ctx.k.cards.settings.ownRatio * top)
+        : undefined;
     const card = own?.card ?? (d.kind === 'answer' ? d.card : undefined);
     if (card && card.scope === 'in' && !cards.some((c) => c.subject === card.subject)) cards.push(card);
   }
