@@ -110,6 +110,21 @@ export function questionClauses(normalized: string, k: Knowledge): string[] {
   return normalized.split(QUESTION_BREAK).filter((c) => c.length >= 3 && isQuestion(c, k.conversation.words.questions));
 }
 
+/** A topic stated before the questions is read with each of them: at most this many characters. */
+const MAX_TOPIC = 12;
+
+/**
+ * questionClauses(), each read with the short topic stated before the first of them (想做信用修复 怎么申请 要多久
+ * asks 想做信用修复怎么申请 and 想做信用修复要多久): the topic names what both ask about.
+ */
+export function topicalClauses(normalized: string, k: Knowledge): string[] {
+  const clauses = questionClauses(normalized, k);
+  if (!clauses.length) return clauses;
+  const parts = normalized.split(QUESTION_BREAK).filter(Boolean);
+  const lead = parts.slice(0, parts.indexOf(clauses[0])).join('');
+  return lead && [...lead].length <= MAX_TOPIC ? clauses.map((c) => `${lead}${c}`) : clauses;
+}
+
 /**
  * What a message asks. A message longer than the NLU reads is a story with the question usually
  * at its end. A message that states several facts of the check and asks for the check in its one

@@ -47,14 +47,28 @@ describe('loadKnowledge', () => {
   it('rejects an answer without sources', () => {
     const root = copyKnowledge();
     const file = join(root, 'knowledge', 'answers', 'process.photo.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('sources: [seed.step2]', 'sources: []'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/sources: \[[^\]]*\]/u, 'sources: []'));
     expect(loadError(root).message).toContain('knowledge/answers/process.photo.yaml: answer.sources: every answer names at least one source');
+  });
+
+  it('rejects a reason card that is not a card, naming the setting', () => {
+    const root = copyKnowledge();
+    const file = join(root, 'knowledge', 'cards-settings.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('registration_error: adj.two_employers', 'registration_error: adj.nowhere'));
+    expect(loadError(root).message).toContain('knowledge/cards-settings.yaml: reasonCards.registration_error: no card "adj.nowhere"');
+  });
+
+  it('rejects a reason card under a reason the checker does not know', () => {
+    const root = copyKnowledge();
+    const file = join(root, 'knowledge', 'cards-settings.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('registration_error: adj.two_employers', 'moved_house: adj.two_employers'));
+    expect(() => loadKnowledge(root)).toThrow(/cards-settings\.yaml: reasonCards\.moved_house/);
   });
 
   it('rejects a citation of an unknown source', () => {
     const root = copyKnowledge();
     const file = join(root, 'knowledge', 'answers', 'process.photo.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('sources: [seed.step2]', 'sources: [seed.nowhere]'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/sources: \[[^\]]*\]/u, 'sources: [seed.nowhere]'));
     expect(loadError(root).message).toContain('answer.sources.0: unknown source "seed.nowhere"');
   });
 

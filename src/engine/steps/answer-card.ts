@@ -11,7 +11,7 @@ import { CardIndex } from '../../knowledge/rank';
 import { withChoices } from '../../dialogs/faq';
 import type { Ranked } from '../../knowledge/rank';
 import type { PendingChoice } from '../../dialogs/types';
-import { questionClauses, type Step, type TurnContext } from '../context';
+import { topicalClauses, type Step, type TurnContext } from '../context';
 import { answerWords, isExactly, isQuestion } from '../../nlu/answers';
 import type { Outcome } from '../outcome';
 
@@ -130,8 +130,8 @@ export const answerCard: Step = (ctx) => {
       // 出国三年，注销还是等过期 is the abroad card, not the general list of reasons.)
       const ownNear = ranked.some((r) => r.card.subject === knows && r.match >= settings.decide.suggest);
       // (Nor does a sure classifier outvote a card of any subject that retrieval puts clearly ahead, when its own
-      // subject has no card near: 信用修复怎么申请 is the repair card, whatever the classifier makes of 申请.)
-      const clearlyAhead = d.kind === 'answer' && d.card === best.card && !ownNear && u.confidence < settings.certainConfidence;
+      // subject has no card within ownRatio of it: 信用修复怎么申请 is the repair card, whatever the classifier makes of 申请.)
+      const clearlyAhead = d.kind === 'answer' && d.card === best.card && u.confidence < settings.certainConfidence;
       const cardsOnlyWins = (!isIntentId(best.card.subject) && !ownNear && best.match >= settings.answerWithChoices) || clearlyAhead;
       // (The classifier's answers are about 注销: a message naming only another procedure, 变更批下来要多久,
       // gets the close card that names it.)
@@ -174,9 +174,10 @@ function hasRival(close: readonly Ranked<LoadedCard>[], best: Ranked<LoadedCard>
  * follow-up that waits for a reply.
  */
 function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome | undefined {
-  const clauses = questionClauses(ctx.understanding().normalized, ctx.k);
+  const clauses = topicalClauses(ctx.understanding().normalized, ctx.k);
   if (clauses.length < 2) return undefined;
   const cards: LoadedCard[] = [];
+  const matches = new Map<LoadedCard, number>();
   for (const clause of clauses) {
     const v = ctx.nlu.understandNormalized(clause);
     const ranked = index.rank(clause, { prior: prior(ctx, v) });
@@ -189,10 +190,23 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
         ? ranked.find((r) => r.card.subject === v.intent && r.match >= suggest && r.match >= ctx.k.cards.settings.ownRatio * top)
         : undefined;
     const card = own?.card ?? (d.kind === 'answer' ? d.card : undefined);
-    if (card && card.scope === 'in' && !cards.some((c) => c.subject === card.subject)) cards.push(card);
+    if (card && card.scope === 'in' && !cards.some((c) => c.subject === card.subject)) {
+      cards.push(card);
+      matches.set(card, ranked.find((r) => r.card === card)?.match ?? 0);
+    }
   }
   if (cards.length < 2) return undefined;
-  const [first, second] = cards;
+  // In the order asked; but a first clause its card fits only weakly (证过期了 会咋样) goes after a second card the whole
+  // message fits better (还能补办延续吗: the expiry card first).
+  let [first, second] = cards;
+  if ((matches.get(first) ?? 0) < ctx.k.cards.settings.decide.answer) {
+    const whole = index.rank(ctx.asked, { prior: prior(ctx, ctx.understanding()) });
+    const at = (c: LoadedCard) => {
+      const i = whole.findIndex((r) => r.card === c);
+      return i < 0 ? whole.length : i;
+    };
+    if (at(second) < at(first)) [first, second] = [second, first];
+  }
   const { k } = ctx;
   const one = answer(ctx, first, 1);
   const outcome = isIntentId(first.subject) ? withDialog(ctx, one, first.subject) : one;

@@ -39,3 +39,15 @@ describe('step: an answer card', () => {
     expect(answerCard(ctx(['帮我看看能不能注销'], '注销要交钱吗'))?.answer).toBe('fees.cost');
   });
 });
+
+describe('step: an answer card, when the classifier and retrieval disagree', () => {
+  it('a card clearly ahead wins over a sure classifier whose subject has no card near', () => {
+    const o = answerCard(ctx([], '想做信用修复 怎么申请'));
+    expect(o?.answer).toBe('blacklist.repair');
+  });
+
+  it('a question stating a wrong-firm registration nothing else reads gets the reason card', () => {
+    const o = answerCard(ctx([], '当初单位把我报错了 注到别人公司名下 这个咋弄'));
+    expect(o?.answer).toBe(k.cards.settings.reasonCards.registration_error);
+  });
+});
