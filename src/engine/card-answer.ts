@@ -41,6 +41,18 @@ function statedFacts(ctx: TurnContext): string {
   return fields.map((f) => describeFact(f, profile, ctx.k)).join('；');
 }
 
+/** The person's facts and province, as cards' conditions read them. */
+function factsOf(ctx: TurnContext) {
+  return { ...ctx.who.profile, ...(ctx.who.region ? { region: ctx.who.region } : {}) };
+}
+
+/** A card presuming what the person's facts contradict (过了65岁… for a 58-year-old): the card for them instead; else the card. */
+export function cardFor(ctx: TurnContext, given: LoadedCard): LoadedCard {
+  const facts = factsOf(ctx);
+  const instead = given.instead.find((x) => holds(x.when, facts) && !(x.unless && holds(x.unless, facts)));
+  return (instead && ctx.k.cards.byId.get(instead.card)) || given;
+}
+
 /**
  * A card as the turn's answer, for this person: what its conditions say for their facts (or, on a
  * subject whose answer consults the rule checker, what the checker finds), their province's
@@ -49,10 +61,8 @@ function statedFacts(ctx: TurnContext): string {
  */
 export function answer(ctx: TurnContext, given: LoadedCard, confidence: number, alternatives: readonly LoadedCard[] = []): Outcome {
   const { k } = ctx;
-  const facts = { ...ctx.who.profile, ...(ctx.who.region ? { region: ctx.who.region } : {}) };
-  // A card presuming what the person's facts contradict (过了65岁… for a 58-year-old): the card for them instead.
-  const instead = given.instead.find((x) => holds(x.when, facts) && !(x.unless && holds(x.unless, facts)));
-  const card = (instead && k.cards.byId.get(instead.card)) || given;
+  const facts = factsOf(ctx);
+  const card = cardFor(ctx, given);
   const next = nextChoices(ctx, card, alternatives);
   const subject = card.subject;
   const key = `card:${card.id}`;

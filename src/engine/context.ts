@@ -122,7 +122,14 @@ export function topicalClauses(normalized: string, k: Knowledge): string[] {
   if (!clauses.length) return clauses;
   const parts = normalized.split(QUESTION_BREAK).filter(Boolean);
   const lead = parts.slice(0, parts.indexOf(clauses[0])).join('');
-  return lead && [...lead].length <= MAX_TOPIC ? clauses.map((c) => `${lead}${c}`) : clauses;
+  const topical = lead && [...lead].length <= MAX_TOPIC ? clauses.map((c) => `${lead}${c}`) : clauses;
+  // A later clause without a word of the domain (要交些啥) asks about the procedure an earlier one named (延续注册…).
+  const { domainWords, contrastWords } = k.cards.settings;
+  return topical.map((c, i) => {
+    if (i === 0 || domainWords.some((w) => c.includes(w))) return c;
+    const named = contrastWords.find((w) => topical.slice(0, i).some((earlier) => earlier.includes(w)));
+    return named ? `${named}${c}` : c;
+  });
 }
 
 /**

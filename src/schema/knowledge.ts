@@ -144,6 +144,13 @@ export const MessagesFile = z
     alsoAsked: text,
     /** The same when the first answer waits for a reply of its own: the second question is only named. */
     alsoAskedLater: text,
+    /**
+     * Under a card's answer when the message also asked what another card answers: {title} is its question, {answer}
+     * its direct first sentence; the whole card is offered as choice 1.
+     */
+    alsoAskedBrief: text,
+    /** The same when the first answer waits for a reply of its own (no choice 1 to offer). */
+    alsoAskedBriefLater: text,
     /** Before a FAQ dialog's question asked again after a side question was answered. */
     backToQuestion: text,
     /**

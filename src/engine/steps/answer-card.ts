@@ -16,7 +16,8 @@ import { answerWords, isExactly, isQuestion } from '../../nlu/answers';
 import type { Outcome } from '../outcome';
 
 import { indexFor, firstCardOf, prior, contrasted, forTheFirm, kindsAsked, unlikeKind, namedProcedures } from '../card-ranking';
-import { answer, withDialog, offer } from '../card-answer';
+import { answer, cardFor, withDialog, offer } from '../card-answer';
+import { sentencesOf } from '../part-asked';
 
 export const answerCard: Step = (ctx) => {
   const { settings } = ctx.k.cards;
@@ -189,8 +190,10 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
       v.decision === 'answer'
         ? ranked.find((r) => r.card.subject === v.intent && r.match >= suggest && r.match >= ctx.k.cards.settings.ownRatio * top)
         : undefined;
-    const card = own?.card ?? (d.kind === 'answer' ? d.card : undefined);
-    if (card && card.scope === 'in' && !cards.some((c) => c.subject === card.subject)) {
+    // (A clause's closest card counts when it matches well (decide.answer), as a single question's would.)
+    const closest = d.kind === 'answer' ? d.card : ranked[0] && ranked[0].match >= ctx.k.cards.settings.decide.answer ? ranked[0].card : undefined;
+    const card = own?.card ?? closest;
+    if (card && card.scope === 'in' && !cards.includes(card)) {
       cards.push(card);
       matches.set(card, ranked.find((r) => r.card === card)?.match ?? 0);
     }
@@ -210,15 +213,18 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
   const { k } = ctx;
   const one = answer(ctx, first, 1);
   const outcome = isIntentId(first.subject) ? withDialog(ctx, one, first.subject) : one;
+  // The second is answered too, by its card's direct first sentence (for this person's facts); the whole card is a choice.
+  const brief = (template: string) =>
+    template.replaceAll('{title}', second.question).replaceAll('{answer}', sentencesOf(cardFor(ctx, second).answer)[0] ?? '');
   if (outcome.dialog) {
-    const later = { text: k.messages.alsoAskedLater.replaceAll('{title}', second.question) };
+    const later = { text: brief(k.messages.alsoAskedBriefLater) };
     return { ...outcome, replies: [...outcome.replies.slice(0, -1), later, ...outcome.replies.slice(-1)] };
   }
   const choices: PendingChoice[] = [
     { label: second.question, target: { card: second.id } },
     ...outcome.choices.filter((c) => !('card' in c.target && c.target.card === second.id)),
   ].slice(0, 4);
-  const text = `${outcome.replies.map((r) => r.text).join('\n\n')}\n\n${k.messages.alsoAsked.replaceAll('{title}', second.question)}`;
+  const text = `${outcome.replies.map((r) => r.text).join('\n\n')}\n\n${brief(k.messages.alsoAskedBrief)}`;
   return { ...outcome, replies: [withChoices(text, choices)], choices };
 }
 
