@@ -214,8 +214,7 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
   const one = answer(ctx, first, 1);
   const outcome = isIntentId(first.subject) ? withDialog(ctx, one, first.subject) : one;
   // The second is answered too, by its card's direct first sentence (for this person's facts); the whole card is a choice.
-  const brief = (template: string) =>
-    template.replaceAll('{title}', second.question).replaceAll('{answer}', sentencesOf(cardFor(ctx, second).answer)[0] ?? '');
+  const brief = (template: string) => template.replaceAll('{title}', second.question).replaceAll('{answer}', sentencesOf(cardFor(ctx, second).answer)[0] ?? '');
   if (outcome.dialog) {
     const later = { text: brief(k.messages.alsoAskedBriefLater) };
     return { ...outcome, replies: [...outcome.replies.slice(0, -1), later, ...outcome.replies.slice(-1)] };
