@@ -168,7 +168,16 @@ export function cardFollowUp(ctx: TurnContext, last: LoadedCard, kind: string): 
       .split(/(?<=[。！？])/u)
       .filter((x) => /第[一二三四五六七八九十百]+条/u.test(x))
       .join('');
-    const text = [basis, last.detail?.trim() || cited, `【${k.messages.sourcesLabel}】${sources.join('；')}`].filter(Boolean).join('\n\n');
+    // What the card said for this person's facts (您已经注销了…第十六条) is part of what was answered: its basis first.
+    const facts = factsOf(ctx);
+    const personal =
+      last.conditions.find((c) => holds(c.when, facts))?.text ??
+      (ctx.who.profile?.previousRegistrationCleared === true && aboutChange(last)
+        ? ctx.said(k.conversation.say.clearedNotChange)
+          ? k.conversation.say.clearedNotChangeAgain
+          : k.conversation.say.clearedNotChange
+        : undefined);
+    const text = [basis, personal, last.detail?.trim() || cited, `【${k.messages.sourcesLabel}】${sources.join('；')}`].filter(Boolean).join('\n\n');
     const next: PendingChoice[] = last.next.flatMap((id) => {
       const c = k.cards.byId.get(id);
       return c ? [{ label: c.question, target: { card: c.id } }] : [];

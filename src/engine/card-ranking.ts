@@ -58,10 +58,13 @@ export function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Rank
   const forFirm = ctx.state.role === 'employer';
   if (!named.length && !kinds.length && !forFirm) return ranked;
   // A card about another procedure, or out of scope and about none of those named (资质人数不够，能先不注销吗 is not about 资质).
-  const other = (c: LoadedCard) =>
-    named.length > 0 &&
-    !named.some((w) => c.question.includes(w)) &&
-    (c.scope !== 'in' || contrastWords.some((w) => !named.includes(w) && c.question.includes(w)));
+  // (What a card is about: its question and its direct first sentence — 直接申请注销就行 is about 注销 whatever the question says.)
+  const other = (c: LoadedCard) => {
+    const about = `${c.question}${c.answer.split('。')[0]}`;
+    return (
+      named.length > 0 && !named.some((w) => about.includes(w)) && (c.scope !== 'in' || contrastWords.some((w) => !named.includes(w) && about.includes(w)))
+    );
+  };
   const unlike = (c: LoadedCard) => unlikeKind(kinds, c);
   return ranked
     .map((r) => {

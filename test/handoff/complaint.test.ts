@@ -18,7 +18,9 @@ describe('complaints', () => {
   it('answers the question and adds an apology with the hotline, and stores both', async () => {
     const r = await say('c1', '你们这什么破系统，注销了三个礼拜了还没批下来！');
     expect(r.intent).toBe('process.approval_time');
-    expect(r.replies[0].text).toContain('注销没有法定时限');
+    // The fact asked about: deregistration has no statutory time limit (第八条 sets none for it).
+    expect(r.replies[0].text).toMatch(/(注销没有法定时限|没有给注销定时限)/u);
+    expect(r.replies[0].text).toContain('第八条');
     expect(r.replies.at(-1)!.text).toContain('很抱歉给您带来不便');
     expect(r.replies.at(-1)!.text).toContain(hotline);
     const turns = await service.store.transcripts.read('c1');

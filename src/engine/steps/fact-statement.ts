@@ -10,6 +10,7 @@ import type { Subject } from '../../schema/cards';
 import type { Situation } from '../../schema/rules';
 import { questionClauses, type Step, type TurnContext } from '../context';
 import type { Outcome } from '../outcome';
+import { namedProcedures } from '../card-ranking';
 
 /** The subject later follow-ups are about, by the fact stated (a lapse by age, a firm gone…). */
 function subjectOf(stated: Situation): Subject {
@@ -39,6 +40,10 @@ export const factsOfUnclearQuestion: Step = (ctx) => (ctx.understanding().decisi
 /** What the facts this message states change (the checker's findings for them alone), unless said before. */
 export function factsLead(ctx: TurnContext): { text: string; sources: string[] } | undefined {
   if (!Object.keys(ctx.stated).length) return undefined;
+  // Findings for deregistering say nothing to a message about another procedure only (延续还来得及不，学时没学够:
+  // "学时不挡注销" would mislead).
+  const named = namedProcedures(ctx);
+  if (named.length && !named.includes(ctx.k.cards.settings.ownProcedure)) return undefined;
   const lead = personalLead('deregister', { region: ctx.who.region, profile: ctx.stated }, ctx.k);
   return lead && !ctx.said(lead.text) ? lead : undefined;
 }
