@@ -21,6 +21,7 @@ import { Responder } from './respond';
 import { readState } from './state';
 import { STEPS } from './steps';
 import { forNextCaller } from './next-caller';
+import { questionBesideInsult } from './insult';
 import { newConversationState, type ConversationState, type TurnEvent, type TurnResult } from './types';
 
 export class Assistant {
@@ -84,13 +85,20 @@ export class Assistant {
       state = next.state;
       message = { ...message, text: next.rest, normalized: next.rest };
     }
+    // An insult that also asks something: the question is answered, headed by an apology.
+    // (Only a question the domain or the classifier can read: 问啥都不会 is part of the complaint.)
+    const beside = questionBesideInsult(this.knowledge, message.normalized);
+    const readable = (t: string) => this.knowledge.cards.settings.domainWords.some((w) => t.includes(w)) || this.nlu.understand(t).decision === 'answer';
+    const asked = beside && readable(beside) ? beside : undefined;
+    if (asked) message = { ...message, text: asked, normalized: asked };
     const ctx = this.contextOf(state, message, event.now);
     let outcome: Outcome | undefined;
-    const newCaller = this.knowledge.conversation.say.nextCaller;
+    const { nextCaller: newCaller, insultAnswered } = this.knowledge.conversation.say;
     if (next && !next.rest) outcome = { ...this.respond.fallback(ctx, 1, newCaller), intent: 'chitchat.greeting' };
     else {
       for (const [, step] of STEPS) if ((outcome = step(ctx))) break;
-      if (next && outcome) outcome = { ...outcome, replies: [{ text: newCaller }, ...outcome.replies] };
+      const heads = [...(next ? [newCaller] : []), ...(asked ? [insultAnswered] : [])];
+      if (heads.length && outcome) outcome = { ...outcome, replies: [...heads.map((text) => ({ text })), ...outcome.replies] };
     }
     // The last step always answers; this only satisfies the type.
     return finish(ctx, outcome ?? this.respond.fallback(ctx, 1));

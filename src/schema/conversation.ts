@@ -135,6 +135,8 @@ export const ConversationFile = z
         shorterNothing: text,
         /** The next caller: the earlier caller's facts are forgotten. */
         nextCaller: text,
+        /** An insult with a question of its own (破机器人 直接告诉我去哪告他): heads the answer to the question. */
+        insultAnswered: text,
         /** An instruction to play another role: declined, what the assistant does. */
         roleplay: text,
         /** Laughter or emoji alone. */
