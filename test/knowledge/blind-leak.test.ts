@@ -1,5 +1,5 @@
 /**
- * The blind evaluation sets (test/fixtures/blind/, blind2/, blind3/, blind4/) measure how the assistant does with people who
+ * The blind evaluation sets (test/fixtures/blind/, blind2/ … blind5/) measure how the assistant does with people who
  * never saw its knowledge: no training phrase and no card phrasing may be one of their lines.
  */
 import { readFileSync } from 'node:fs';
@@ -25,6 +25,9 @@ const blindLines = [
   // The fourth set (test/fixtures/blind4), written fresh on 2026-12-06 by a fourth blind evaluator.
   ...read('blind4', 'questions.yaml').map((q) => q.text ?? ''),
   ...read('blind4', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
+  // The fifth set (test/fixtures/blind5), written fresh on 2026-12-06 (session 11) by a fifth blind evaluator.
+  ...read('blind5', 'questions.yaml').map((q) => q.text ?? ''),
+  ...read('blind5', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
 ].filter(Boolean);
 
 describe('the blind evaluation sets stay blind', () => {
