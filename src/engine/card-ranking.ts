@@ -59,11 +59,15 @@ export function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Rank
   if (!named.length && !kinds.length && !forFirm) return ranked;
   // A card about another procedure, or out of scope and about none of those named (资质人数不够，能先不注销吗 is not about 资质).
   // (What a card is about: its question and its direct first sentence — 直接申请注销就行 is about 注销 whatever the question says.)
+  // (And a card whose whole answer never names the procedure asked but names another is about that other:
+  // 单位不给离职证明 answered for 注销 is not the answer for 变更缺材料.)
+  const namesOther = (t: string) => contrastWords.some((w) => !named.includes(w) && t.includes(w));
   const other = (c: LoadedCard) => {
     const about = `${c.question}${c.answer.split('。')[0]}`;
-    return (
-      named.length > 0 && !named.some((w) => about.includes(w)) && (c.scope !== 'in' || contrastWords.some((w) => !named.includes(w) && about.includes(w)))
-    );
+    const whole = `${c.question}${c.answer}`;
+    const byLead = !named.some((w) => about.includes(w)) && (c.scope !== 'in' || namesOther(about));
+    const byWhole = !named.some((w) => whole.includes(w)) && namesOther(whole);
+    return named.length > 0 && (byLead || byWhole);
   };
   const unlike = (c: LoadedCard) => unlikeKind(kinds, c);
   return ranked

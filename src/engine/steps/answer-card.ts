@@ -119,7 +119,12 @@ export const answerCard: Step = (ctx) => {
       (r) => r.card.subject === knows && r.match > 0 && (r === storyCard || (r.match >= settings.decide.suggest && r.match >= settings.ownRatio * top.match)),
     );
     const cardsOnlyAhead = d.kind === 'answer' && !isIntentId(d.card.subject);
-    if (own && (!cardsOnlyAhead || near(own, best))) best = own;
+    // (The classifier's answers are about 注销: a message naming only another procedure, 变更批下来要多久, gets the
+    // close card that names it rather than the subject's card that does not.)
+    const procedures = namedProcedures(ctx);
+    const namesIt = (c: LoadedCard) => procedures.length > 0 && !procedures.includes(settings.ownProcedure) && procedures.some((w) => c.question.includes(w));
+    const namedByBest = namesIt(best.card) && !(own && namesIt(own.card));
+    if (own && (!cardsOnlyAhead || near(own, best)) && !namedByBest) best = own;
     // Sure of a subject none of whose cards is close: its own answer, not another subject's card.
     else if (!own) {
       const sure = u.confidence >= settings.storyConfidence;
@@ -134,11 +139,7 @@ export const answerCard: Step = (ctx) => {
       // subject has no card within ownRatio of it: 信用修复怎么申请 is the repair card, whatever the classifier makes of 申请.)
       const clearlyAhead = d.kind === 'answer' && d.card === best.card && u.confidence < settings.certainConfidence;
       const cardsOnlyWins = (!isIntentId(best.card.subject) && !ownNear && best.match >= settings.answerWithChoices) || clearlyAhead;
-      // (The classifier's answers are about 注销: a message naming only another procedure, 变更批下来要多久,
-      // gets the close card that names it.)
-      const procedures = namedProcedures(ctx);
-      const namesIt = procedures.length > 0 && !procedures.includes(settings.ownProcedure) && procedures.some((w) => best.card.question.includes(w));
-      if (!forFirm && !cardsOnlyWins && !namesIt && (isIntentId(best.card.subject) ? sure || (weak && fairlySure) : sure && weak)) return undefined;
+      if (!forFirm && !cardsOnlyWins && !namesIt(best.card) && (isIntentId(best.card.subject) ? sure || (weak && fairlySure) : sure && weak)) return undefined;
     }
   }
   // A card answered before: a close one not yet answered instead (the follow-up asks something new).
