@@ -6,7 +6,7 @@
  */
 import { isIntentId } from '../../schema/knowledge';
 import { cardFollowUp } from '../card-answer';
-import { answerWords, isExactly } from '../../nlu/answers';
+import { answerWords, isExactly, isQuestion } from '../../nlu/answers';
 import { withChoices } from '../../dialogs/faq';
 import { relatedChoices, sourceTitles } from '../../dialogs/render';
 import type { FollowUpKind } from '../../schema/conversation';
@@ -14,6 +14,9 @@ import type { TurnContext } from '../context';
 import type { Step } from '../context';
 
 /** The kind of follow-up the whole message is (linking openers such as 那 / 然后 aside). */
+/** A remark after a follow-up (我填工单) is at most this long. */
+const REMARK_CHARS = 8;
+
 export function followUpKind(ctx: TurnContext): FollowUpKind | undefined {
   const fillers = [...ctx.k.nlu.leadingFillers].sort((a, b) => b.length - a.length);
   let n = ctx.normalized;
@@ -27,6 +30,13 @@ export function followUpKind(ctx: TurnContext): FollowUpKind | undefined {
   const { particles } = answerWords(ctx.k);
   const exact = kinds.find(([, words]) => isExactly(n, words, particles))?.[0];
   if (exact) return exact;
+  // A follow-up with a short remark after it that asks nothing (出处给我 我填工单) is that follow-up.
+  const [head, ...rest] = n.split(/[\s，,。；;]+/u).filter(Boolean);
+  const tail = rest.join('');
+  if (head && tail && [...tail].length <= REMARK_CHARS && !isQuestion(tail, ctx.k.conversation.words.questions)) {
+    const first = kinds.find(([, words]) => isExactly(head, words, particles))?.[0];
+    if (first) return first;
+  }
   // A short protest that opens with why (为啥啊 我又没犯错 凭啥失效) asks the why of the last answer too.
   const { whyOpeners, whyChars } = ctx.k.conversation.limits;
   return [...n].length <= whyChars && whyOpeners.some((w) => n.startsWith(w)) ? 'why' : undefined;
