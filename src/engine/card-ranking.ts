@@ -3,7 +3,9 @@
  * probabilities as a prior, a subject's first card (its general answer), and the contrast rules
  * (another procedure, an out-of-scope card, another kind of question).
  */
-import { SUBJECT_IDS, type LoadedCard } from '../schema/cards';
+import { SUBJECT_IDS, type LoadedCard, type Subject } from '../schema/cards';
+import type { Goal } from '../schema/rules';
+import { effectiveGoal } from '../rules/check';
 import { isIntentId } from '../schema/knowledge';
 import type { Knowledge } from '../knowledge/load';
 import { withoutPlaces, type Understanding } from '../nlu/nlu';
@@ -34,6 +36,22 @@ export function firstCardOf(ctx: TurnContext, subject: string): LoadedCard | und
   return ctx.k.cards.cards.find((c) => c.subject === subject);
 }
 
+/** The subject of each goal's procedure: where a conversation goes when the person's facts redirect it. */
+const GOAL_SUBJECT: Readonly<Record<Goal, Subject>> = { deregister: 'process.steps', change: 'change.registration', reregister: 'faq.reregistration' };
+
+/**
+ * What the conversation is about: the last answer's subject; but when that subject is a procedure the rule checker
+ * decides (its answer has `check`) and the person's facts redirect that procedure (someone changing employer asked
+ * about deregistering or registering again), the procedure that applies to them (change.registration).
+ */
+export function conversationSubject(ctx: TurnContext): Subject | undefined {
+  const about = ctx.state.subject;
+  const entry = about && isIntentId(about) ? ctx.k.answers.get(about) : undefined;
+  if (!entry?.check || !ctx.who.profile) return about;
+  const { goal } = effectiveGoal({ ...ctx.who.profile, goal: entry.check }, ctx.k.rules);
+  return goal === entry.check ? about : GOAL_SUBJECT[goal];
+}
+
 /** The classifier's subject probabilities; subjects only cards cover start from a neutral one. */
 export function prior(ctx: TurnContext, u: Understanding): Map<string, number> {
   const p = new Map<string, number>();
@@ -41,7 +59,7 @@ export function prior(ctx: TurnContext, u: Understanding): Map<string, number> {
   const { unknownSubjectPrior, contextPrior, classifierOnly, followUpChars } = ctx.k.cards.settings;
   for (const s of SUBJECT_IDS) if (!isIntentId(s)) p.set(s, unknownSubjectPrior);
   // For a short follow-up (那补偿还能要到不) the conversation's subject counts at least contextPrior: it is about it more often than not.
-  const about = ctx.state.subject;
+  const about = conversationSubject(ctx);
   const short = [...ctx.normalized].length <= followUpChars;
   if (about && short && !(classifierOnly as readonly string[]).includes(about)) p.set(about, Math.max(p.get(about) ?? 0, contextPrior));
   return p;

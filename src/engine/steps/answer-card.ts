@@ -15,7 +15,7 @@ import { topicalClauses, type Step, type TurnContext } from '../context';
 import { answerWords, isExactly, isQuestion } from '../../nlu/answers';
 import type { Outcome } from '../outcome';
 
-import { indexFor, firstCardOf, prior, contrasted, forTheFirm, kindsAsked, unlikeKind, namedProcedures } from '../card-ranking';
+import { indexFor, conversationSubject, firstCardOf, prior, contrasted, forTheFirm, kindsAsked, unlikeKind, namedProcedures } from '../card-ranking';
 import { answer, cardFor, withDialog, offer } from '../card-answer';
 import { sentencesOf } from '../part-asked';
 
@@ -41,7 +41,7 @@ export const answerCard: Step = (ctx) => {
     (r) => domainWord || starts[r.card.subject] === undefined || (u.decision === 'answer' && u.intent === r.card.subject),
   );
   // A conversation already about registration makes a message of its own words part of the domain (那补偿还能要到不).
-  const about = ctx.state.subject;
+  const about = conversationSubject(ctx);
   const inDomain = domainWord || (about !== undefined && !(settings.classifierOnly as readonly string[]).includes(about));
   // A long story whose question the classifier cannot read alone: its reading of the whole story does not decide.
   const storyDoubt = ctx.asked !== ctx.text && ctx.nlu.understandNormalized(ctx.asked).decision !== 'answer';
