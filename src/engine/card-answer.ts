@@ -34,6 +34,16 @@ function aboutChange(card: LoadedCard): boolean {
   return card.subject === 'change.registration' || card.question.includes('变更') || card.answer.split('。')[0].includes('变更');
 }
 
+/**
+ * For someone already deregistered, a card about changing registration: the note that what applies to them is
+ * registering again (its short form once said). Undefined otherwise.
+ */
+function clearedNote(ctx: TurnContext, card: LoadedCard): string | undefined {
+  if (ctx.who.profile?.previousRegistrationCleared !== true || !aboutChange(card)) return undefined;
+  const { clearedNotChange, clearedNotChangeAgain } = ctx.k.conversation.say;
+  return ctx.said(clearedNotChange) ? clearedNotChangeAgain : clearedNotChange;
+}
+
 /** The user's stated facts as the personal lead names them (年龄：66岁；注销原因：退休). */
 function statedFacts(ctx: TurnContext): string {
   const profile = ctx.who.profile ?? {};
@@ -103,9 +113,9 @@ export function answer(ctx: TurnContext, given: LoadedCard, confidence: number, 
   }
   // Someone already deregistered asking about a change of registration: what applies to them is registering again.
   // (Not when one of the card's own conditions already said so.)
-  if (ctx.who.profile?.previousRegistrationCleared === true && aboutChange(card) && !reply.personal) {
-    const full = k.conversation.say.clearedNotChange;
-    blocks.unshift(ctx.said(full) ? k.conversation.say.clearedNotChangeAgain : full);
+  const cleared = reply.personal ? undefined : clearedNote(ctx, card);
+  if (cleared) {
+    blocks.unshift(cleared);
     sources.unshift(...sourceTitles(['reg.147.a16', 'reg.147.a12'], k));
   }
   // The user's province: its own differences replace the card's general regional note.
@@ -170,13 +180,7 @@ export function cardFollowUp(ctx: TurnContext, last: LoadedCard, kind: string): 
       .join('');
     // What the card said for this person's facts (您已经注销了…第十六条) is part of what was answered: its basis first.
     const facts = factsOf(ctx);
-    const personal =
-      last.conditions.find((c) => holds(c.when, facts))?.text ??
-      (ctx.who.profile?.previousRegistrationCleared === true && aboutChange(last)
-        ? ctx.said(k.conversation.say.clearedNotChange)
-          ? k.conversation.say.clearedNotChangeAgain
-          : k.conversation.say.clearedNotChange
-        : undefined);
+    const personal = last.conditions.find((c) => holds(c.when, facts))?.text ?? clearedNote(ctx, last);
     const text = [basis, personal, last.detail?.trim() || cited, `【${k.messages.sourcesLabel}】${sources.join('；')}`].filter(Boolean).join('\n\n');
     const next: PendingChoice[] = last.next.flatMap((id) => {
       const c = k.cards.byId.get(id);

@@ -99,14 +99,12 @@ export function contrasted(ctx: TurnContext, ranked: Ranked<LoadedCard>[]): Rank
 
 /** The procedures a message names (注销, 延续, 变更…: the settings' contrastWords), read in canonical form (退出注册 is 注销注册). */
 export function namedProcedures(ctx: TurnContext): string[] {
-  const text = ctx.nlu.segmenter.canonicalize(ctx.normalized);
-  return ctx.k.cards.settings.contrastWords.filter((w) => text.includes(w));
+  return ctx.k.cards.settings.contrastWords.filter((w) => ctx.canonical.includes(w));
 }
 
 /** The kinds of question a message asks (多久 → duration), from the settings' questionKinds, read in canonical form. */
 export function kindsAsked(ctx: TurnContext): [string, string[]][] {
-  const text = ctx.nlu.segmenter.canonicalize(ctx.normalized);
-  return Object.entries(ctx.k.cards.settings.questionKinds).filter(([, words]) => words.some((w) => text.includes(w)));
+  return Object.entries(ctx.k.cards.settings.questionKinds).filter(([, words]) => words.some((w) => ctx.canonical.includes(w)));
 }
 
 /** A card that never asks one of these kinds of question (none of its phrasings has a word of it). */

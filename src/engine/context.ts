@@ -44,6 +44,8 @@ export interface TurnContext {
   /** The message with personal data taken out, and normalised (NFKC, Simplified, …). */
   readonly text: string;
   readonly normalized: string;
+  /** The normalised message with the segmenter's rewrites (退出注册 → 注销注册, 咋 → 怎么), read once per turn. */
+  readonly canonical: string;
   /** The message carried personal data, taken out before reading. */
   readonly masked: boolean;
   readonly now: Date;
@@ -223,6 +225,7 @@ export function buildContext(p: ContextParts): TurnContext {
   const said = new Set(stored.said);
   const saidFn = (block: string) => said.has(fingerprint(block));
   let understood: Understanding | undefined;
+  let canonical: string | undefined;
   const statesFacts = Object.keys(stated).length >= FACTS_OF_A_CHECK;
   return {
     k,
@@ -235,6 +238,9 @@ export function buildContext(p: ContextParts): TurnContext {
     respond: p.respond,
     get nlu() {
       return p.nlu();
+    },
+    get canonical() {
+      return (canonical ??= p.nlu().segmenter.canonicalize(normalized));
     },
     stated,
     correcting,

@@ -11,7 +11,7 @@ export function askedWords(ctx: TurnContext, topic: string): string[] {
   const seg = ctx.nlu.segmenter;
   const about = seg.canonicalize(topic);
   const skip = new Set([...k.nlu.genericWords, ...k.nlu.stopwords, ...k.conversation.words.functionChars]);
-  const words = seg.words(seg.canonicalize(ctx.normalized), true).filter((w) => !skip.has(w) && !about.includes(w) && /\p{Script=Han}/u.test(w));
+  const words = seg.wordsOf(ctx.canonical, true).filter((w) => !skip.has(w) && !about.includes(w) && /\p{Script=Han}/u.test(w));
   return [...new Set(words)];
 }
 

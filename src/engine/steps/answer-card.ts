@@ -180,19 +180,16 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
   if (clauses.length < 2) return undefined;
   const cards: LoadedCard[] = [];
   const matches = new Map<LoadedCard, number>();
+  const { decide, ownRatio } = ctx.k.cards.settings;
   for (const clause of clauses) {
     const v = ctx.nlu.understandNormalized(clause);
     const ranked = index.rank(clause, { prior: prior(ctx, v) });
     const d = index.decide(ranked);
     // (The classifier's subject keeps the clause only with a card near the best one: ownRatio of its match.)
-    const { suggest } = ctx.k.cards.settings.decide;
     const top = ranked[0]?.match ?? 0;
-    const own =
-      v.decision === 'answer'
-        ? ranked.find((r) => r.card.subject === v.intent && r.match >= suggest && r.match >= ctx.k.cards.settings.ownRatio * top)
-        : undefined;
+    const own = v.decision === 'answer' ? ranked.find((r) => r.card.subject === v.intent && r.match >= decide.suggest && r.match >= ownRatio * top) : undefined;
     // (A clause's closest card counts when it matches well (decide.answer), as a single question's would.)
-    const closest = d.kind === 'answer' ? d.card : ranked[0] && ranked[0].match >= ctx.k.cards.settings.decide.answer ? ranked[0].card : undefined;
+    const closest = d.kind === 'answer' ? d.card : ranked[0] && ranked[0].match >= decide.answer ? ranked[0].card : undefined;
     const card = own?.card ?? closest;
     if (card && card.scope === 'in' && !cards.includes(card)) {
       cards.push(card);
@@ -203,7 +200,7 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
   // In the order asked; but a first clause its card fits only weakly (证过期了 会咋样) goes after a second card the whole
   // message fits better (还能补办延续吗: the expiry card first).
   let [first, second] = cards;
-  if ((matches.get(first) ?? 0) < ctx.k.cards.settings.decide.answer) {
+  if ((matches.get(first) ?? 0) < decide.answer) {
     const whole = index.rank(ctx.asked, { prior: prior(ctx, ctx.understanding()) });
     const at = (c: LoadedCard) => {
       const i = whole.findIndex((r) => r.card === c);
@@ -230,8 +227,7 @@ function twoQuestions(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome |
 
 /** The best card that names the other certificate or account the message names, answered when close; else nothing. */
 function aboutOtherDomain(ctx: TurnContext, index: CardIndex<LoadedCard>): Outcome | undefined {
-  const text = ctx.nlu.segmenter.canonicalize(ctx.normalized);
-  const named = ctx.k.nlu.otherDomains.filter((w) => text.includes(w));
+  const named = ctx.k.nlu.otherDomains.filter((w) => ctx.canonical.includes(w));
   const speaksOf = (c: LoadedCard) => [c.question, ...c.phrasings].some((q) => named.some((w) => q.includes(w)));
   const best = index.rank(ctx.normalized).find((r) => speaksOf(r.card));
   return best && best.match >= ctx.k.cards.settings.decide.suggest ? answer(ctx, best.card, 1) : undefined;

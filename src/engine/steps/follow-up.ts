@@ -13,10 +13,10 @@ import type { FollowUpKind } from '../../schema/conversation';
 import type { TurnContext } from '../context';
 import type { Step } from '../context';
 
-/** The kind of follow-up the whole message is (linking openers such as 那 / 然后 aside). */
 /** A remark after a follow-up (我填工单) is at most this long. */
 const REMARK_CHARS = 8;
 
+/** The kind of follow-up the whole message is (linking openers such as 那 / 然后 aside). */
 export function followUpKind(ctx: TurnContext): FollowUpKind | undefined {
   const fillers = [...ctx.k.nlu.leadingFillers].sort((a, b) => b.length - a.length);
   let n = ctx.normalized;
