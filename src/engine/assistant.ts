@@ -15,6 +15,7 @@ import { DialogRunner } from '../dialogs/runner';
 import { withChoices } from '../dialogs/faq';
 import { relatedChoices } from '../dialogs/render';
 import { buildContext, type TurnContext } from './context';
+import { cardIndex } from './card-ranking';
 import { finish } from './finish';
 import type { Outcome } from './outcome';
 import { Responder } from './respond';
@@ -34,7 +35,8 @@ export class Assistant {
     readonly knowledge: Knowledge,
     opts: { lazy?: boolean } = {},
   ) {
-    if (!opts.lazy) this.trained = domainNlu(knowledge);
+    // (Not lazy: the cards' ranking model is made now too, so the first question does not wait for it.)
+    if (!opts.lazy) cardIndex(knowledge, (this.trained = domainNlu(knowledge))).prepare();
     this.runner = new DialogRunner(knowledge);
     this.respond = new Responder(knowledge);
   }

@@ -8,23 +8,29 @@ import type { Goal } from '../schema/rules';
 import { effectiveGoal } from '../rules/check';
 import { isIntentId } from '../schema/knowledge';
 import type { Knowledge } from '../knowledge/load';
-import { withoutPlaces, type Understanding } from '../nlu/nlu';
+import { withoutPlaces, type Nlu, type Understanding } from '../nlu/nlu';
 import { CardIndex } from '../knowledge/rank';
 import type { Ranked } from '../knowledge/rank';
 import { type TurnContext } from './context';
 import { normalizeText } from '../nlu/normalize';
+import { modelCacheFromEnv } from '../nlu/model-cache';
 
 /** One ranking index per loaded knowledge (built on first use, with the NLU's segmenter and place-neutral reading). */
 const indexes = new WeakMap<Knowledge, CardIndex<LoadedCard>>();
 export function indexFor(ctx: TurnContext): CardIndex<LoadedCard> {
-  let index = indexes.get(ctx.k);
+  return cardIndex(ctx.k, ctx.nlu);
+}
+
+/** The ranking index of this knowledge, read with this NLU's segmenter (built once per knowledge). */
+export function cardIndex(k: Knowledge, nlu: Pick<Nlu, 'segmenter'>): CardIndex<LoadedCard> {
+  let index = indexes.get(k);
   if (!index) {
-    const k = ctx.k;
     index = new CardIndex(k.cards.cards, {
-      segmenter: ctx.nlu.segmenter,
+      segmenter: nlu.segmenter,
       settings: k.cards.settings,
       genericWords: k.nlu.genericWords,
       neutralize: (t) => withoutPlaces(k, t),
+      cache: modelCacheFromEnv(),
     });
     indexes.set(k, index);
   }

@@ -26,6 +26,8 @@ import { normalizeText } from '../nlu/normalize';
 import { Segmenter } from '../nlu/segment';
 import { decide } from './decide';
 import { projectDefaults } from './card-settings';
+import { LinearSvm } from '../nlu/nlu-linear';
+import type { ModelCache } from '../nlu/model-cache';
 
 export { decide } from './decide';
 export { loadCardSettings } from './card-settings';
@@ -54,6 +56,8 @@ export interface CardIndexOptions {
    * they weigh genericWeight of a content word, and so do the bigrams inside them.
    */
   genericWords?: readonly string[];
+  /** Where the cards' model is kept between processes (src/nlu/model-cache.ts); none: trained on first use. */
+  cache?: ModelCache;
 }
 
 export interface RankQuery {
@@ -64,6 +68,8 @@ export interface RankQuery {
 }
 
 const HAN = /\p{Script=Han}/u;
+/** A card the cards' model gives less probability than this gets none of its weight (it is not listed for it). */
+const MIN_PROBABILITY = 0.01;
 /** Bigram keys start with '#', which never starts a word token (words have a letter or digit). */
 const BIGRAM = '#';
 
@@ -151,6 +157,12 @@ export class CardIndex<C extends Card & { subject?: Subject } = Card & { subject
   private readonly segmenter: Segmenter;
   private readonly neutralize: (normalized: string) => string;
   private readonly generic = new Set<string>();
+  private readonly cache?: ModelCache;
+  /** The cards' model (settings.model), trained on the first rank(): an index only searched never pays for it. */
+  private model?: LinearSvm;
+  /** Each model label's card (labels are card positions, as text). */
+  private modelCards = new Int32Array(0);
+  private readonly modelAcc: Float64Array;
   readonly settings: CardSettings;
 
   constructor(
@@ -160,6 +172,7 @@ export class CardIndex<C extends Card & { subject?: Subject } = Card & { subject
     this.segmenter = opts.segmenter;
     this.settings = opts.settings;
     this.neutralize = opts.neutralize ?? ((t) => t);
+    this.cache = opts.cache;
     for (const w of opts.genericWords ?? []) {
       this.generic.add(w);
       const cs = [...w];
@@ -179,6 +192,74 @@ export class CardIndex<C extends Card & { subject?: Subject } = Card & { subject
     this.phraseCovered = new Float64Array(phraseDocs.length);
     this.textAcc = new Float64Array(textDocs.length);
     this.best = new Float64Array(cards.length);
+    this.modelAcc = new Float64Array(cards.length);
+  }
+
+  /** Trains (or reads) the cards' model now rather than on the first message: a server does it before it listens. */
+  prepare(): this {
+    this.cardModel();
+    return this;
+  }
+
+  /** The model over the cards' question and phrasings (their terms as features), read from the cache or trained. */
+  private cardModel(): LinearSvm | undefined {
+    const { weight, C } = this.settings.model;
+    if (weight <= 0 || !this.cards.length) return undefined;
+    if (this.model) return this.model;
+    const svm = new LinearSvm({ C });
+    const examples: [string[], string][] = [];
+    this.cards.forEach((card, i) => {
+      for (const p of [card.question, ...card.phrasings]) examples.push([[...this.termCounts(normalizeText(p)).keys()], String(i)]);
+    });
+    const key = this.cache?.key('cards', { C, examples });
+    const saved = key ? this.cache?.read(key) : undefined;
+    let restored = false;
+    if (saved?.arrays.length === 2) {
+      try {
+        svm.restore(saved.json as Parameters<LinearSvm['restore']>[0], saved.arrays[0], saved.arrays[1]);
+        restored = true;
+      } catch {
+        // A snapshot that does not fit is trained again.
+      }
+    }
+    if (!restored) {
+      for (const [features, label] of examples) svm.add(features, label);
+      svm.train();
+      if (key) {
+        const { json, arrays } = svm.snapshot();
+        this.cache?.write(key, { json, arrays });
+      }
+    }
+    this.modelCards = Int32Array.from(svm.labels.map(Number));
+    return (this.model = svm);
+  }
+
+  /**
+   * The model's probability per card for a message's terms into modelAcc: softmax over its decision
+   * values at settings.model.temperature, times the evidence (settings.model.floor). False without a
+   * model or evidence, or when the model knows less than settings.model.minKnown of the message's terms.
+   */
+  private modelProbabilities(terms: readonly string[]): boolean {
+    const svm = this.cardModel();
+    if (!svm || !terms.length) return false;
+    // A message most of whose words the cards never use (personal data, another subject's words) is not one it can read.
+    if (terms.filter((t) => svm.knows(t)).length < this.settings.model.minKnown * terms.length) return false;
+    const values = svm.scores([...terms]);
+    const { temperature: t, floor } = this.settings.model;
+    const top = Math.max(...values);
+    // Evidence: the model's best decision value, from nothing at `floor` to all at 0 (a message like none of the phrasings has
+    // a best far below 0, and its softmax would still crown one card).
+    const evidence = Math.min(1, Math.max(0, (top - floor) / -floor));
+    let sum = 0;
+    const acc = this.modelAcc;
+    acc.fill(0);
+    values.forEach((v, j) => {
+      const e = Math.exp(t * (v - top));
+      acc[this.modelCards[j]] = e;
+      sum += e;
+    });
+    for (let i = 0; i < acc.length; i++) acc[i] *= evidence / sum;
+    return evidence > 0;
   }
 
   /** Words and Han bigrams of normalised text, with their counts (documents count repeats). */
@@ -240,14 +321,23 @@ export class CardIndex<C extends Card & { subject?: Subject } = Card & { subject
       const acc = this.textAcc;
       for (let d = 0; d < acc.length; d++) best[this.texts.docCard[d]] += gamma * acc[d];
     }
+    // The cards' model adds weight × its probability (a card it gives next to nothing is left as BM25 has it).
+    // (Only from model.minChars characters: a short message is BM25's to read exactly — 照片有问题 is either photo card —
+    // and, after an answer, its conversation's; a story's telling words are the model's.)
+    const { weight, minChars } = this.settings.model;
+    const modelWeight = [...normalized].length >= minChars ? weight : 0;
+    const modelled = modelWeight > 0 && this.modelProbabilities([...terms.keys()]);
     const alpha = this.settings.priorAlpha;
     const out: Ranked<C>[] = [];
     for (let i = 0; i < best.length; i++) {
-      if (best[i] <= 0) continue;
       const card = this.cards[i];
-      const match = best[i] / (1 + gamma);
-      const p = query.prior && card.subject !== undefined ? (query.prior.get(card.subject) ?? 0) : undefined;
-      out.push({ card, match, score: p === undefined ? match : (match * (alpha + p)) / (alpha + 1) });
+      // (Conversation — a greeting, thanks, a person — is the classifier's to read: the model adds nothing to its cards.)
+      const talk = card.subject !== undefined && (this.settings.classifierOnly as readonly string[]).includes(card.subject);
+      const p = modelled && !talk && this.modelAcc[i] >= MIN_PROBABILITY ? this.modelAcc[i] : 0;
+      if (best[i] <= 0 && p === 0) continue;
+      const match = best[i] / (1 + gamma) + modelWeight * p;
+      const prior = query.prior && card.subject !== undefined ? (query.prior.get(card.subject) ?? 0) : undefined;
+      out.push({ card, match, score: prior === undefined ? match : (match * (alpha + prior)) / (alpha + 1) });
     }
     // Stable: equal scores keep the cards' order.
     out.sort((a, b) => b.score - a.score);

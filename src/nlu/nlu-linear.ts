@@ -63,6 +63,11 @@ export class LinearSvm<L extends string = string> {
     this.docs.push({ features: [...new Set(features)], label });
   }
 
+  /** Whether training saw this feature (an unseen one counts for nothing in scores()). */
+  knows(feature: string): boolean {
+    return this.index.has(feature);
+  }
+
   get labels(): readonly L[] {
     return this.labelList;
   }

@@ -214,6 +214,26 @@ export const CardSettingsFile = z
     textWeight: z.number().min(0).max(1),
     /** With a subject prior p: score = match × (alpha + p) / (alpha + 1). */
     priorAlpha: z.number().positive(),
+    /**
+     * A linear model over the cards' phrasings (one class per card, the same words and bigrams):
+     * its probability for a card, softmax(temperature × decision value), adds `weight` to the card's
+     * match. 0 turns it off. It reads a story by the words that tell its cards apart, where BM25
+     * spreads a long message's share over every word.
+     */
+    model: z
+      .object({
+        weight: unit,
+        C: z.number().positive(),
+        temperature: z.number().positive(),
+        /** The model's best decision value at which it counts nothing; from there to 0 its weight grows to all of `weight`. */
+        floor: z.number().max(-0.01).min(-2),
+        /** A message shorter than this many characters gets none of it. */
+        minChars: z.number().int().min(0),
+        /** A message of which the model knows (saw in training) less than this share of the terms gets none of it. */
+        minKnown: unit,
+      })
+      .strict()
+      .default({ weight: 0, C: 1, temperature: 10, floor: -0.7, minChars: 10, minKnown: 0.75 }),
     decide: z
       .object({
         /** The best card's match must reach this to be answered outright. */

@@ -98,6 +98,9 @@ describe('Assistant.turn', () => {
         '公司都注销了，没法出同意注销函怎么办': 'materials.consent_letter',
         '单位被吊销资质了，我要办注销吗': 'bankrupt.qualification_revoked',
         怎么知道注销通过没有: 'receipt.status_check',
+        // (Leaving the profession is the leaving card, which says to deregister and why; HR asking about its duty is the card written for the firm.)
+        '以后不做监理这行了，注册这块要怎么处理掉': 'reasons.leaving_industry',
+        'HR：员工辞职了，单位有义务给他申请注销吗': 'steps.employer_side',
       };
       const byTurn = evaluate(set, (t) => {
         const r = assistant.turn(newConversationState(), { text: t });

@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCards } from '../../src/knowledge/cards';
 import { DEFAULT_ROOT, loadNluConfig, yamlFiles } from '../../src/knowledge/load';
 import { CardIndex, decide, loadCardSettings, rank, type Ranked } from '../../src/knowledge/rank';
 import { Segmenter } from '../../src/nlu/segment';
+import { ModelCache } from '../../src/nlu/model-cache';
 import type { Card, CardSettings, LoadedCard } from '../../src/schema/cards';
 
 const SAMPLE = join(DEFAULT_ROOT, 'test', 'fixtures', 'cards', 'sample');
@@ -33,6 +35,57 @@ describe.skipIf(!realCards.length)('the real cards (knowledge/cards)', () => {
       .filter(({ card, d }) => !(d.kind === 'answer' && d.card.id === card.id))
       .map(({ card, d }) => `${card.id} "${card.phrasings[0]}" → ${describeDecision(d)}`);
     expect(wrong).toEqual([]);
+  });
+});
+
+describe.skipIf(!realCards.length)("the cards' model (settings.model) on the real cards", () => {
+  let cards: LoadedCard[];
+  let on: CardIndex<LoadedCard>;
+  let off: CardIndex<LoadedCard>;
+  beforeAll(() => {
+    cards = loadCards().cards;
+    on = indexOf(cards);
+    off = new CardIndex(cards, { segmenter, settings: { ...settings, model: { ...settings.model, weight: 0 } }, genericWords });
+  });
+  const top = (index: CardIndex<LoadedCard>, text: string) => {
+    const ranked = index.rank(text);
+    return { ranked, d: index.decide(ranked) };
+  };
+
+  it('brings a story whose words spread thin over every card to its card', () => {
+    // A long story: BM25 gives every card a small share of it, none close; the model reads 倒闭 / 找不到人 / 证.
+    const story = '老单位前年就关门倒闭了 老板也找不到人 我这个证现在该怎么弄';
+    expect(top(off, story).d.kind).toBe('none');
+    const { ranked, d } = top(on, story);
+    expect(d.kind).not.toBe('none');
+    expect(ranked[0].card.subject).toBe('case.employer_bankrupt');
+  });
+
+  it('adds nothing to a short message, nor to one whose words the cards mostly do not use', () => {
+    for (const text of ['照片有问题', '我的身份证是110105********123X 我想买菜吃饭', 'asdf qwer zxcv 手机 邮箱 买菜']) {
+      const strip = (r: Ranked<LoadedCard>[]) => r.map((x) => [x.card.id, x.match.toFixed(6)]);
+      expect(strip(on.rank(text)), text).toEqual(strip(off.rank(text)));
+    }
+  });
+
+  it('is read from the model cache by the next index instead of trained again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cards-model-'));
+    try {
+      const cache = new ModelCache(dir);
+      const story = '老单位前年就关门倒闭了 老板也找不到人 我这个证现在该怎么弄';
+      const first = new CardIndex(cards, { segmenter, settings, genericWords, cache }).prepare();
+      const files = readdirSync(dir).filter((f) => f.startsWith('cards-'));
+      expect(files).toHaveLength(1);
+      const second = new CardIndex(cards, { segmenter, settings, genericWords, cache });
+      expect(second.rank(story).map((r) => [r.card.id, r.match])).toEqual(first.rank(story).map((r) => [r.card.id, r.match]));
+      expect(readdirSync(dir).filter((f) => f.startsWith('cards-'))).toEqual(files);
+      // A file that is not a model is ignored: the index trains and ranks the same.
+      writeFileSync(join(dir, files[0]), 'not a model');
+      const third = new CardIndex(cards, { segmenter, settings, genericWords, cache });
+      expect(third.rank(story).map((r) => r.card.id)).toEqual(first.rank(story).map((r) => r.card.id));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
