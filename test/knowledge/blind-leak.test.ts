@@ -1,5 +1,5 @@
 /**
- * The blind evaluation sets (test/fixtures/blind/, blind2/ … blind5/) measure how the assistant does with people who
+ * The blind evaluation sets (test/fixtures/blind/, blind2/ … blind6/) measure how the assistant does with people who
  * never saw its knowledge: no training phrase and no card phrasing may be one of their lines.
  */
 import { readFileSync } from 'node:fs';
@@ -28,6 +28,9 @@ const blindLines = [
   // The fifth set (test/fixtures/blind5), written fresh on 2026-12-06 (session 11) by a fifth blind evaluator.
   ...read('blind5', 'questions.yaml').map((q) => q.text ?? ''),
   ...read('blind5', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
+  // The sixth set (test/fixtures/blind6), written fresh on 2026-12-06 (session 12) by a sixth blind evaluator.
+  ...read('blind6', 'questions.yaml').map((q) => q.text ?? ''),
+  ...read('blind6', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
 ].filter(Boolean);
 
 describe('the blind evaluation sets stay blind', () => {
@@ -38,8 +41,9 @@ describe('the blind evaluation sets stay blind', () => {
     // Lines of under five Han characters (…, 人工, 好的谢谢, emoji) are conversation, not a question to learn.
     // The third set's writer, who saw no knowledge, happened to type four common questions the
     // knowledge already had word for word (phrases of 2026-11-28, cards of 2026-12-06 04:40, the set of
-    // 10:53): these are not copies and are left out of the check.
-    const older = new Set(['单位不配合注销怎么办', '多久能批下来', '单位不给开离职证明怎么办', '注销了以后还能再注册吗'].map(comparable));
+    // 10:53): these are not copies and are left out of the check. So did the sixth set's writer with
+    // 审批要多久, a training phrase since the project's first knowledge.
+    const older = new Set(['单位不配合注销怎么办', '多久能批下来', '单位不给开离职证明怎么办', '注销了以后还能再注册吗', '审批要多久'].map(comparable));
     const blind = new Set(
       blindLines
         .filter((l) => (l.match(/\p{Script=Han}/gu) ?? []).length >= 5)
