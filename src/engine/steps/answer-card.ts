@@ -142,10 +142,12 @@ export const answerCard: Step = (ctx) => {
       if (!forFirm && !cardsOnlyWins && !namesIt(best.card) && (isIntentId(best.card.subject) ? sure || (weak && fairlySure) : sure && weak)) return undefined;
     }
   }
-  // A card answered before: a close one not yet answered instead (the follow-up asks something new).
+  // A card answered before: a close one not yet answered instead (the follow-up asks something new) — of its subject
+  // first, else of any (我证明年3月到期 after the maternity answer is about renewal, not maternity again).
   if (ctx.state.answered.includes(`card:${best.card.id}`)) {
     const top = best;
-    const fresh = close.find((r) => r.card.subject === top.card.subject && !ctx.state.answered.includes(`card:${r.card.id}`) && near(r, top));
+    const unanswered = close.filter((r) => r.card.scope === 'in' && !ctx.state.answered.includes(`card:${r.card.id}`) && near(r, top));
+    const fresh = unanswered.find((r) => r.card.subject === top.card.subject) ?? unanswered[0];
     if (fresh) best = fresh;
   }
   const others = close.filter((r) => r !== best && r.card.scope === 'in' && near(r, best)).map((r) => r.card);
