@@ -5,7 +5,7 @@
 import type { Knowledge } from '../knowledge/load';
 import type { Goal, Situation, SituationField } from '../schema/rules';
 import type { Answer, AnswerFile } from '../schema/knowledge';
-import { checkEligibility } from '../rules/check';
+import { checkEligibility, goalFor } from '../rules/check';
 import { describeFact } from './summary';
 import type { Who } from './types';
 import { renderAnswer } from './render';
@@ -16,16 +16,14 @@ export type { Who } from './types';
 export function personalLead(goal: Goal, who: Who, k: Knowledge, covers: string[] = []): { text: string; sources: string[]; final?: boolean } | undefined {
   const profile = who.profile ?? {};
   if (!Object.keys(profile).length) return undefined;
-  // Someone already deregistered has nothing to deregister: what applies to them is registering again.
-  if (goal === 'deregister' && profile.previousRegistrationCleared === true) goal = 'reregister';
-  const situation: Situation = { ...profile, goal };
+  const situation: Situation = { ...profile, goal: goalFor(goal, profile) };
   const v = checkEligibility(situation, k.rules);
   // What the answer is itself about (a refusing employer under the refusal answer) is not said twice.
   const findings = [...v.blockers, ...v.warnings].filter((f) => !covers.includes(f.code));
   if (!v.headline && !findings.length) return undefined;
   const spec = k.rules.rules.goals[v.goal];
   // The facts the goals read, then any other fact stated (换单位 leads a re-registration answer to 变更).
-  const known = [...spec.optional, ...spec.fields, ...k.rules.rules.goals[goal].fields, ...(Object.keys(profile) as SituationField[])].filter(
+  const known = [...spec.optional, ...spec.fields, ...k.rules.rules.goals[situation.goal ?? goal].fields, ...(Object.keys(profile) as SituationField[])].filter(
     (f, i, all) => all.indexOf(f) === i && f !== 'region' && situation[f] !== undefined && k.interview.fields[f] !== undefined,
   );
   const facts = known.map((f) => describeFact(f, situation, k)).join('；');

@@ -5,7 +5,7 @@
  */
 import { SUBJECT_IDS, type LoadedCard, type Subject } from '../schema/cards';
 import type { Goal } from '../schema/rules';
-import { effectiveGoal } from '../rules/check';
+import { effectiveGoal, goalFor } from '../rules/check';
 import { isIntentId } from '../schema/knowledge';
 import type { Knowledge } from '../knowledge/load';
 import { withoutPlaces, type Nlu, type Understanding } from '../nlu/nlu';
@@ -48,13 +48,14 @@ const GOAL_SUBJECT: Readonly<Record<Goal, Subject>> = { deregister: 'process.ste
 /**
  * What the conversation is about: the last answer's subject; but when that subject is a procedure the rule checker
  * decides (its answer has `check`) and the person's facts redirect that procedure (someone changing employer asked
- * about deregistering or registering again), the procedure that applies to them (change.registration).
+ * about deregistering or registering again; someone already deregistered asking about deregistering), the procedure
+ * that applies to them (change.registration, faq.reregistration).
  */
 export function conversationSubject(ctx: TurnContext): Subject | undefined {
   const about = ctx.state.subject;
   const entry = about && isIntentId(about) ? ctx.k.answers.get(about) : undefined;
   if (!entry?.check || !ctx.who.profile) return about;
-  const { goal } = effectiveGoal({ ...ctx.who.profile, goal: entry.check }, ctx.k.rules);
+  const { goal } = effectiveGoal({ ...ctx.who.profile, goal: goalFor(entry.check, ctx.who.profile) }, ctx.k.rules);
   return goal === entry.check ? about : GOAL_SUBJECT[goal];
 }
 
