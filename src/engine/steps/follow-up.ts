@@ -30,8 +30,11 @@ export function followUpKind(ctx: TurnContext): FollowUpKind | undefined {
   const { particles } = answerWords(ctx.k);
   const exact = kinds.find(([, words]) => isExactly(n, words, particles))?.[0];
   if (exact) return exact;
-  // A follow-up with a short remark after it that asks nothing (出处给我 我填工单) is that follow-up.
   const [head, ...rest] = n.split(/[\s，,。；;]+/u).filter(Boolean);
+  // Follow-ups of one kind said together (出处 哪个文件) are that follow-up.
+  const together = rest.length ? kinds.find(([, words]) => [head, ...rest].every((part) => isExactly(part, words, particles)))?.[0] : undefined;
+  if (together) return together;
+  // A follow-up with a short remark after it that asks nothing (出处给我 我填工单) is that follow-up.
   const tail = rest.join('');
   if (head && tail && [...tail].length <= REMARK_CHARS && !isQuestion(tail, ctx.k.conversation.words.questions)) {
     const first = kinds.find(([, words]) => isExactly(head, words, particles))?.[0];
