@@ -92,10 +92,12 @@ export const answerCard: Step = (ctx) => {
   const topMatch = Math.max(...close.map((r) => r.match));
   // (Nor a card that never asks the kind of question asked: 要交什么 after the steps is about materials.)
   const kinds = kindsAsked(ctx);
+  // (The last card's `next` — the questions that usually come after it — count as its subject: 要提前多久 after
+  // 注册快到期了 is the renewal's timing, whatever else 提前多久 matches.)
+  const lastCard = ctx.state.lastCard ? ctx.k.cards.byId.get(ctx.state.lastCard) : undefined;
+  const inContext = (c: LoadedCard) => c.subject === about || (lastCard?.next.includes(c.id) ?? false);
   const onSubject = followsUp
-    ? ranked.find(
-        (r) => r.card.subject === about && r.match >= settings.decide.suggest && r.match >= settings.followUpRatio * topMatch && !unlikeKind(kinds, r.card),
-      )
+    ? ranked.find((r) => inContext(r.card) && r.match >= settings.decide.suggest && r.match >= settings.followUpRatio * topMatch && !unlikeKind(kinds, r.card))
     : undefined;
   if (
     u.decision === 'fallback' &&
