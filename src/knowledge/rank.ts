@@ -70,6 +70,8 @@ export interface RankQuery {
 const HAN = /\p{Script=Han}/u;
 /** A card the cards' model gives less probability than this gets none of its weight (it is not listed for it). */
 const MIN_PROBABILITY = 0.01;
+/** The cards' model keeps weights of at least this size (LinearSvmOptions.keepAbove). */
+const KEEP_ABOVE = 1e-3;
 /** Bigram keys start with '#', which never starts a word token (words have a letter or digit). */
 const BIGRAM = '#';
 
@@ -163,6 +165,8 @@ export class CardIndex<C extends Card & { subject?: Subject } = Card & { subject
   /** Each model label's card (labels are card positions, as text). */
   private modelCards = new Int32Array(0);
   private readonly modelAcc: Float64Array;
+  /** Each phrasing's terms and card, from building the index to training the model. */
+  private phraseTerms: { card: number; terms: string[] }[] = [];
   readonly settings: CardSettings;
 
   constructor(
@@ -187,6 +191,8 @@ export class CardIndex<C extends Card & { subject?: Subject } = Card & { subject
     });
     const weight = (t: string) => this.termWeight(t);
     this.phrasings = new Field(phraseDocs, k1, b, weight);
+    // Kept for the cards' model until it is trained (cardModel()).
+    if (opts.settings.model.weight > 0) this.phraseTerms = phraseDocs.map((d) => ({ card: d.card, terms: [...d.terms.keys()] }));
     this.texts = new Field(textDocs, k1, b, weight);
     this.phraseAcc = new Float64Array(phraseDocs.length);
     this.phraseCovered = new Float64Array(phraseDocs.length);
@@ -206,17 +212,17 @@ export class CardIndex<C extends Card & { subject?: Subject } = Card & { subject
     const { weight, C } = this.settings.model;
     if (weight <= 0 || !this.cards.length) return undefined;
     if (this.model) return this.model;
-    const svm = new LinearSvm({ C });
-    const examples: [string[], string][] = [];
-    this.cards.forEach((card, i) => {
-      for (const p of [card.question, ...card.phrasings]) examples.push([[...this.termCounts(normalizeText(p)).keys()], String(i)]);
-    });
+    // (One label per card: only the weights that count are kept, never the ~20 MB dense matrix.)
+    const svm = new LinearSvm({ C, keepAbove: KEEP_ABOVE });
+    // (The phrasings' terms as the index read them, not segmented a second time.)
+    const examples: [string[], string][] = this.phraseTerms.map(({ card, terms }) => [terms, String(card)]);
+    this.phraseTerms = [];
     const key = this.cache?.key('cards', { C, examples });
     const saved = key ? this.cache?.read(key) : undefined;
     let restored = false;
-    if (saved?.arrays.length === 2) {
+    if (saved) {
       try {
-        svm.restore(saved.json as Parameters<LinearSvm['restore']>[0], saved.arrays[0], saved.arrays[1]);
+        svm.restore(saved.json as Parameters<LinearSvm['restore']>[0], saved.arrays);
         restored = true;
       } catch {
         // A snapshot that does not fit is trained again.

@@ -113,7 +113,7 @@ export class IntentClassifier<L extends string = string> {
     for (const f of json.vocabulary) this.vocabulary.add(f);
     this.featureTotals.clear();
     for (const [label, n] of json.featureTotals) this.featureTotals.set(label, n);
-    if (this.svm && json.svm) this.svm.restore(json.svm as Parameters<LinearSvm<L>['restore']>[0], arrays[0], arrays[1]);
+    if (this.svm && json.svm) this.svm.restore(json.svm as Parameters<LinearSvm<L>['restore']>[0], arrays.slice(0, 2));
     this.bayesOrder = undefined;
     this.multinomialTable = this.likelihood === 'multinomial' ? this.buildMultinomialTable() : undefined;
   }

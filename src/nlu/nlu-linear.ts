@@ -29,6 +29,11 @@ export interface LinearSvmOptions {
   maxEpochs?: number;
   tolerance?: number;
   seed?: number;
+  /**
+   * Keep only weights of at least this size, as float32 rows by feature, never making the dense
+   * matrix: a model of many labels (one per answer card) would need ~20 MB for it while training.
+   */
+  keepAbove?: number;
 }
 
 /** mulberry32: a tiny seeded generator, so the visiting order (and the model) never varies. */
@@ -52,6 +57,11 @@ export class LinearSvm<L extends string = string> {
    * biases. Scoring reads one contiguous row per feature of the message.
    */
   private weights = new Float64Array(0);
+  /**
+   * With keepAbove: the weights as rows of (label, weight) pairs, one row per feature and the last the
+   * biases (row f is entries rowStart[f] … rowStart[f + 1] − 1); `weights` is then empty.
+   */
+  private sparse?: { rowStart: Int32Array; label: Uint16Array; weight: Float32Array };
   private labelList: L[] = [];
 
   constructor(private readonly options: LinearSvmOptions) {
@@ -90,7 +100,10 @@ export class LinearSvm<L extends string = string> {
     // Q_ii = x·x + 1 (bias) + 1/(2C) for the squared hinge loss.
     const qii = xs.map((x) => x.val.reduce((a, b) => a + b * b, 0) + 1 + diag);
     const k = this.labelList.length;
-    this.weights = new Float64Array((v + 1) * k);
+    const { keepAbove } = this.options;
+    this.weights = new Float64Array(keepAbove === undefined ? (v + 1) * k : 0);
+    // With keepAbove: each label's kept (feature, weight) pairs, made into rows at the end.
+    const kept: { at: Int32Array; weight: Float32Array }[] = [];
     // One buffer of each kind for all labels: training leaves little garbage for the collector to
     // meet later, in the middle of classifying.
     const w = new Float64Array(v + 1);
@@ -150,24 +163,41 @@ export class LinearSvm<L extends string = string> {
         }
         shrinkAbove = pgMax <= 0 ? Infinity : pgMax;
       }
-      for (let j = 0; j <= v; j++) this.weights[j * k + c] = w[j];
+      if (keepAbove === undefined) for (let j = 0; j <= v; j++) this.weights[j * k + c] = w[j];
+      else {
+        const at: number[] = [];
+        for (let j = 0; j <= v; j++) if (Math.abs(w[j]) >= keepAbove) at.push(j);
+        kept.push({ at: Int32Array.from(at), weight: Float32Array.from(at, (j) => w[j]) });
+      }
+    }
+    if (keepAbove !== undefined) {
+      this.sparse = rows(kept, v + 1);
+      // A sparse model is not trained again: its examples go.
+      this.docs.length = 0;
     }
   }
 
   /** The trained model as plain data (ModelCache); the training examples are not part of it. */
-  snapshot(): { json: { features: string[]; labels: L[] }; arrays: [Float64Array<ArrayBuffer>, Float64Array<ArrayBuffer>] } {
-    return { json: { features: [...this.index.keys()], labels: [...this.labelList] }, arrays: [this.idf, this.weights] };
+  snapshot(): { json: { features: string[]; labels: L[] }; arrays: Float64Array<ArrayBuffer>[] } {
+    const json = { features: [...this.index.keys()], labels: [...this.labelList] };
+    if (!this.sparse) return { json, arrays: [this.idf, this.weights] };
+    const { rowStart, label, weight } = this.sparse;
+    return { json, arrays: [this.idf, Float64Array.from(rowStart), Float64Array.from(label), Float64Array.from(weight)] };
   }
 
-  /** Takes on a model snapshot() gave, instead of training. */
-  restore(json: { features: string[]; labels: L[] }, idf: Float64Array<ArrayBuffer>, weights: Float64Array<ArrayBuffer>): void {
-    if (idf.length !== json.features.length || weights.length !== (json.features.length + 1) * json.labels.length)
-      throw new Error('LinearSvm: snapshot does not fit');
+  /** Takes on a model snapshot() gave (dense: idf and weights; sparse: idf and its rows), instead of training. */
+  restore(json: { features: string[]; labels: L[] }, arrays: readonly Float64Array<ArrayBuffer>[]): void {
+    const [idf, ...rest] = arrays;
+    const features = json.features.length;
+    const dense = rest.length === 1 && rest[0].length === (features + 1) * json.labels.length;
+    const sparse = rest.length === 3 && rest[0].length === features + 2 && rest[1].length === rest[2].length && rest[0][features + 1] === rest[1].length;
+    if (idf?.length !== features || (!dense && !sparse)) throw new Error('LinearSvm: snapshot does not fit');
     this.index.clear();
     for (const f of json.features) this.index.set(f, this.index.size);
     this.labelList = [...json.labels];
     this.idf = idf;
-    this.weights = weights;
+    this.weights = dense ? rest[0] : new Float64Array(0);
+    this.sparse = sparse ? { rowStart: Int32Array.from(rest[0]), label: Uint16Array.from(rest[1]), weight: Float32Array.from(rest[2]) } : undefined;
   }
 
   /**
@@ -184,6 +214,7 @@ export class LinearSvm<L extends string = string> {
     }
     const n = this.fill(unique, this.scratchIdx, this.scratchVal);
     const k = this.labelList.length;
+    if (this.sparse) return this.sparseScores(n, k, this.sparse);
     const w = this.weights;
     const bias = this.index.size * k;
     const out: number[] = new Array(k);
@@ -193,6 +224,17 @@ export class LinearSvm<L extends string = string> {
       const value = this.scratchVal[i];
       for (let c = 0; c < k; c++) out[c] += w[row + c] * value;
     }
+    return out;
+  }
+
+  /** scores() on the sparse rows: the bias row, then each feature's row. */
+  private sparseScores(n: number, k: number, m: { rowStart: Int32Array; label: Uint16Array; weight: Float32Array }): number[] {
+    const out: number[] = new Array<number>(k).fill(0);
+    const add = (row: number, value: number) => {
+      for (let j = m.rowStart[row]; j < m.rowStart[row + 1]; j++) out[m.label[j]] += m.weight[j] * value;
+    };
+    add(this.index.size, 1);
+    for (let i = 0; i < n; i++) add(this.scratchIdx[i], this.scratchVal[i]);
     return out;
   }
 
@@ -222,4 +264,21 @@ export class LinearSvm<L extends string = string> {
     for (let i = 0; i < n; i++) val[i] /= norm;
     return n;
   }
+}
+
+/** Each label's kept (feature, weight) pairs as rows by feature: (label, weight) entries, rowStart[f] … rowStart[f + 1] − 1. */
+function rows(kept: readonly { at: Int32Array; weight: Float32Array }[], rowCount: number): { rowStart: Int32Array; label: Uint16Array; weight: Float32Array } {
+  const rowStart = new Int32Array(rowCount + 1);
+  for (const { at } of kept) for (const f of at) rowStart[f + 1]++;
+  for (let f = 0; f < rowCount; f++) rowStart[f + 1] += rowStart[f];
+  const fill = rowStart.slice(0, rowCount);
+  const label = new Uint16Array(rowStart[rowCount]);
+  const weight = new Float32Array(rowStart[rowCount]);
+  kept.forEach(({ at, weight: w }, c) => {
+    at.forEach((f, i) => {
+      label[fill[f]] = c;
+      weight[fill[f]++] = w[i];
+    });
+  });
+  return { rowStart, label, weight };
 }

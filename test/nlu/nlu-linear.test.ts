@@ -19,8 +19,8 @@ const TRAIN: [string, string[]][] = [
 ];
 const tokens = (s: string) => s.split(' ');
 
-function svm(C = 1): LinearSvm {
-  const model = new LinearSvm({ C });
+function svm(C = 1, keepAbove?: number): LinearSvm {
+  const model = new LinearSvm({ C, keepAbove });
   for (const [label, phrases] of TRAIN) for (const p of phrases) model.add(tokens(p), label);
   model.train();
   return model;
@@ -48,6 +48,27 @@ describe('LinearSvm', () => {
     const model = svm();
     const unseen = model.scores(['从未见过']);
     expect(unseen).toEqual(model.scores([]));
+  });
+
+  it('keepAbove: keeps the weights that count as sparse rows and scores as the dense model does', () => {
+    const dense = svm();
+    const sparse = svm(1, 1e-3);
+    for (const phrase of ['广州 明天 会 下雨 吗', '放 一首 张学友 的 歌', '宫保鸡丁 怎么 做', '从未见过']) {
+      const d = dense.scores(tokens(phrase));
+      sparse.scores(tokens(phrase)).forEach((v, i) => expect(v).toBeCloseTo(d[i], 2));
+    }
+  });
+
+  it('a sparse model survives its snapshot; a snapshot that does not fit is refused', () => {
+    const sparse = svm(1, 1e-3);
+    const { json, arrays } = sparse.snapshot();
+    const again = new LinearSvm({ C: 1 });
+    again.restore(json, arrays);
+    expect(again.scores(tokens('我 想 听 音乐'))).toEqual(sparse.scores(tokens('我 想 听 音乐')));
+    expect(() => new LinearSvm({ C: 1 }).restore(json, arrays.slice(0, 3))).toThrow(/does not fit/);
+    const dense = svm().snapshot();
+    expect(() => new LinearSvm({ C: 1 }).restore(json, dense.arrays)).not.toThrow();
+    expect(() => new LinearSvm({ C: 1 }).restore({ ...json, labels: ['weather'] }, dense.arrays)).toThrow(/does not fit/);
   });
 
   it('rejects a cost that is not positive', () => {
