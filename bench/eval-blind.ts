@@ -1,5 +1,5 @@
 /**
- * Scores the blind evaluation sets (test/fixtures/blind, blind2 … blind6): single questions, short conversations
+ * Scores the blind evaluation sets (test/fixtures/blind, blind2 … blind7): single questions, short conversations
  * and persona conversations written by people who never saw the knowledge, the code or the tests.
  * Each turn names what a correct reply must contain (`must`: groups, one string of each group) and
  * what makes it wrong (`mustNot`); an out-of-scope question must not be answered confidently.
@@ -98,11 +98,11 @@ function summary(rows: Scored[]): Record<string, number> {
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  // Each set was written by another blind evaluator: blind (set 1), blind2, blind3, blind4, blind5, blind6.
+  // Each set was written by another blind evaluator: blind (set 1), blind2, blind3, blind4, blind5, blind6, blind7.
   const fixtures = join(import.meta.dirname, '..', 'test', 'fixtures');
   const assistant = new Assistant(loadKnowledge());
   const results: Record<string, Scored[]> = {};
-  for (const set of ['blind', 'blind2', 'blind3', 'blind4', 'blind5', 'blind6'])
+  for (const set of ['blind', 'blind2', 'blind3', 'blind4', 'blind5', 'blind6', 'blind7'])
     for (const [part, rows] of Object.entries(evaluateBlind(join(fixtures, set), assistant))) results[`${set}/${part}`] = rows;
   const showAt = process.argv.indexOf('--show');
   const show = showAt > 0 ? Number(process.argv[showAt + 1]) : 0;

@@ -1,5 +1,5 @@
 /**
- * The blind evaluation sets (test/fixtures/blind/, blind2/ … blind6/) measure how the assistant does with people who
+ * The blind evaluation sets (test/fixtures/blind/, blind2/ … blind7/) measure how the assistant does with people who
  * never saw its knowledge: no training phrase and no card phrasing may be one of their lines.
  */
 import { readFileSync } from 'node:fs';
@@ -31,6 +31,9 @@ const blindLines = [
   // The sixth set (test/fixtures/blind6), written fresh on 2026-12-06 (session 12) by a sixth blind evaluator.
   ...read('blind6', 'questions.yaml').map((q) => q.text ?? ''),
   ...read('blind6', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
+  // The seventh set (test/fixtures/blind7), written fresh on 2026-12-06 (session 12) by a seventh blind evaluator.
+  ...read('blind7', 'questions.yaml').map((q) => q.text ?? ''),
+  ...read('blind7', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
 ].filter(Boolean);
 
 describe('the blind evaluation sets stay blind', () => {
