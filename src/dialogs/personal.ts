@@ -16,14 +16,15 @@ export type { Who } from './types';
 export function personalLead(goal: Goal, who: Who, k: Knowledge, covers: string[] = []): { text: string; sources: string[]; final?: boolean } | undefined {
   const profile = who.profile ?? {};
   if (!Object.keys(profile).length) return undefined;
-  const situation: Situation = { ...profile, goal: goalFor(goal, profile) };
+  const asked = goalFor(goal, profile);
+  const situation: Situation = { ...profile, goal: asked };
   const v = checkEligibility(situation, k.rules);
   // What the answer is itself about (a refusing employer under the refusal answer) is not said twice.
   const findings = [...v.blockers, ...v.warnings].filter((f) => !covers.includes(f.code));
   if (!v.headline && !findings.length) return undefined;
   const spec = k.rules.rules.goals[v.goal];
   // The facts the goals read, then any other fact stated (换单位 leads a re-registration answer to 变更).
-  const known = [...spec.optional, ...spec.fields, ...k.rules.rules.goals[situation.goal ?? goal].fields, ...(Object.keys(profile) as SituationField[])].filter(
+  const known = [...spec.optional, ...spec.fields, ...k.rules.rules.goals[asked].fields, ...(Object.keys(profile) as SituationField[])].filter(
     (f, i, all) => all.indexOf(f) === i && f !== 'region' && situation[f] !== undefined && k.interview.fields[f] !== undefined,
   );
   const facts = known.map((f) => describeFact(f, situation, k)).join('；');

@@ -35,8 +35,11 @@ export class Assistant {
     readonly knowledge: Knowledge,
     opts: { lazy?: boolean } = {},
   ) {
-    // (Not lazy: the cards' ranking model is made now too, so the first question does not wait for it.)
-    if (!opts.lazy) cardIndex(knowledge, (this.trained = domainNlu(knowledge))).prepare();
+    if (!opts.lazy) {
+      this.trained = domainNlu(knowledge);
+      // The cards' ranking model is made now too, so the first question does not wait for it.
+      cardIndex(knowledge, this.trained).prepare();
+    }
     this.runner = new DialogRunner(knowledge);
     this.respond = new Responder(knowledge);
   }

@@ -217,7 +217,7 @@ export class CardIndex<C extends Card & { subject?: Subject } = Card & { subject
     // (The phrasings' terms as the index read them, not segmented a second time.)
     const examples: [string[], string][] = this.phraseTerms.map(({ card, terms }) => [terms, String(card)]);
     this.phraseTerms = [];
-    const key = this.cache?.key('cards', { C, examples });
+    const key = this.cache?.key('cards', { C, keepAbove: KEEP_ABOVE, examples });
     const saved = key ? this.cache?.read(key) : undefined;
     let restored = false;
     if (saved) {
@@ -250,7 +250,7 @@ export class CardIndex<C extends Card & { subject?: Subject } = Card & { subject
     if (!svm || !terms.length) return false;
     // A message most of whose words the cards never use (personal data, another subject's words) is not one it can read.
     if (terms.filter((t) => svm.knows(t)).length < this.settings.model.minKnown * terms.length) return false;
-    const values = svm.scores([...terms]);
+    const values = svm.scores(terms);
     const { temperature: t, floor } = this.settings.model;
     const top = Math.max(...values);
     // Evidence: the model's best decision value, from nothing at `floor` to all at 0 (a message like none of the phrasings has

@@ -36,6 +36,13 @@ export interface LinearSvmOptions {
   keepAbove?: number;
 }
 
+/** Weights kept as rows by feature (the last row the biases): row f is entries rowStart[f] … rowStart[f + 1] − 1 of (label, weight). */
+interface SparseRows {
+  rowStart: Int32Array;
+  label: Uint16Array;
+  weight: Float32Array;
+}
+
 /** mulberry32: a tiny seeded generator, so the visiting order (and the model) never varies. */
 function seeded(seed: number): () => number {
   let s = seed >>> 0;
@@ -57,11 +64,8 @@ export class LinearSvm<L extends string = string> {
    * biases. Scoring reads one contiguous row per feature of the message.
    */
   private weights = new Float64Array(0);
-  /**
-   * With keepAbove: the weights as rows of (label, weight) pairs, one row per feature and the last the
-   * biases (row f is entries rowStart[f] … rowStart[f + 1] − 1); `weights` is then empty.
-   */
-  private sparse?: { rowStart: Int32Array; label: Uint16Array; weight: Float32Array };
+  /** With keepAbove: the weights as sparse rows; `weights` is then empty. */
+  private sparse?: SparseRows;
   private labelList: L[] = [];
 
   constructor(private readonly options: LinearSvmOptions) {
@@ -206,7 +210,7 @@ export class LinearSvm<L extends string = string> {
    * the garbage collector thousands of small off-heap buffers to sweep, and its pauses would show
    * in the slowest classifications.
    */
-  scores(features: string[]): number[] {
+  scores(features: readonly string[]): number[] {
     const unique = [...new Set(features)];
     if (this.scratchIdx.length < unique.length) {
       this.scratchIdx = new Int32Array(unique.length * 2);
@@ -228,7 +232,7 @@ export class LinearSvm<L extends string = string> {
   }
 
   /** scores() on the sparse rows: the bias row, then each feature's row. */
-  private sparseScores(n: number, k: number, m: { rowStart: Int32Array; label: Uint16Array; weight: Float32Array }): number[] {
+  private sparseScores(n: number, k: number, m: SparseRows): number[] {
     const out: number[] = new Array<number>(k).fill(0);
     const add = (row: number, value: number) => {
       for (let j = m.rowStart[row]; j < m.rowStart[row + 1]; j++) out[m.label[j]] += m.weight[j] * value;
@@ -266,8 +270,8 @@ export class LinearSvm<L extends string = string> {
   }
 }
 
-/** Each label's kept (feature, weight) pairs as rows by feature: (label, weight) entries, rowStart[f] … rowStart[f + 1] − 1. */
-function rows(kept: readonly { at: Int32Array; weight: Float32Array }[], rowCount: number): { rowStart: Int32Array; label: Uint16Array; weight: Float32Array } {
+/** Each label's kept (feature, weight) pairs as rows by feature. */
+function rows(kept: readonly { at: Int32Array; weight: Float32Array }[], rowCount: number): SparseRows {
   const rowStart = new Int32Array(rowCount + 1);
   for (const { at } of kept) for (const f of at) rowStart[f + 1]++;
   for (let f = 0; f < rowCount; f++) rowStart[f + 1] += rowStart[f];

@@ -26,12 +26,12 @@ export function holds(c: Condition | Condition[], s: Situation): boolean {
 const applies = (item: { when?: Condition | Condition[]; unless?: Condition | Condition[] }, s: Situation) =>
   (!item.when || holds(item.when, s)) && !(item.unless && holds(item.unless, s));
 
-/** The goal whose procedure applies: the one asked, or the one it redirects to (changing employer → change). */
 /** The goal a person asks about, for their facts: someone already deregistered has nothing to deregister, registering again applies. */
 export function goalFor(asked: Goal, facts: Situation): Goal {
   return asked === 'deregister' && facts.previousRegistrationCleared === true ? 'reregister' : asked;
 }
 
+/** The goal whose procedure applies: the one asked, or the one it redirects to (changing employer → change). */
 export function effectiveGoal(situation: Situation, book: RuleBook): { goal: Goal; headline?: string } {
   const asked: Goal = situation.goal ?? 'deregister';
   const to = book.rules.goals[asked].redirect.find((r) => applies(r, situation));
