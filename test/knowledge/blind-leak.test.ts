@@ -16,24 +16,11 @@ const blindLines = [
   ...read('blind', 'questions.yaml').map((q) => q.text ?? ''),
   ...read('blind', 'short-conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
   ...read('blind', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
-  // The second set (test/fixtures/blind2), written fresh by another blind evaluator.
-  ...read('blind2', 'questions.yaml').map((q) => q.text ?? ''),
-  ...read('blind2', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
-  // The third set (test/fixtures/blind3), written fresh by a third blind evaluator.
-  ...read('blind3', 'questions.yaml').map((q) => q.text ?? ''),
-  ...read('blind3', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
-  // The fourth set (test/fixtures/blind4), written fresh on 2026-12-06 by a fourth blind evaluator.
-  ...read('blind4', 'questions.yaml').map((q) => q.text ?? ''),
-  ...read('blind4', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
-  // The fifth set (test/fixtures/blind5), written fresh on 2026-12-06 (session 11) by a fifth blind evaluator.
-  ...read('blind5', 'questions.yaml').map((q) => q.text ?? ''),
-  ...read('blind5', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
-  // The sixth set (test/fixtures/blind6), written fresh on 2026-12-06 (session 12) by a sixth blind evaluator.
-  ...read('blind6', 'questions.yaml').map((q) => q.text ?? ''),
-  ...read('blind6', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
-  // The seventh set (test/fixtures/blind7), written fresh on 2026-12-06 (session 12) by a seventh blind evaluator.
-  ...read('blind7', 'questions.yaml').map((q) => q.text ?? ''),
-  ...read('blind7', 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
+  // Sets 2 to 7 (test/fixtures/blind2 … blind7), each written fresh by another blind evaluator (sets 4–7 on 2026-12-06).
+  ...['blind2', 'blind3', 'blind4', 'blind5', 'blind6', 'blind7'].flatMap((set) => [
+    ...read(set, 'questions.yaml').map((q) => q.text ?? ''),
+    ...read(set, 'conversations.yaml').flatMap((c) => (c.turns ?? []).map((t) => t.user)),
+  ]),
 ].filter(Boolean);
 
 describe('the blind evaluation sets stay blind', () => {
